@@ -1,0 +1,1 @@
+//! A stateful local Telnyx Account API server.
