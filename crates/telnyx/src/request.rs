@@ -1,0 +1,526 @@
+//! [`Request`]: one lazy API call, and the send-with-retries loop every call goes through.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use tracing::Instrument;
+
+use crate::client::Client;
+use crate::error::{body_excerpt, Error, Result};
+use crate::query::Query;
+use crate::retry::{self, Failure};
+
+/// A boxed, `Send + 'static` future, as returned by awaiting a request.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+const ACCEPT_JSON: &str = "application/json";
+const ACCEPT_CSV: &str = "text/csv";
+
+/// Everything needed to send one request (reused on every attempt and every page).
+#[derive(Clone)]
+pub(crate) struct RequestSpec {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) body: Option<serde_json::Value>,
+    pub(crate) accept: &'static str,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    pub(crate) idempotency_key: Option<String>,
+}
+
+impl RequestSpec {
+    pub(crate) fn new(method: Method, path: String, query: Query) -> RequestSpec {
+        RequestSpec {
+            method,
+            path,
+            query,
+            body: None,
+            accept: ACCEPT_JSON,
+            timeout: None,
+            max_retries: None,
+            idempotency_key: None,
+        }
+    }
+
+    /// `"GET /balance"`, for messages and logs.
+    pub(crate) fn operation(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A successful (2xx) response, body fully read.
+pub(crate) struct RawResponse {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// One API call, built but not sent. Await it (or call [`send`](Request::send)) to send it.
+///
+/// Customise it before sending:
+///
+/// ```no_run
+/// # async fn run(request: telnyx::Request<String>) -> telnyx::Result<()> {
+/// use std::time::Duration;
+/// let value = request
+///     .timeout(Duration::from_secs(5))
+///     .max_retries(0)
+///     .await?;
+/// # Ok(()) }
+/// ```
+///
+/// # Retries and money safety
+///
+/// A failed attempt is retried (up to [`max_retries`](Request::max_retries) times, default
+/// 2) when the failure is retryable: a connection error, a timeout, or status 408, 409, 429
+/// or 5xx (`x-should-retry: true|false` from the server overrides the status rule). The wait
+/// is what the server asked for (`retry-after-ms`, `Retry-After`), else an exponential
+/// backoff; if the server asks for longer than
+/// [`ClientBuilder::max_retry_wait`](crate::ClientBuilder::max_retry_wait), the error is
+/// returned at once.
+///
+/// A request that is not idempotent (POST, PATCH), such as a payment, is **never** replayed
+/// after an ambiguous failure (a timeout, a connection lost after sending, a 5xx), because
+/// the server may already have acted on it — unless it carries an
+/// [`idempotency_key`](Request::idempotency_key), which is sent as `Idempotency-Key` and is
+/// the same on every attempt, so the server performs it at most once. Failures before the
+/// request left (connection refused) and 429 responses (the server did not process the
+/// request) are retried for every method.
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Request<T> {
+    client: Client,
+    spec: Result<RequestSpec>,
+    decode: fn(&RawResponse) -> Result<T>,
+    _output: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Request<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Request");
+        match &self.spec {
+            Ok(spec) => d
+                .field("method", &spec.method)
+                .field("path", &spec.path)
+                .field("query", &spec.query.encode())
+                .field("timeout", &spec.timeout)
+                .field("max_retries", &spec.max_retries)
+                .field("idempotency_key", &spec.idempotency_key),
+            Err(e) => d.field("invalid", e),
+        };
+        d.finish()
+    }
+}
+
+impl<T: DeserializeOwned> Request<T> {
+    /// A request whose response is `{"data": T}`. `path` is relative to the base URL
+    /// (e.g. `/balance`); `query` is sent as built.
+    pub fn new(client: Client, method: Method, path: impl Into<String>, query: Query) -> Self {
+        Request {
+            client,
+            spec: Ok(RequestSpec::new(method, path.into(), query)),
+            decode: decode_data::<T>,
+            _output: PhantomData,
+        }
+    }
+}
+
+impl Request<String> {
+    /// A request whose response is raw text (sent with `Accept: text/csv`).
+    pub fn text(client: Client, method: Method, path: impl Into<String>, query: Query) -> Self {
+        let mut spec = RequestSpec::new(method, path.into(), query);
+        spec.accept = ACCEPT_CSV;
+        Request {
+            client,
+            spec: Ok(spec),
+            decode: decode_text,
+            _output: PhantomData,
+        }
+    }
+}
+
+impl<T> Request<T> {
+    /// A request that failed validation: awaiting it returns `error` without any I/O.
+    pub fn invalid(client: Client, error: Error) -> Self {
+        Request {
+            client,
+            spec: Err(error),
+            decode: |_| Err(Error::invalid_request("request was not built")),
+            _output: PhantomData,
+        }
+    }
+
+    /// Sends `body` as JSON (`Content-Type: application/json`).
+    pub fn json_body(mut self, body: serde_json::Value) -> Self {
+        if let Ok(spec) = &mut self.spec {
+            spec.body = Some(body);
+        }
+        self
+    }
+
+    /// The time limit of each attempt, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        if let Ok(spec) = &mut self.spec {
+            spec.timeout = Some(timeout);
+        }
+        self
+    }
+
+    /// How many times to retry, instead of the client's setting (0 disables retries).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        if let Ok(spec) = &mut self.spec {
+            spec.max_retries = Some(max_retries);
+        }
+        self
+    }
+
+    /// Sends `Idempotency-Key: <key>` on every attempt, which also makes a POST or PATCH
+    /// safe to retry. 1 to 255 characters of `A-Z a-z 0-9 _ : -`; anything else fails with
+    /// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) before any I/O.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        if let Ok(spec) = &mut self.spec {
+            spec.idempotency_key = Some(key.into());
+        }
+        self
+    }
+}
+
+impl<T: Send + 'static> Request<T> {
+    /// Sends the request (with retries) and decodes the response.
+    pub async fn send(self) -> Result<T> {
+        let spec = self.spec?;
+        let raw = execute(&self.client, &spec).await?;
+        (self.decode)(&raw).map_err(|e| {
+            e.with_operation(spec.operation())
+                .with_response_headers(&raw.headers)
+        })
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Request<T> {
+    type Output = Result<T>;
+    type IntoFuture = BoxFuture<Result<T>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Checks an idempotency key: 1-255 characters of `[A-Za-z0-9_:-]`.
+pub(crate) fn validate_idempotency_key(key: &str) -> Result<()> {
+    let ok_len = (1..=255).contains(&key.len());
+    let ok_chars = key
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'));
+    if ok_len && ok_chars {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(format!(
+            "invalid idempotency key ({} characters): use 1 to 255 characters of \
+             A-Z, a-z, 0-9, '_', ':' and '-', for example a UUID",
+            key.chars().count()
+        )))
+    }
+}
+
+/// What went wrong in one attempt.
+enum AttemptError {
+    /// The request never left (connect failure).
+    NotSent(Error),
+    /// It may have reached the server.
+    Ambiguous(Error),
+    /// The server answered with a non-success status.
+    Status {
+        status: u16,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+}
+
+/// Sends `spec` with the client's retry policy; `Ok` only for a 2xx response.
+pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawResponse> {
+    let inner = &client.inner;
+    if let Some(key) = &spec.idempotency_key {
+        validate_idempotency_key(key)?;
+    }
+    let body = match &spec.body {
+        Some(value) => Some(Bytes::from(serde_json::to_vec(value).map_err(|e| {
+            Error::invalid_request(format!("request body is not valid JSON: {e}"))
+        })?)),
+        None => None,
+    };
+    let mut headers = inner.default_headers.clone();
+    headers.insert(AUTHORIZATION, inner.authorization.clone());
+    headers.insert(ACCEPT, HeaderValue::from_static(spec.accept));
+    headers.insert(USER_AGENT, HeaderValue::from_static(crate::client::USER_AGENT));
+    if body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(ACCEPT_JSON));
+    }
+    if let Some(key) = &spec.idempotency_key {
+        let value = HeaderValue::from_str(key)
+            .map_err(|_| Error::invalid_request("invalid idempotency key"))?;
+        headers.insert("idempotency-key", value);
+    }
+
+    let url = client.url(&spec.path, &spec.query);
+    let timeout = spec.timeout.unwrap_or(inner.timeout);
+    let mut policy = inner.retry;
+    if let Some(n) = spec.max_retries {
+        policy.max_retries = n;
+    }
+    let replay_safe = retry::is_idempotent(&spec.method) || spec.idempotency_key.is_some();
+
+    let mut retries_done: u32 = 0;
+    loop {
+        let attempt = retries_done + 1;
+        let span = tracing::debug_span!(
+            "telnyx.request",
+            method = %spec.method,
+            path = %spec.path,
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let request = inner
+            .http
+            .request(spec.method.clone(), &url)
+            .headers(headers.clone());
+        let request = match &body {
+            Some(b) => request.body(b.clone()),
+            None => request,
+        };
+        let outcome = async {
+            match tokio::time::timeout(timeout, send_once(request)).await {
+                Ok(result) => result,
+                Err(_) => Err(AttemptError::Ambiguous(Error::timeout(timeout))),
+            }
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+
+        let (error, delay) = match outcome {
+            Ok(raw) => {
+                span.record("status", 200u16);
+                return Ok(raw);
+            }
+            Err(AttemptError::Status {
+                status,
+                headers: resp_headers,
+                body,
+            }) => {
+                span.record("status", status);
+                let failure = Failure::Status {
+                    status,
+                    headers: &resp_headers,
+                };
+                let delay =
+                    retry::retry_delay(&policy, replay_safe, &failure, retries_done, SystemTime::now());
+                let err = Error::from_response(status, &resp_headers, &body);
+                (err, delay)
+            }
+            Err(AttemptError::NotSent(err)) => {
+                let delay = retry::retry_delay(
+                    &policy,
+                    replay_safe,
+                    &Failure::NotSent,
+                    retries_done,
+                    SystemTime::now(),
+                );
+                (err, delay)
+            }
+            Err(AttemptError::Ambiguous(err)) => {
+                let delay = retry::retry_delay(
+                    &policy,
+                    replay_safe,
+                    &Failure::Ambiguous,
+                    retries_done,
+                    SystemTime::now(),
+                );
+                (err, delay)
+            }
+        };
+        let error = error.with_operation(spec.operation());
+        match delay {
+            Some(delay) if retries_done < policy.max_retries => {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        delay_ms = delay.as_millis() as u64,
+                        error = %error,
+                        "retrying"
+                    )
+                });
+                tokio::time::sleep(delay).await;
+                retries_done += 1;
+            }
+            _ => return Err(error),
+        }
+    }
+}
+
+async fn send_once(
+    request: reqwest::RequestBuilder,
+) -> std::result::Result<RawResponse, AttemptError> {
+    let response = request.send().await.map_err(classify_transport)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(classify_transport)?;
+    if status.is_success() {
+        Ok(RawResponse { headers, body })
+    } else {
+        Err(AttemptError::Status {
+            status: status.as_u16(),
+            headers,
+            body,
+        })
+    }
+}
+
+fn classify_transport(e: reqwest::Error) -> AttemptError {
+    if e.is_connect() {
+        AttemptError::NotSent(Error::connection(
+            "could not connect to the API; check the base URL and your network",
+            e,
+        ))
+    } else if e.is_timeout() {
+        AttemptError::Ambiguous(
+            Error::timed_out(
+                "the HTTP client timed out; raise the timeout of the reqwest::Client \
+                 passed to ClientBuilder::http_client",
+            )
+            .with_source(e),
+        )
+    } else {
+        AttemptError::Ambiguous(Error::connection(
+            "the connection failed before a complete response arrived",
+            e,
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct DataEnvelope<T> {
+    data: T,
+}
+
+/// Decodes `bytes` as JSON into `T`, naming the failing path (e.g. `data[3].amount_cents`).
+pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::decode(
+            "expected a JSON response but the body was empty",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let at = if path.is_empty() || path == "." {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
+        Error::decode(format!(
+            "could not decode the response{at}: {inner}; {}",
+            body_excerpt(bytes)
+        ))
+        .with_source(inner)
+    })?;
+    de.end().map_err(|e| {
+        Error::decode(format!(
+            "the response has data after its JSON value: {e}; {}",
+            body_excerpt(bytes)
+        ))
+        .with_source(e)
+    })?;
+    Ok(value)
+}
+
+/// Decodes `{"data": T}`.
+pub(crate) fn decode_data<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    decode_json::<DataEnvelope<T>>(&raw.body).map(|env| env.data)
+}
+
+/// Takes the body as UTF-8 text.
+pub(crate) fn decode_text(raw: &RawResponse) -> Result<String> {
+    String::from_utf8(raw.body.to_vec()).map_err(|e| {
+        Error::decode(format!(
+            "the response is not UTF-8 text: {e}; {}",
+            body_excerpt(&raw.body)
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn raw(body: &[u8]) -> RawResponse {
+        RawResponse {
+            headers: HeaderMap::new(),
+            body: Bytes::copy_from_slice(body),
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        amount_cents: i64,
+        note: Option<String>,
+    }
+
+    #[test]
+    fn decode_error_names_the_path() {
+        let body = br#"{"data":[{"id":"a","amount_cents":1},{"id":"b","amount_cents":"x"}]}"#;
+        let err = decode_data::<Vec<Item>>(&raw(body)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("data[1].amount_cents"), "{text}");
+        assert!(text.contains("body:"), "{text}");
+    }
+
+    #[test]
+    fn empty_and_non_json_bodies() {
+        let e = decode_data::<Item>(&raw(b"")).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+        let e = decode_data::<Item>(&raw(b"<html>oops</html>")).unwrap_err();
+        assert!(e.to_string().contains("<html>oops"), "{e}");
+    }
+
+    #[test]
+    fn idempotency_keys() {
+        assert!(validate_idempotency_key("abc-DEF_1:2").is_ok());
+        assert!(validate_idempotency_key(&"a".repeat(255)).is_ok());
+        assert!(validate_idempotency_key("").is_err());
+        assert!(validate_idempotency_key(&"a".repeat(256)).is_err());
+        assert!(validate_idempotency_key("has space").is_err());
+        assert!(validate_idempotency_key("é").is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512), status in 400u16..600) {
+            let _ = decode_data::<Item>(&raw(&body));
+            let _ = decode_data::<serde_json::Value>(&raw(&body));
+            let _ = crate::pagination::decode_page::<serde_json::Value>(&body);
+            let e = Error::from_response(status, &HeaderMap::new(), &body);
+            let _ = e.to_string();
+        }
+
+        #[test]
+        fn json_like_bodies_never_panic(body in r#"\{"(data|errors|meta)":[\[\]{}0-9a-z",:]{0,40}"#) {
+            let _ = decode_data::<Item>(&raw(body.as_bytes()));
+            let _ = crate::pagination::decode_page::<Item>(body.as_bytes());
+            let _ = Error::from_response(500, &HeaderMap::new(), body.as_bytes()).to_string();
+        }
+    }
+}
