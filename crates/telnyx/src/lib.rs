@@ -11,6 +11,7 @@ mod money;
 mod pagination;
 pub mod query;
 mod request;
+mod resources;
 mod retry;
 
 pub use client::{
@@ -22,4 +23,5 @@ pub use money::{Money, ParseMoneyError};
 pub use pagination::{ListRequest, Page, PageMeta};
 pub use query::Query;
 pub use request::{BoxFuture, Request};
+pub use resources::*;
 pub use rust_decimal::Decimal;

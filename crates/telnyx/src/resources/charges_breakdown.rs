@@ -1,0 +1,223 @@
+//! `GET /charges_breakdown`: per-number monthly charges, as JSON or CSV.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::shared::{invalid, param_enum, server_enum};
+use crate::query::Query;
+use crate::request::Request;
+use crate::{Client, Money};
+
+/// The longest range the charges endpoints accept, in days.
+pub const MAX_CHARGES_RANGE_DAYS: i64 = 31;
+
+param_enum! {
+    /// Response format of the charges breakdown (`format`).
+    pub enum ChargesFormat {
+        /// JSON, decoded into [`ChargesBreakdown`].
+        Json = "json",
+        /// CSV text (columns are not documented).
+        Csv = "csv",
+    }
+}
+
+server_enum! {
+    /// Whether a service charge is recurring or one-time.
+    pub enum CostType {
+        /// Monthly recurring charge.
+        Mrc = "MRC",
+        /// One-time charge.
+        Otc = "OTC",
+    }
+}
+
+/// The charges breakdown for a date range.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChargesBreakdown {
+    /// ISO 4217 currency code.
+    pub currency: String,
+    /// First day of the range.
+    pub start_date: NaiveDate,
+    /// End of the range (exclusive).
+    pub end_date: NaiveDate,
+    /// The account's e-mail.
+    pub user_email: String,
+    /// The account's user id.
+    pub user_id: String,
+    /// One entry per phone number.
+    pub results: Vec<NumberBreakdown>,
+}
+
+/// The charges of one phone number.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NumberBreakdown {
+    /// The phone number.
+    pub tn: String,
+    /// The kind of number, e.g. `local`.
+    pub charge_type: String,
+    /// E-mail of the number's owner.
+    pub service_owner_email: String,
+    /// User id of the number's owner.
+    pub service_owner_user_id: String,
+    /// The services charged on this number.
+    pub services: Vec<ServiceCharge>,
+}
+
+/// One charged service.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ServiceCharge {
+    /// Service name, e.g. `Local DIDs`.
+    pub name: String,
+    /// The cost.
+    pub cost: Money,
+    /// Recurring or one-time.
+    pub cost_type: CostType,
+}
+
+/// Parameters of [`ChargesBreakdownApi::retrieve`] and [`ChargesBreakdownApi::retrieve_csv`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChargesBreakdownParams {
+    /// First day of the range (`start_date`).
+    pub start_date: NaiveDate,
+    /// End of the range, exclusive (`end_date`); the server defaults to one month after the start.
+    /// At most 31 days after `start_date`.
+    pub end_date: Option<NaiveDate>,
+    /// Response format (`format`). Leave unset; `retrieve_csv` sends `csv`.
+    pub format: Option<ChargesFormat>,
+}
+
+impl ChargesBreakdownParams {
+    /// A breakdown starting on `start_date`.
+    pub fn new(start_date: NaiveDate) -> Self {
+        Self {
+            start_date,
+            end_date: None,
+            format: None,
+        }
+    }
+    /// Sets `end_date` (exclusive).
+    pub fn end_date(mut self, value: NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+    /// Sets `format`.
+    pub fn format(mut self, value: ChargesFormat) -> Self {
+        self.format = Some(value);
+        self
+    }
+
+    /// Checks the rules and builds `start_date`, `end_date`, `format` (the official order).
+    /// `expected` is the format the calling method decodes.
+    pub(crate) fn to_query(&self, expected: ChargesFormat) -> Result<Query, String> {
+        if let Some(end) = self.end_date {
+            check_range("charges_breakdown", self.start_date, end)?;
+        }
+        let format = match (self.format, expected) {
+            (Some(ChargesFormat::Csv), ChargesFormat::Json) => {
+                return Err("charges_breakdown: format csv returns text: call retrieve_csv instead of retrieve".into())
+            }
+            (Some(ChargesFormat::Json), ChargesFormat::Csv) => {
+                return Err("charges_breakdown: retrieve_csv returns CSV: leave format unset or use retrieve for JSON".into())
+            }
+            (format, ChargesFormat::Json) => format,
+            (_, ChargesFormat::Csv) => Some(ChargesFormat::Csv),
+        };
+        Ok(Query::new()
+            .push("start_date", self.start_date.to_string())
+            .push_opt("end_date", self.end_date.map(|d| d.to_string()))
+            .push_opt("format", format.map(|f| f.as_str())))
+    }
+}
+
+/// Checks that `end` is after `start` and at most 31 days later.
+pub(crate) fn check_range(operation: &str, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
+    let days = (end - start).num_days();
+    if days <= 0 {
+        return Err(format!(
+            "{operation}: end_date ({end}) must be after start_date ({start}); end_date is exclusive"
+        ));
+    }
+    if days > MAX_CHARGES_RANGE_DAYS {
+        return Err(format!(
+            "{operation}: the range from {start} to {end} is {days} days; it can be at most {MAX_CHARGES_RANGE_DAYS} days"
+        ));
+    }
+    Ok(())
+}
+
+/// The charges breakdown endpoint: `client.charges_breakdown()`.
+#[derive(Debug, Clone, Copy)]
+pub struct ChargesBreakdownApi<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// The charges breakdown endpoint.
+    pub fn charges_breakdown(&self) -> ChargesBreakdownApi<'_> {
+        ChargesBreakdownApi { client: self }
+    }
+}
+
+impl ChargesBreakdownApi<'_> {
+    /// `GET /charges_breakdown`: charges per phone number, decoded from JSON.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use telnyx::ChargesBreakdownParams;
+    /// let client = telnyx::Client::from_env()?;
+    /// let start = chrono::NaiveDate::from_ymd_opt(2025, 5, 1).ok_or("bad date")?;
+    /// let breakdown = client.charges_breakdown().retrieve(ChargesBreakdownParams::new(start)).await?;
+    /// println!("{} numbers", breakdown.results.len());
+    /// # Ok(()) }
+    /// ```
+    pub fn retrieve(&self, params: ChargesBreakdownParams) -> Request<ChargesBreakdown> {
+        match params.to_query(ChargesFormat::Json) {
+            Ok(query) => Request::new(self.client.clone(), http::Method::GET, "/charges_breakdown", query),
+            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
+        }
+    }
+
+    /// `GET /charges_breakdown?format=csv`: the same report as raw CSV text.
+    pub fn retrieve_csv(&self, params: ChargesBreakdownParams) -> Request<String> {
+        match params.to_query(ChargesFormat::Csv) {
+            Ok(query) => Request::text(self.client.clone(), http::Method::GET, "/charges_breakdown", query),
+            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn queries_match_the_official_sdk() {
+        let p = ChargesBreakdownParams::new(date(2025, 5, 1));
+        assert_eq!(p.to_query(ChargesFormat::Json).unwrap().encode(), "start_date=2025-05-01");
+        assert_eq!(
+            p.to_query(ChargesFormat::Csv).unwrap().encode(),
+            "start_date=2025-05-01&format=csv"
+        );
+        let p = p.end_date(date(2025, 6, 1)).format(ChargesFormat::Json);
+        assert_eq!(
+            p.to_query(ChargesFormat::Json).unwrap().encode(),
+            "start_date=2025-05-01&end_date=2025-06-01&format=json"
+        );
+    }
+
+    #[test]
+    fn range_rules() {
+        let p = ChargesBreakdownParams::new(date(2025, 5, 1));
+        assert!(p.clone().end_date(date(2025, 6, 1)).to_query(ChargesFormat::Json).is_ok());
+        let err = p.clone().end_date(date(2025, 6, 2)).to_query(ChargesFormat::Json).unwrap_err();
+        assert!(err.contains("at most 31 days"), "{err}");
+        let err = p.clone().end_date(date(2025, 5, 1)).to_query(ChargesFormat::Json).unwrap_err();
+        assert!(err.contains("must be after"), "{err}");
+        assert!(p.clone().format(ChargesFormat::Csv).to_query(ChargesFormat::Json).is_err());
+        assert!(p.format(ChargesFormat::Json).to_query(ChargesFormat::Csv).is_err());
+    }
+}

@@ -1,0 +1,338 @@
+//! Pieces shared by the resource modules: enum macros, common parameter types,
+//! date-time formatting, validation helpers and lenient number decoding.
+
+use std::fmt;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::Money;
+
+/// Declares a server enum: known wire values plus `Unknown(String)`, which keeps any value
+/// this SDK version does not know (so a new server value never breaks decoding).
+macro_rules! server_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version of the SDK does not know, kept verbatim.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(other) => other.as_str(),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    };
+}
+pub(crate) use server_enum;
+
+/// Declares a closed parameter enum (values we send): `as_str`, `Display`, and a `FromStr`
+/// that names the accepted values when it fails.
+macro_rules! param_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[ $( Self::$variant, )+ ];
+
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::resources::shared::ParseParamError;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    $( $wire => Ok(Self::$variant), )+
+                    other => Err($crate::resources::shared::ParseParamError::new(format!(
+                        "{other:?} is not a valid {}: expected one of {}",
+                        stringify!($name),
+                        [$( $wire ),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use param_enum;
+
+/// The reason a string is not a valid parameter value (from a `FromStr` impl).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseParamError {
+    message: String,
+}
+
+impl ParseParamError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseParamError {}
+
+param_enum! {
+    /// Sort order by creation time (audit events).
+    pub enum SortDirection {
+        /// Oldest first (`asc`).
+        Asc = "asc",
+        /// Newest first (`desc`).
+        Desc = "desc",
+    }
+}
+
+/// Formats a date-time as the official SDKs do: RFC 3339 in UTC with `Z`, whole seconds
+/// unless sub-seconds are present (`2021-01-09T00:00:00Z`, `2021-01-09T00:00:00.250Z`).
+pub(crate) fn format_date_time(value: &DateTime<Utc>) -> String {
+    value.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// An `InvalidRequest` error: a documented rule was broken, detected before any I/O.
+pub(crate) fn invalid(message: impl Into<String>) -> crate::Error {
+    crate::Error::invalid_request(message)
+}
+
+/// Checks `page[number] >= 1` and `min <= page[size] <= max` (no upper bound when `max` is `None`).
+pub(crate) fn check_page(
+    operation: &str,
+    page_number: Option<u32>,
+    page_size: Option<u32>,
+    max_size: Option<u32>,
+) -> Result<(), String> {
+    if page_number == Some(0) {
+        return Err(format!(
+            "{operation}: page_number must be at least 1 (pages are 1-based)"
+        ));
+    }
+    if let Some(size) = page_size {
+        match max_size {
+            Some(max) if !(1..=max).contains(&size) => {
+                return Err(format!(
+                    "{operation}: page_size must be between 1 and {max}, got {size}"
+                ));
+            }
+            None if size == 0 => {
+                return Err(format!("{operation}: page_size must be at least 1, got 0"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Pushes `page[number]` and `page[size]` (in that order) when set.
+pub(crate) fn push_page(
+    query: crate::query::Query,
+    page_number: Option<u32>,
+    page_size: Option<u32>,
+) -> crate::query::Query {
+    query
+        .push_opt("page[number]", page_number.map(|n| n.to_string()))
+        .push_opt("page[size]", page_size.map(|n| n.to_string()))
+}
+
+/// Decodes an optional exact decimal that the spec types as a JSON `number`
+/// (for example SIM card usage `data_cost`, `uplink_data`).
+///
+/// Strings and integers are taken exactly. A JSON number with a fraction arrives from the JSON
+/// parser as a binary float; it is converted through its shortest round-trip representation,
+/// which reproduces the literal the server sent (up to 15 significant digits), and is then
+/// stored as an exact [`Money`]: no float is kept in the model.
+pub(crate) mod lenient_decimal {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, Visitor};
+
+    use crate::Money;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Money>, D::Error> {
+        deserializer.deserialize_any(DecimalVisitor)
+    }
+
+    struct DecimalVisitor;
+
+    impl<'de> Visitor<'de> for DecimalVisitor {
+        type Value = Option<Money>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number or decimal string")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(DecimalVisitor)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Money::parse(v).map(Some).map_err(E::custom)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Money::from_decimal(v.into())))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Money::from_decimal(v.into())))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            if !v.is_finite() {
+                return Err(E::custom("a non-finite number is not a decimal"));
+            }
+            // Rust's float Display is the shortest round-trip form and never uses exponents.
+            Money::parse(&v.to_string()).map(Some).map_err(E::custom)
+        }
+    }
+}
+
+/// True when `amount` is dollars and cents: digits, a point, exactly two decimals, above zero.
+pub(crate) fn is_dollars_and_cents(amount: &str) -> bool {
+    let Some((int, cents)) = amount.split_once('.') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(int)
+        && cents.len() == 2
+        && digits(cents)
+        && Money::parse(amount).is_ok_and(|m| m.to_decimal() > crate::Decimal::ZERO)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    server_enum! {
+        /// Test enum.
+        pub enum Color {
+            /// Red.
+            Red = "red",
+        }
+    }
+
+    #[test]
+    fn server_enum_keeps_unknown_values() {
+        let c: Color = serde_json::from_str("\"red\"").unwrap();
+        assert_eq!(c, Color::Red);
+        let u: Color = serde_json::from_str("\"mauve\"").unwrap();
+        assert_eq!(u, Color::Unknown("mauve".into()));
+        assert_eq!(serde_json::to_string(&u).unwrap(), "\"mauve\"");
+    }
+
+    #[test]
+    fn param_enum_parse_names_choices() {
+        assert_eq!("desc".parse::<SortDirection>().unwrap(), SortDirection::Desc);
+        let err = "down".parse::<SortDirection>().unwrap_err().to_string();
+        assert!(err.contains("asc, desc"), "{err}");
+    }
+
+    #[test]
+    fn date_times_format_like_the_sdks() {
+        let t = Utc.with_ymd_and_hms(2021, 1, 9, 0, 0, 0).unwrap();
+        assert_eq!(format_date_time(&t), "2021-01-09T00:00:00Z");
+        let t = t + chrono::Duration::milliseconds(250);
+        assert_eq!(format_date_time(&t), "2021-01-09T00:00:00.250Z");
+    }
+
+    #[test]
+    fn dollars_and_cents() {
+        for ok in ["120.00", "0.01", "5.50"] {
+            assert!(is_dollars_and_cents(ok), "{ok}");
+        }
+        for bad in ["120", "120.0", "120.000", "-1.00", "0.00", "1,000.00", ".50", "a.bc", ""] {
+            assert!(!is_dollars_and_cents(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lenient_decimal_keeps_the_literal() {
+        #[derive(serde::Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "lenient_decimal::deserialize")]
+            v: Option<Money>,
+        }
+        let t: T = serde_json::from_str(r#"{"v":0.029283}"#).unwrap();
+        assert_eq!(t.v.unwrap().as_str(), "0.029283");
+        let t: T = serde_json::from_str(r#"{"v":"0.7653"}"#).unwrap();
+        assert_eq!(t.v.unwrap().as_str(), "0.7653");
+        let t: T = serde_json::from_str(r#"{"v":null}"#).unwrap();
+        assert!(t.v.is_none());
+        let t: T = serde_json::from_str(r#"{}"#).unwrap();
+        assert!(t.v.is_none());
+    }
+}

@@ -1,0 +1,371 @@
+//! `GET /webhook_deliveries` and `GET /webhook_deliveries/{id}`.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::shared::{check_page, format_date_time, invalid, push_page, server_enum};
+use crate::pagination::ListRequest;
+use crate::query::{encode_path_segment, Query};
+use crate::request::Request;
+use crate::Client;
+
+/// The largest page the webhook deliveries endpoint serves.
+pub const MAX_WEBHOOK_DELIVERIES_PAGE_SIZE: u32 = 250;
+
+server_enum! {
+    /// Outcome of a webhook delivery or of one attempt.
+    pub enum WebhookDeliveryStatus {
+        /// Delivered.
+        Delivered = "delivered",
+        /// Failed.
+        Failed = "failed",
+    }
+}
+
+/// A webhook delivery: one event and every attempt to deliver it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookDelivery {
+    /// Delivery id.
+    pub id: Option<String>,
+    /// Owner user id.
+    pub user_id: Option<String>,
+    /// Always `webhook_delivery`.
+    pub record_type: Option<String>,
+    /// Final outcome.
+    pub status: Option<WebhookDeliveryStatus>,
+    /// When the first attempt started.
+    pub started_at: Option<DateTime<FixedOffset>>,
+    /// When the last attempt finished.
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    /// The webhook that was delivered.
+    pub webhook: Option<WebhookEvent>,
+    /// Attempts, most recent first.
+    #[serde(default)]
+    pub attempts: Vec<WebhookDeliveryAttempt>,
+}
+
+/// The delivered webhook.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookEvent {
+    /// Event id.
+    pub id: Option<String>,
+    /// Event type, e.g. `call_initiated`.
+    pub event_type: Option<String>,
+    /// When the event occurred.
+    pub occurred_at: Option<DateTime<FixedOffset>>,
+    /// The event payload; fields vary by event type.
+    pub payload: Option<serde_json::Value>,
+    /// Always `event`.
+    pub record_type: Option<String>,
+}
+
+/// One delivery attempt.
+///
+/// Decoded leniently: the spec says `errors` are integers but its own examples send objects,
+/// so each error is kept as raw JSON (see [`WebhookDeliveryAttempt::error_codes`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookDeliveryAttempt {
+    /// Outcome of the attempt.
+    pub status: Option<WebhookDeliveryStatus>,
+    /// When the attempt started.
+    pub started_at: Option<DateTime<FixedOffset>>,
+    /// When the attempt finished.
+    pub finished_at: Option<DateTime<FixedOffset>>,
+    /// Errors, as sent: integers (`75499`) or objects (`{"code": "75001", ...}`).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub errors: Vec<serde_json::Value>,
+    /// The HTTP exchange.
+    pub http: Option<WebhookHttp>,
+}
+
+impl WebhookDeliveryAttempt {
+    /// The error codes as strings, whether the server sent integers or objects with a `code`.
+    pub fn error_codes(&self) -> Vec<String> {
+        self.errors
+            .iter()
+            .filter_map(|e| match e {
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Object(o) => o.get("code").and_then(|c| match c {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<serde_json::Value>, D::Error> {
+    Ok(Option::<Vec<serde_json::Value>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The HTTP request and response of an attempt.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookHttp {
+    /// The request sent.
+    pub request: Option<WebhookHttpRequest>,
+    /// The response received, absent when there was none.
+    pub response: Option<WebhookHttpResponse>,
+}
+
+/// The webhook request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookHttpRequest {
+    /// The URL called.
+    pub url: Option<String>,
+    /// The request headers.
+    pub headers: Option<HttpHeaders>,
+}
+
+/// The webhook response.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct WebhookHttpResponse {
+    /// HTTP status.
+    pub status: Option<u16>,
+    /// Response headers.
+    pub headers: Option<HttpHeaders>,
+    /// Raw body, up to 10 kB.
+    pub body: Option<String>,
+}
+
+/// HTTP headers as the server sent them, kept as raw JSON.
+///
+/// The spec says `[[name, value], ...]`, but examples also send `["Name: value"]` strings or a
+/// `{name: value}` object; [`HttpHeaders::pairs`] reads all three.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct HttpHeaders(pub serde_json::Value);
+
+impl HttpHeaders {
+    /// The headers as `(name, value)` pairs, in order; entries of unknown shape are skipped.
+    pub fn pairs(&self) -> Vec<(String, String)> {
+        use serde_json::Value;
+        let text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match &self.0 {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Array(pair) => match pair.as_slice() {
+                        [name, value, ..] => Some((text(name), text(value))),
+                        [name] => Some((text(name), String::new())),
+                        [] => None,
+                    },
+                    Value::String(line) => {
+                        let (name, value) = line.split_once(':').unwrap_or((line.as_str(), ""));
+                        Some((name.trim().to_owned(), value.trim().to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
+            Value::String(line) => line
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    let (name, value) = l.split_once(':').unwrap_or((l, ""));
+                    (name.trim().to_owned(), value.trim().to_owned())
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.pairs()
+            .into_iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+}
+
+/// Filters and page options for [`WebhookDeliveriesApi::list`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WebhookDeliveryListParams {
+    /// Only deliveries with this status (`filter[status][eq]`).
+    pub status: Option<WebhookDeliveryStatus>,
+    /// Only these event types (`filter[event_type]`, comma-joined).
+    pub event_types: Vec<String>,
+    /// Only deliveries whose webhook contains this text (`filter[webhook][contains]`).
+    pub webhook_contains: Option<String>,
+    /// Only deliveries whose attempts contain this text (`filter[attempts][contains]`).
+    pub attempts_contains: Option<String>,
+    /// Started at or after (`filter[started_at][gte]`).
+    pub started_at_gte: Option<DateTime<Utc>>,
+    /// Started at or before (`filter[started_at][lte]`).
+    pub started_at_lte: Option<DateTime<Utc>>,
+    /// Finished at or after (`filter[finished_at][gte]`).
+    pub finished_at_gte: Option<DateTime<Utc>>,
+    /// Finished at or before (`filter[finished_at][lte]`).
+    pub finished_at_lte: Option<DateTime<Utc>>,
+    /// First page to load, 1-based (`page[number]`).
+    pub page_number: Option<u32>,
+    /// Items per page, 1 to 250 (`page[size]`).
+    pub page_size: Option<u32>,
+}
+
+impl WebhookDeliveryListParams {
+    /// Sets `status`.
+    pub fn status(mut self, value: WebhookDeliveryStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Sets the event types.
+    pub fn event_types<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+        self.event_types = values.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets `webhook_contains`.
+    pub fn webhook_contains(mut self, value: impl Into<String>) -> Self {
+        self.webhook_contains = Some(value.into());
+        self
+    }
+    /// Sets `attempts_contains`.
+    pub fn attempts_contains(mut self, value: impl Into<String>) -> Self {
+        self.attempts_contains = Some(value.into());
+        self
+    }
+    /// Sets `started_at_gte`.
+    pub fn started_at_gte(mut self, value: DateTime<Utc>) -> Self {
+        self.started_at_gte = Some(value);
+        self
+    }
+    /// Sets `started_at_lte`.
+    pub fn started_at_lte(mut self, value: DateTime<Utc>) -> Self {
+        self.started_at_lte = Some(value);
+        self
+    }
+    /// Sets `finished_at_gte`.
+    pub fn finished_at_gte(mut self, value: DateTime<Utc>) -> Self {
+        self.finished_at_gte = Some(value);
+        self
+    }
+    /// Sets `finished_at_lte`.
+    pub fn finished_at_lte(mut self, value: DateTime<Utc>) -> Self {
+        self.finished_at_lte = Some(value);
+        self
+    }
+    /// Sets `page_number`.
+    pub fn page_number(mut self, value: u32) -> Self {
+        self.page_number = Some(value);
+        self
+    }
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: u32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
+    /// Checks the rules and builds the query in the official SDK's order: status, event type,
+    /// started_at, webhook, attempts, finished_at, page.
+    pub(crate) fn to_query(&self) -> Result<Query, String> {
+        check_page(
+            "webhook_deliveries.list",
+            self.page_number,
+            self.page_size,
+            Some(MAX_WEBHOOK_DELIVERIES_PAGE_SIZE),
+        )?;
+        if self.event_types.iter().any(|t| t.is_empty() || t.contains(',')) {
+            return Err("webhook_deliveries.list: event types must be non-empty and contain no comma".into());
+        }
+        let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(format_date_time);
+        let event_types = (!self.event_types.is_empty()).then(|| self.event_types.join(","));
+        let query = Query::new()
+            .push_opt("filter[status][eq]", self.status.as_ref().map(|s| s.as_str().to_owned()))
+            .push_opt("filter[event_type]", event_types)
+            .push_opt("filter[started_at][gte]", time(&self.started_at_gte))
+            .push_opt("filter[started_at][lte]", time(&self.started_at_lte))
+            .push_opt("filter[webhook][contains]", self.webhook_contains.clone())
+            .push_opt("filter[attempts][contains]", self.attempts_contains.clone())
+            .push_opt("filter[finished_at][gte]", time(&self.finished_at_gte))
+            .push_opt("filter[finished_at][lte]", time(&self.finished_at_lte));
+        Ok(push_page(query, self.page_number, self.page_size))
+    }
+}
+
+/// The webhook deliveries endpoint: `client.webhook_deliveries()`.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookDeliveriesApi<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// The webhook deliveries endpoint.
+    pub fn webhook_deliveries(&self) -> WebhookDeliveriesApi<'_> {
+        WebhookDeliveriesApi { client: self }
+    }
+}
+
+impl WebhookDeliveriesApi<'_> {
+    /// `GET /webhook_deliveries`: delivery records, paginated.
+    ///
+    /// ```no_run
+    /// # async fn run() -> telnyx::Result<()> {
+    /// use telnyx::{WebhookDeliveryListParams, WebhookDeliveryStatus};
+    /// let client = telnyx::Client::from_env()?;
+    /// let params = WebhookDeliveryListParams::default().status(WebhookDeliveryStatus::Failed);
+    /// let page = client.webhook_deliveries().list(params).await?;
+    /// for delivery in &page.data {
+    ///     println!("{:?}: {} attempts", delivery.id, delivery.attempts.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self, params: WebhookDeliveryListParams) -> ListRequest<WebhookDelivery> {
+        match params.to_query() {
+            Ok(query) => ListRequest::new(self.client.clone(), "/webhook_deliveries", query),
+            Err(message) => ListRequest::invalid(self.client.clone(), invalid(message)),
+        }
+    }
+
+    /// `GET /webhook_deliveries/{id}`: one delivery with its attempts.
+    pub fn retrieve(&self, id: &str) -> Request<WebhookDelivery> {
+        if id.is_empty() {
+            return Request::invalid(
+                self.client.clone(),
+                invalid("webhook_deliveries.retrieve: the delivery id must not be empty"),
+            );
+        }
+        let path = format!("/webhook_deliveries/{}", encode_path_segment(id));
+        Request::new(self.client.clone(), http::Method::GET, path, Query::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn query_matches_the_official_sdk() {
+        let t = Utc.with_ymd_and_hms(2019, 3, 29, 11, 10, 0).unwrap();
+        let p = WebhookDeliveryListParams::default()
+            .finished_at_lte(t)
+            .attempts_contains("https://x")
+            .webhook_contains("call.initiated")
+            .started_at_gte(t)
+            .event_types(["call_initiated", "call.initiated"])
+            .status(WebhookDeliveryStatus::Delivered);
+        assert_eq!(
+            p.to_query().unwrap().encode(),
+            "filter%5Bstatus%5D%5Beq%5D=delivered&filter%5Bevent_type%5D=call_initiated%2Ccall.initiated&filter%5Bstarted_at%5D%5Bgte%5D=2019-03-29T11%3A10%3A00Z&filter%5Bwebhook%5D%5Bcontains%5D=call.initiated&filter%5Battempts%5D%5Bcontains%5D=https%3A%2F%2Fx&filter%5Bfinished_at%5D%5Blte%5D=2019-03-29T11%3A10%3A00Z"
+        );
+        assert!(WebhookDeliveryListParams::default().page_size(251).to_query().is_err());
+    }
+
+    #[test]
+    fn headers_in_every_shape() {
+        let h = HttpHeaders(serde_json::json!([["Content-Type", "text/html"], ["Pragma", "no-cache"]]));
+        assert_eq!(h.get("pragma").as_deref(), Some("no-cache"));
+        let h = HttpHeaders(serde_json::json!(["Accept: */*"]));
+        assert_eq!(h.pairs(), vec![("Accept".to_owned(), "*/*".to_owned())]);
+        let h = HttpHeaders(serde_json::json!({"Accept": "*/*"}));
+        assert_eq!(h.get("accept").as_deref(), Some("*/*"));
+    }
+}
