@@ -1,1 +1,118 @@
-fn main() {}
+//! `telnyx-bench`: benchmarks of the telnyx emulator and SDK, every figure a ratio against a
+//! baseline measured in the same run (a bare axum hello world, raw reqwest, the official
+//! Node SDK, sequential paging).
+//!
+//! ```sh
+//! cargo run --release -p telnyx-bench -- all            # everything, markdown on stdout
+//! cargo run --release -p telnyx-bench -- all --quick    # smoke run, a few seconds per section
+//! cargo run --release -p telnyx-bench -- emulator --duration-secs 5 --out bench.md --json bench.json
+//! ```
+//!
+//! One binary provides every process: hidden subcommands start the hello world
+//! (`serve-hello`), the emulator (`serve-emulator`), the load generator (`loadgen`) and the
+//! SDK workloads (`sdk-balance`, `sdk-page`), so each is measured in its own process.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+mod child;
+mod loadgen;
+mod report;
+mod run;
+mod sdk_work;
+mod servers;
+mod stats;
+
+#[derive(Parser)]
+#[command(name = "telnyx-bench", about = "Benchmarks for the telnyx SDK and emulator (ratios against same-run baselines)")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Emulator, SDK and (when Node.js is on PATH) official Node SDK benchmarks.
+    All(RunOpts),
+    /// Emulator throughput/latency vs a bare axum hello world, startup, seeding, memory.
+    Emulator(RunOpts),
+    /// SDK client CPU per request and paging (vs raw reqwest and sequential paging).
+    Sdk(RunOpts),
+    /// The SDK workloads with the npm `telnyx` package, next to the Rust SDK's.
+    Node(RunOpts),
+    #[command(hide = true)]
+    Loadgen(loadgen::LoadArgs),
+    #[command(hide = true)]
+    ServeHello(ServeArgs),
+    #[command(hide = true)]
+    ServeEmulator(ServeArgs),
+    #[command(hide = true)]
+    SdkBalance(sdk_work::BalanceArgs),
+    #[command(hide = true)]
+    SdkPage(sdk_work::PageArgs),
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Tokio worker threads (default: available parallelism).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct RunOpts {
+    /// Seconds per emulator load point (default 3; 0.5 with --quick).
+    #[arg(long)]
+    pub duration_secs: Option<f64>,
+    /// Cap on measured requests per emulator load point.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub requests: u64,
+    /// Calls of `balance().retrieve()` per SDK run (default 20000; 2000 with --quick).
+    #[arg(long)]
+    pub sdk_calls: Option<u64>,
+    /// Webhook deliveries to page through (default 100000; 10000 with --quick).
+    #[arg(long)]
+    pub page_items: Option<u64>,
+    /// Fast smoke run: short load points, fewer calls and items.
+    #[arg(long)]
+    pub quick: bool,
+    /// Write the report here: markdown, or JSON if the name ends in `.json`.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write the report as JSON here.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let threads = || std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let result: Result<(), String> = match cli.cmd {
+        Cmd::All(o) => run::main(run::Which::All, o),
+        Cmd::Emulator(o) => run::main(run::Which::Emulator, o),
+        Cmd::Sdk(o) => run::main(run::Which::Sdk, o),
+        Cmd::Node(o) => run::main(run::Which::Node, o),
+        Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),
+        Cmd::ServeHello(a) => servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)),
+        Cmd::ServeEmulator(a) => servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)),
+        Cmd::SdkBalance(a) => sdk_work::balance(a).and_then(print_json),
+        Cmd::SdkPage(a) => sdk_work::page(a).and_then(print_json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("telnyx-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(v: T) -> Result<(), String> {
+    println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
+    Ok(())
+}

@@ -1,0 +1,73 @@
+// Node harness for telnyx-bench: the same SDK workloads with the official npm `telnyx`
+// package. Written to target/bench-node/bench.mjs by the bench and run with `node`.
+// Usage:
+//   node bench.mjs balance <baseURL> <apiKey> <n> <concurrency> <warmup>
+//   node bench.mjs page    <baseURL> <apiKey> <pageSize> <expectedItems>
+// Prints one JSON line: {n, errors, first_error, wall_secs, cpu_secs, peak_rss_kb, version}.
+import Telnyx from 'telnyx';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const version = require('telnyx/package.json').version;
+const [mode, baseURL, apiKey, a, b, c] = process.argv.slice(2);
+const client = new Telnyx({ apiKey, baseURL, maxRetries: 0, timeout: 60_000 });
+
+function out(obj) {
+  process.stdout.write(JSON.stringify({ version, node: process.version, ...obj }) + '\n');
+}
+
+async function balance(n, conc, warmup) {
+  for (let i = 0; i < warmup; i++) await client.balance.retrieve();
+  let next = 0;
+  let errors = 0;
+  let firstError = null;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      try {
+        const r = await client.balance.retrieve();
+        if (!r || !r.data) throw new Error('no data in balance response');
+      } catch (e) {
+        errors++;
+        if (firstError === null) firstError = String(e);
+      }
+    }
+  };
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: conc }, worker));
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
+  out({ n, errors, first_error: firstError, wall_secs: wall, cpu_secs: (cpu.user + cpu.system) / 1e6,
+        peak_rss_kb: process.resourceUsage().maxRSS });
+}
+
+async function page(size, expected) {
+  let count = 0;
+  let errors = 0;
+  let firstError = null;
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  try {
+    for await (const d of client.webhookDeliveries.list({ 'page[size]': size })) {
+      if (d && d.id !== undefined) count++;
+      if (count > expected * 2) throw new Error(`pagination did not stop after ${count} items`);
+    }
+  } catch (e) {
+    errors++;
+    firstError = String(e);
+  }
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(c0);
+  out({ n: count, errors, first_error: firstError, wall_secs: wall, cpu_secs: (cpu.user + cpu.system) / 1e6,
+        peak_rss_kb: process.resourceUsage().maxRSS });
+}
+
+if (mode === 'balance') {
+  await balance(Number(a), Number(b), Number(c ?? 100));
+} else if (mode === 'page') {
+  await page(Number(a), Number(b));
+} else {
+  console.error(`unknown mode ${mode}`);
+  process.exit(2);
+}

@@ -1,0 +1,210 @@
+//! HTTP load generator: N keep-alive connections, each issuing sequential requests,
+//! bounded in time AND request count. Runs in its own process (`telnyx-bench loadgen`)
+//! and prints one JSON line of [`LoadResult`] on stdout.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::stats;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadArgs {
+    /// Full URL to hit (must be loopback).
+    #[arg(long)]
+    pub url: String,
+    /// Concurrent keep-alive connections, each sending one request at a time.
+    #[arg(long, default_value_t = 1)]
+    pub connections: usize,
+    /// Measurement window in seconds (after the warm-up).
+    #[arg(long, default_value_t = 3.0)]
+    pub duration_secs: f64,
+    /// Hard cap on measured requests (all connections together).
+    #[arg(long, default_value_t = 2_000_000)]
+    pub max_requests: i64,
+    /// Warm-up requests per connection, not measured.
+    #[arg(long, default_value_t = 20)]
+    pub warmup: u32,
+    /// HTTP method.
+    #[arg(long, default_value = "GET")]
+    pub method: String,
+    /// Request body (sent as application/json).
+    #[arg(long)]
+    pub body: Option<String>,
+    /// Bearer token for the Authorization header.
+    #[arg(long)]
+    pub bearer: Option<String>,
+    /// Tokio worker threads of the load generator.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoadResult {
+    pub connections: usize,
+    pub requests: u64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+    pub elapsed_secs: f64,
+    pub rps: f64,
+    pub p50_us: u32,
+    pub p99_us: u32,
+    pub mean_bytes: f64,
+    /// CPU used by the load generator itself during the window.
+    pub loadgen_cpu_secs: f64,
+}
+
+/// Latency samples kept per connection; beyond this we still count requests but stop
+/// recording (memory stays bounded whatever the duration).
+const MAX_SAMPLES_PER_CONN: usize = 2_000_000;
+
+pub fn run(args: LoadArgs) -> Result<LoadResult, String> {
+    if !is_loopback(&args.url) {
+        return Err(format!("refusing non-loopback URL {}", args.url));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(args.threads.max(1))
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(run_async(args))
+}
+
+pub fn is_loopback(url: &str) -> bool {
+    url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:") || url.starts_with("http://[::1]:")
+}
+
+struct ConnStats {
+    lat: Vec<u32>,
+    ok: u64,
+    errors: u64,
+    bytes: u64,
+    first_error: Option<String>,
+}
+
+async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
+    let method = reqwest::Method::from_bytes(args.method.as_bytes()).map_err(|e| e.to_string())?;
+    let n = args.connections.max(1);
+    let remaining = Arc::new(AtomicI64::new(args.max_requests));
+    let barrier = Arc::new(tokio::sync::Barrier::new(n + 1));
+    let window = Duration::from_secs_f64(args.duration_secs.max(0.01));
+    let (start_tx, start_rx) = tokio::sync::watch::channel::<Option<Instant>>(None);
+
+    let mut tasks = Vec::with_capacity(n);
+    for _ in 0..n {
+        let client = reqwest::Client::builder()
+            .http1_only()
+            .pool_max_idle_per_host(1)
+            .tcp_nodelay(true)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let url = args.url.clone();
+        let method = method.clone();
+        let body = args.body.clone();
+        let bearer = args.bearer.clone();
+        let remaining = remaining.clone();
+        let barrier = barrier.clone();
+        let mut start_rx = start_rx.clone();
+        let warmup = args.warmup;
+        tasks.push(tokio::spawn(async move {
+            let send = |c: &reqwest::Client| {
+                let mut rb = c.request(method.clone(), &url);
+                if let Some(b) = &bearer {
+                    rb = rb.header("Authorization", format!("Bearer {b}"));
+                }
+                if let Some(body) = &body {
+                    rb = rb.header("Content-Type", "application/json").body(body.clone());
+                }
+                rb.send()
+            };
+            let mut st = ConnStats { lat: Vec::with_capacity(4096), ok: 0, errors: 0, bytes: 0, first_error: None };
+            for _ in 0..warmup {
+                if let Ok(r) = send(&client).await {
+                    let _ = r.bytes().await;
+                }
+            }
+            barrier.wait().await;
+            let start = loop {
+                if let Some(s) = *start_rx.borrow_and_update() {
+                    break s;
+                }
+                if start_rx.changed().await.is_err() {
+                    return st;
+                }
+            };
+            let deadline = start + window;
+            loop {
+                if Instant::now() >= deadline || remaining.fetch_sub(1, Ordering::Relaxed) <= 0 {
+                    break;
+                }
+                let t0 = Instant::now();
+                let res = match send(&client).await {
+                    Ok(r) => {
+                        let status = r.status();
+                        match r.bytes().await {
+                            Ok(b) if status.is_success() => Ok(b.len()),
+                            Ok(b) => Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&b[..b.len().min(300)]))),
+                            Err(e) => Err(e.to_string()),
+                        }
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                let us = t0.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                match res {
+                    Ok(len) => {
+                        st.ok += 1;
+                        st.bytes += len as u64;
+                        if st.lat.len() < MAX_SAMPLES_PER_CONN {
+                            st.lat.push(us);
+                        }
+                    }
+                    Err(e) => {
+                        st.errors += 1;
+                        if st.first_error.is_none() {
+                            st.first_error = Some(e);
+                        }
+                        if st.errors > 1000 {
+                            break;
+                        }
+                    }
+                }
+            }
+            st
+        }));
+    }
+    barrier.wait().await;
+    let cpu0 = stats::self_cpu();
+    let start = Instant::now();
+    let _ = start_tx.send(Some(start));
+
+    let mut lat = Vec::new();
+    let (mut ok, mut errors, mut bytes, mut first_error) = (0u64, 0u64, 0u64, None);
+    for t in tasks {
+        let st = t.await.map_err(|e| e.to_string())?;
+        lat.extend_from_slice(&st.lat);
+        ok += st.ok;
+        errors += st.errors;
+        bytes += st.bytes;
+        if first_error.is_none() {
+            first_error = st.first_error;
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let cpu = stats::self_cpu().saturating_sub(cpu0).as_secs_f64();
+    lat.sort_unstable();
+    Ok(LoadResult {
+        connections: n,
+        requests: ok,
+        errors,
+        first_error,
+        elapsed_secs: elapsed,
+        rps: ok as f64 / elapsed.max(1e-9),
+        p50_us: stats::percentile_sorted(&lat, 50.0),
+        p99_us: stats::percentile_sorted(&lat, 99.0),
+        mean_bytes: if ok > 0 { bytes as f64 / ok as f64 } else { 0.0 },
+        loadgen_cpu_secs: cpu,
+    })
+}

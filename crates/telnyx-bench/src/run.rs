@@ -1,0 +1,770 @@
+//! The orchestrator: spawns the servers and workers (this same binary), collects their
+//! JSON results and turns them into ratios against baselines measured in the same run.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::child::{self, Server};
+use crate::loadgen::LoadResult;
+use crate::report::{f0, f1, f2, mb, pct, ratio, Report, Section, Target};
+use crate::sdk_work::WorkResult;
+use crate::{stats, RunOpts};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Which {
+    All,
+    Emulator,
+    Sdk,
+    Node,
+}
+
+/// API keys the bench uses (the emulator creates accounts per key).
+const KEY_BENCH: &str = "KEY_BENCH_LOAD";
+const KEY_PAGE: &str = "KEY_BENCH_PAGE";
+const NODE_SDK_VERSION: &str = "7.24.0";
+const READY_TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Cfg {
+    duration: f64,
+    requests: u64,
+    sdk_calls: u64,
+    page_items: u64,
+    detail_records: u64,
+    quick: bool,
+}
+
+pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
+    let cfg = Cfg {
+        duration: opts.duration_secs.unwrap_or(if opts.quick { 0.5 } else { 3.0 }),
+        requests: opts.requests,
+        sdk_calls: opts.sdk_calls.unwrap_or(if opts.quick { 2_000 } else { 20_000 }),
+        page_items: opts.page_items.unwrap_or(if opts.quick { 10_000 } else { 100_000 }),
+        detail_records: if opts.quick { 10_000 } else { 100_000 },
+        quick: opts.quick,
+    };
+    let mut report = Report {
+        command: format!(
+            "cargo run --release -p telnyx-bench -- {}",
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        ),
+        date: sh("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_else(|| "unknown".into()),
+        machine: machine_info(),
+        ..Default::default()
+    };
+    let busy_before = busy_note();
+    let http = Http::new()?;
+
+    // One emulator process serves the load points and the SDK workloads.
+    let emu = Server::spawn(&serve_args("serve-emulator"), READY_TIMEOUT)?;
+    let base = emu.url.clone();
+    let root = base.trim_end_matches('/').trim_end_matches("/v2").to_string();
+    eprintln!("emulator at {base} (pid {})", emu.pid());
+
+    let mut seed_rows = Vec::new();
+    let run_emu = matches!(which, Which::All | Which::Emulator);
+    let run_sdk = matches!(which, Which::All | Which::Sdk | Which::Node);
+    let run_node = matches!(which, Which::All | Which::Node);
+
+    let mut startup: Option<(f64, f64)> = None;
+    if run_emu {
+        // Startup before anything else loads the machine.
+        startup = Some(emulator_startup(&cfg, &mut report)?);
+        let (ms, body) = seed(&http, &root, json!({"api_key": KEY_BENCH}))?;
+        seed_rows.push(("default account".to_string(), ms, body));
+        let (ms, body) = seed(
+            &http,
+            &root,
+            json!({"api_key": KEY_BENCH, "detail_records": cfg.detail_records,
+                   "detail_record_type": "messaging", "webhook_deliveries": 1000}),
+        )?;
+        seed_rows.push((format!("{} messaging detail records + 1,000 webhook deliveries", cfg.detail_records), ms, body));
+    }
+    if run_sdk {
+        let (ms, body) = seed(&http, &root, json!({"api_key": KEY_PAGE, "webhook_deliveries": cfg.page_items}))?;
+        seed_rows.push((format!("{} webhook deliveries", cfg.page_items), ms, body));
+    }
+    let mut sec = Section::new("Emulator: seeding (POST /_emulator/seed)", &["seed", "wall ms", "x hello spawn-to-ready", "server answer"]);
+    for (what, ms, body) in &seed_rows {
+        let x = startup.map(|(hello_ms, _)| ratio(ms / hello_ms)).unwrap_or_else(|| "n/a".into());
+        sec.row(vec![what.clone(), f1(*ms), x, body.chars().take(160).collect()]);
+    }
+    sec.notes.push("Seeding has no natural baseline; the ratio is against the time a bare axum hello-world process takes from spawn to its first 200 (same run), i.e. how many 'process starts' a seed costs.".into());
+    report.sections.push(sec);
+
+    if run_emu {
+        emulator_load(&cfg, &emu, &base, &mut report)?;
+        emulator_memory(&http, &mut report)?;
+    }
+    if run_sdk {
+        sdk_and_node(&cfg, &base, run_node, &mut report)?;
+    }
+    drop(emu);
+
+    report.notes.push(format!("Machine load before the run: {busy_before}."));
+    report.notes.push(format!("Machine load after the run: {}.", busy_note()));
+    let md = report.to_markdown();
+    println!("{md}");
+    if let Some(p) = &opts.out {
+        if p.extension().is_some_and(|e| e == "json") {
+            write_json(p, &report)?;
+        } else {
+            std::fs::write(p, &md).map_err(|e| format!("{}: {e}", p.display()))?;
+        }
+    }
+    if let Some(p) = &opts.json {
+        write_json(p, &report)?;
+    }
+    Ok(())
+}
+
+fn write_json(p: &PathBuf, report: &Report) -> Result<(), String> {
+    let s = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    std::fs::write(p, s).map_err(|e| format!("{}: {e}", p.display()))
+}
+
+fn serve_args(sub: &str) -> Vec<String> {
+    vec![sub.into(), "--port".into(), "0".into()]
+}
+
+fn sh(prog: &str, args: &[&str]) -> Option<String> {
+    let o = Command::new(prog).args(args).stderr(Stdio::null()).output().ok()?;
+    o.status.success().then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+fn machine_info() -> Vec<(String, String)> {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, v)| v.trim().to_string()))
+        .unwrap_or_else(|| "unknown".into());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let mem = stats::parse_status_kb(&meminfo, "MemTotal").map(mb).unwrap_or_else(|| "unknown".into());
+    let cpus = std::thread::available_parallelism().map(|n| n.get().to_string()).unwrap_or_else(|_| "?".into());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim().to_string();
+    vec![
+        ("CPUs (nproc)".into(), cpus),
+        ("CPU model".into(), model),
+        ("Memory".into(), mem),
+        ("Kernel".into(), kernel),
+        ("rustc".into(), sh("rustc", &["-V"]).unwrap_or_else(|| "unknown".into())),
+        ("Node.js".into(), sh("node", &["--version"]).unwrap_or_else(|| "not found".into())),
+        ("Clock ticks/s (CLK_TCK)".into(), stats::clk_tck().to_string()),
+    ]
+}
+
+fn busy_note() -> String {
+    let procs = stats::busy_processes();
+    let list = if procs.is_empty() {
+        "no compilers running".to_string()
+    } else {
+        procs.iter().map(|(n, c)| format!("{c} {n}")).collect::<Vec<_>>().join(", ")
+    };
+    format!("loadavg {} ({list})", stats::loadavg())
+}
+
+/// Blocking HTTP for control calls (seed, touch), on a private current-thread runtime.
+struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl Http {
+    fn new() -> Result<Http, String> {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        let client = reqwest::Client::builder().timeout(Duration::from_secs(600)).build().map_err(|e| e.to_string())?;
+        Ok(Http { rt, client })
+    }
+
+    fn call(&self, method: &str, url: &str, bearer: Option<&str>, body: Option<serde_json::Value>) -> Result<(u16, String), String> {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut rb = self.client.request(m, url);
+        if let Some(b) = bearer {
+            rb = rb.bearer_auth(b);
+        }
+        if let Some(v) = body {
+            rb = rb.header("Content-Type", "application/json").body(v.to_string());
+        }
+        self.rt.block_on(async move {
+            let r = rb.send().await.map_err(|e| format!("{url}: {e}"))?;
+            let status = r.status().as_u16();
+            let text = r.text().await.map_err(|e| e.to_string())?;
+            Ok((status, text))
+        })
+    }
+}
+
+fn seed(http: &Http, root: &str, body: serde_json::Value) -> Result<(f64, String), String> {
+    let t0 = Instant::now();
+    let (status, text) = http.call("POST", &format!("{root}/_emulator/seed"), None, Some(body.clone()))?;
+    let ms = t0.elapsed().as_secs_f64() * 1e3;
+    if status != 200 {
+        return Err(format!("seed {body} answered {status}: {text}"));
+    }
+    eprintln!("seeded {body} in {ms:.0} ms");
+    Ok((ms, text.replace('\n', " ")))
+}
+
+/// Status code of `GET path` on 127.0.0.1:port, or None (refused, reset, garbage).
+fn probe(port: u16, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    let mut buf = [0u8; 64];
+    let n = s.read(&mut buf).ok()?;
+    let head = std::str::from_utf8(&buf[..n]).ok()?;
+    head.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Spawn `sub` on a fixed free port and poll `path` until it answers 200: spawn-to-ready.
+fn spawn_to_ready(sub: &str, path: &str) -> Result<Duration, String> {
+    let port = child::free_port()?;
+    let t0 = Instant::now();
+    let mut c = Command::new(child::self_exe()?)
+        .args([sub, "--port", &port.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let res = loop {
+        if probe(port, path) == Some(200) {
+            break Ok(t0.elapsed());
+        }
+        if t0.elapsed() > READY_TIMEOUT {
+            break Err(format!("{sub} not ready in {READY_TIMEOUT:?}"));
+        }
+        if let Ok(Some(st)) = c.try_wait() {
+            break Err(format!("{sub} exited early: {st}"));
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    };
+    let _ = c.kill();
+    let _ = c.wait();
+    res
+}
+
+/// Returns (hello spawn-to-ready ms, emulator spawn-to-ready ms), medians.
+fn emulator_startup(cfg: &Cfg, report: &mut Report) -> Result<(f64, f64), String> {
+    let reps = if cfg.quick { 3 } else { 7 };
+    let mut hello = Vec::new();
+    let mut emu = Vec::new();
+    for _ in 0..reps {
+        // Interleaved so that drift in machine load hits both alike.
+        hello.push(spawn_to_ready("serve-hello", "/")?);
+        emu.push(spawn_to_ready("serve-emulator", "/_emulator/health")?);
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let (h, e) = (ms(stats::median(&hello)), ms(stats::median(&emu)));
+    let mut sec = Section::new(
+        "Emulator: startup to ready",
+        &["what", "hello world (baseline) ms", "emulator ms", "emulator / hello"],
+    );
+    sec.row(vec![format!("process spawn to first 200 (median of {reps})"), f2(h), f2(e), ratio(e / h)]);
+    if let Some((ih, ie)) = in_process_start(reps)? {
+        sec.row(vec![format!("in-process bind until ready (`Emulator::start`; median of {reps})"), f2(ih), f2(ie), ratio(ie / ih)]);
+    }
+    sec.notes.push("Spawn-to-ready polls `GET /` (hello) or `GET /_emulator/health` (emulator) every 0.5 ms on a port chosen before the spawn.".into());
+    report.sections.push(sec);
+    Ok((h, e))
+}
+
+/// (hello ms, emulator ms) for starting the server inside this process.
+#[cfg(feature = "emulator")]
+fn in_process_start(reps: usize) -> Result<Option<(f64, f64)>, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let mut hello = Vec::new();
+        let mut emu = Vec::new();
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            let (_addr, h) = crate::servers::start_hello(0).await?;
+            hello.push(t0.elapsed());
+            h.abort();
+            let t0 = Instant::now();
+            let e = telnyx_emulator::Emulator::start(telnyx_emulator::EmulatorConfig::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            emu.push(t0.elapsed());
+            e.shutdown().await;
+        }
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        Ok(Some((ms(stats::median(&hello)), ms(stats::median(&emu)))))
+    })
+}
+
+#[cfg(not(feature = "emulator"))]
+fn in_process_start(_reps: usize) -> Result<Option<(f64, f64)>, String> {
+    Ok(None)
+}
+
+struct Point {
+    name: String,
+    conns: usize,
+    r: LoadResult,
+    server_cpu_us: f64,
+}
+
+fn load_point(
+    cfg: &Cfg,
+    server: &Server,
+    name: &str,
+    url: &str,
+    conns: usize,
+    method: &str,
+    body: Option<&str>,
+    bearer: Option<&str>,
+) -> Result<Point, String> {
+    let warmup = 20u32;
+    let mut args: Vec<String> = vec![
+        "loadgen".into(),
+        "--url".into(),
+        url.into(),
+        "--connections".into(),
+        conns.to_string(),
+        "--duration-secs".into(),
+        cfg.duration.to_string(),
+        "--max-requests".into(),
+        cfg.requests.to_string(),
+        "--warmup".into(),
+        warmup.to_string(),
+        "--method".into(),
+        method.into(),
+    ];
+    if let Some(b) = body {
+        args.extend(["--body".into(), b.into()]);
+    }
+    if let Some(k) = bearer {
+        args.extend(["--bearer".into(), k.into()]);
+    }
+    let cpu0 = stats::proc_cpu(&server.pid()).unwrap_or_default();
+    let r: LoadResult = child::run_self_json(&args, Duration::from_secs_f64(cfg.duration + 120.0))?;
+    let cpu = stats::proc_cpu(&server.pid()).unwrap_or_default().saturating_sub(cpu0);
+    let served = r.requests + r.errors + u64::from(warmup) * conns as u64;
+    eprintln!(
+        "{name} c={conns}: {:.0} rps p50 {} us p99 {} us errors {}{}",
+        r.rps,
+        r.p50_us,
+        r.p99_us,
+        r.errors,
+        r.first_error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+    );
+    Ok(Point {
+        name: name.into(),
+        conns,
+        server_cpu_us: cpu.as_secs_f64() * 1e6 / served.max(1) as f64,
+        r,
+    })
+}
+
+fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Result<(), String> {
+    let hello = Server::spawn(&serve_args("serve-hello"), READY_TIMEOUT)?;
+    let hello_url = format!("{}/", hello.url);
+    let conns = [1usize, 32];
+    let endpoints: Vec<(&str, String, &str, Option<&str>)> = vec![
+        ("`GET /balance`", format!("{base}/balance"), "GET", None),
+        ("20-item page `GET /webhook_deliveries?page[size]=20`", format!("{base}/webhook_deliveries?page%5Bsize%5D=20"), "GET", None),
+        ("250-item page `GET /webhook_deliveries?page[size]=250`", format!("{base}/webhook_deliveries?page%5Bsize%5D=250"), "GET", None),
+        (
+            "detail records, `filter[cld][contains]=456`, 20 per page, over N",
+            format!("{base}/detail_records?filter%5Brecord_type%5D=messaging&filter%5Bcld%5D%5Bcontains%5D=456&page%5Bsize%5D=20"),
+            "GET",
+            None,
+        ),
+        (
+            "`PATCH /payment/auto_recharge_prefs`",
+            format!("{base}/payment/auto_recharge_prefs"),
+            "PATCH",
+            Some(r#"{"enabled":true,"threshold_amount":"50.00","recharge_amount":"100.00"}"#),
+        ),
+    ];
+
+    // Hello world before and after the emulator points; the baseline is their mean.
+    let mut hello_before = Vec::new();
+    for &c in &conns {
+        hello_before.push(load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?);
+    }
+    let mut points = Vec::new();
+    for (name, url, method, body) in &endpoints {
+        let name = name.replace(" N", &format!(" {}", cfg.detail_records));
+        for &c in &conns {
+            points.push(load_point(cfg, emu, &name, url, c, method, *body, Some(KEY_BENCH))?);
+        }
+    }
+    let mut hello_after = Vec::new();
+    for &c in &conns {
+        hello_after.push(load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?);
+    }
+    drop(hello);
+
+    let base_of = |c: usize| -> (f64, f64) {
+        let b: Vec<&Point> = hello_before.iter().chain(hello_after.iter()).filter(|p| p.conns == c).collect();
+        let n = b.len().max(1) as f64;
+        (b.iter().map(|p| p.r.rps).sum::<f64>() / n, b.iter().map(|p| p.server_cpu_us).sum::<f64>() / n)
+    };
+
+    let mut sec = Section::new(
+        "Emulator: throughput and latency (load generator in a separate process, loopback, keep-alive)",
+        &[
+            "endpoint",
+            "conns",
+            "req/s",
+            "req/s vs hello",
+            "p50 µs",
+            "p99 µs",
+            "server CPU µs/req",
+            "CPU/req vs hello",
+            "bytes/resp",
+            "errors",
+        ],
+    );
+    let hello_row = |p: &Point, label: &str| -> Vec<String> {
+        vec![
+            format!("bare axum hello world `GET /` ({label})"),
+            p.conns.to_string(),
+            f0(p.r.rps),
+            "baseline".into(),
+            p.r.p50_us.to_string(),
+            p.r.p99_us.to_string(),
+            f1(p.server_cpu_us),
+            "baseline".into(),
+            f0(p.r.mean_bytes),
+            p.r.errors.to_string(),
+        ]
+    };
+    for p in &hello_before {
+        sec.row(hello_row(p, "before"));
+    }
+    for p in &points {
+        let (brps, bcpu) = base_of(p.conns);
+        sec.row(vec![
+            p.name.clone(),
+            p.conns.to_string(),
+            f0(p.r.rps),
+            pct(p.r.rps / brps),
+            p.r.p50_us.to_string(),
+            p.r.p99_us.to_string(),
+            f1(p.server_cpu_us),
+            ratio(p.server_cpu_us / bcpu),
+            f0(p.r.mean_bytes),
+            p.r.errors.to_string(),
+        ]);
+    }
+    for p in &hello_after {
+        sec.row(hello_row(p, "after"));
+    }
+    sec.intro.push(format!(
+        "Each point: {} s (or {} requests) after 20 warm-up requests per connection; one reqwest client per connection (HTTP/1.1 keep-alive). \
+         The baseline for each connection count is the mean of the hello-world points before and after. \
+         Server CPU per request = the server process's utime+stime delta (from /proc, {} ticks/s) / requests served, so it is less sensitive to a busy machine than req/s.",
+        cfg.duration, cfg.requests, stats::clk_tck()
+    ));
+    let errs: u64 = points.iter().map(|p| p.r.errors).sum();
+    if errs > 0 {
+        for p in points.iter().filter(|p| p.r.errors > 0) {
+            sec.notes.push(format!("{} c={}: {} errors, first: {}", p.name, p.conns, p.r.errors, p.r.first_error.clone().unwrap_or_default()));
+        }
+    }
+    report.sections.push(sec);
+
+    for (needle, goal, label) in [("`GET /balance`", 0.5, "Emulator `GET /balance` vs bare axum"), ("20-item", 0.3, "Emulator 20-item page vs bare axum")] {
+        let ps: Vec<&Point> = points.iter().filter(|p| p.name.contains(needle)).collect();
+        let ratios: Vec<(usize, f64)> = ps.iter().map(|p| (p.conns, p.r.rps / base_of(p.conns).0)).collect();
+        let worst = ratios.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
+        let measured = ratios.iter().map(|(c, r)| format!("{} at {c} conn", pct(*r))).collect::<Vec<_>>().join(", ");
+        let met = ps.iter().all(|p| p.r.errors == 0) && worst >= goal;
+        report.targets.push(Target {
+            name: label.into(),
+            target: format!(">= {} of hello-world req/s", pct(goal)),
+            measured,
+            met: Some(met),
+            note: if met {
+                String::new()
+            } else {
+                format!("short by {:.0} percentage points at the worst connection count", (goal - worst) * 100.0)
+            },
+        });
+    }
+    Ok(())
+}
+
+fn emulator_memory(http: &Http, report: &mut Report) -> Result<(), String> {
+    let hello = Server::spawn(&serve_args("serve-hello"), READY_TIMEOUT)?;
+    for _ in 0..100 {
+        http.call("GET", &format!("{}/", hello.url), None, None)?;
+    }
+    let hello_rss = stats::proc_rss_kb(&hello.pid()).unwrap_or(0);
+    drop(hello);
+
+    let emu = Server::spawn(&serve_args("serve-emulator"), READY_TIMEOUT)?;
+    let idle = stats::proc_rss_kb(&emu.pid()).unwrap_or(0);
+    let base = emu.url.clone();
+    let mut touched = Vec::new();
+    for i in 0..10 {
+        let key = format!("KEY_BENCH_RSS_{i}");
+        // Touch the account with a few typical calls.
+        for path in ["/balance", "/webhook_deliveries?page%5Bsize%5D=20", "/invoices", "/payment/auto_recharge_prefs"] {
+            let (status, text) = http.call("GET", &format!("{base}{path}"), Some(&key), None)?;
+            touched.push(status);
+            if status != 200 {
+                eprintln!("RSS touch {path} with {key}: {status} {}", text.chars().take(200).collect::<String>());
+            }
+        }
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let ten = stats::proc_rss_kb(&emu.pid()).unwrap_or(0);
+    let hwm = stats::proc_hwm_kb(&emu.pid()).unwrap_or(0);
+    drop(emu);
+    let ok = touched.iter().filter(|s| **s == 200).count();
+    let mut sec = Section::new("Emulator: resident memory", &["process", "VmRSS", "vs hello world"]);
+    sec.row(vec!["bare axum hello world after 100 requests (baseline)".into(), mb(hello_rss), "baseline".into()]);
+    sec.row(vec!["emulator, idle after start".into(), mb(idle), ratio(idle as f64 / hello_rss.max(1) as f64)]);
+    sec.row(vec![
+        format!("emulator with ten accounts ({ok}/{} touch calls answered 200)", touched.len()),
+        mb(ten),
+        ratio(ten as f64 / hello_rss.max(1) as f64),
+    ]);
+    sec.notes.push(format!("Ten accounts = ten API keys, each touched with GET /balance, /webhook_deliveries, /invoices and /payment/auto_recharge_prefs; the emulator's peak (VmHWM) was {}.", mb(hwm)));
+    report.sections.push(sec);
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
+        return PathBuf::from(d);
+    }
+    // <target>/<profile>/telnyx-bench
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().and_then(|p| p.parent()).map(|p| p.to_path_buf()))
+        .unwrap_or_else(|| PathBuf::from("target"))
+}
+
+/// Install npm telnyx@7.24.0 into target/bench-node (once) and write the harness there.
+fn prepare_node() -> Result<PathBuf, String> {
+    let ver = sh("node", &["--version"]).ok_or("skipped: node not found on PATH")?;
+    let dir = target_dir().join("bench-node");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let pkg = dir.join("node_modules/telnyx/package.json");
+    let installed = std::fs::read_to_string(&pkg)
+        .ok()
+        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+        .and_then(|v| v.get("version").and_then(|v| v.as_str()).map(String::from));
+    if installed.as_deref() != Some(NODE_SDK_VERSION) {
+        eprintln!("installing telnyx@{NODE_SDK_VERSION} into {} (node {ver})", dir.display());
+        let mut cmd = Command::new("npm");
+        cmd.arg("install")
+            .arg("--prefix")
+            .arg(&dir)
+            .args(["--no-audit", "--no-fund", "--loglevel=error"])
+            .arg(format!("telnyx@{NODE_SDK_VERSION}"));
+        child::run_capture(cmd, Duration::from_secs(300)).map_err(|e| format!("skipped: npm install telnyx@{NODE_SDK_VERSION} failed: {e}"))?;
+    }
+    let script = dir.join("bench.mjs");
+    std::fs::write(&script, include_str!("bench.mjs")).map_err(|e| format!("{}: {e}", script.display()))?;
+    Ok(script)
+}
+
+fn run_node(script: &PathBuf, args: &[String]) -> Result<WorkResult, String> {
+    let mut cmd = Command::new("node");
+    cmd.arg(script).args(args);
+    child::parse_last_json(&child::run_capture(cmd, Duration::from_secs(900))?)
+}
+
+fn cpu_us_per(r: &WorkResult) -> f64 {
+    r.cpu_secs * 1e6 / r.n.max(1) as f64
+}
+
+fn sdk_and_node(cfg: &Cfg, base: &str, with_node: bool, report: &mut Report) -> Result<(), String> {
+    let node = if with_node { Some(prepare_node()) } else { None };
+    let node_script = match &node {
+        Some(Ok(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let n = cfg.sdk_calls;
+    let timeout = Duration::from_secs(900);
+    let show = |r: &Result<WorkResult, String>| match r {
+        Ok(w) => eprintln!("  n={} errors={} wall={:.2}s cpu={:.2}s rss={}kB {}", w.n, w.errors, w.wall_secs, w.cpu_secs, w.peak_rss_kb, w.first_error.clone().unwrap_or_default()),
+        Err(e) => eprintln!("  failed: {e}"),
+    };
+
+    let mut sec = Section::new(
+        &format!("SDK: client CPU per request, {n} x `balance().retrieve()`"),
+        &["client", "concurrency", "CPU µs/req", "vs raw reqwest", "Node / this", "wall s", "req/s", "peak RSS", "errors"],
+    );
+    let mut cpu_targets = Vec::new();
+    for conc in [1usize, 32] {
+        let mut runs: Vec<(String, Result<WorkResult, String>)> = Vec::new();
+        for mode in ["raw", "sdk"] {
+            eprintln!("sdk-balance mode={mode} concurrency={conc} n={n}");
+            let args: Vec<String> = ["sdk-balance", "--url", base, "--key", KEY_BENCH, "--n", &n.to_string(), "--concurrency", &conc.to_string(), "--mode", mode]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let r = child::run_self_json::<WorkResult>(&args, timeout);
+            show(&r);
+            let label = if mode == "raw" { "raw reqwest + serde_json::Value (floor)" } else { "telnyx (Rust SDK)" };
+            runs.push((label.into(), r));
+        }
+        if let Some(script) = &node_script {
+            eprintln!("node balance concurrency={conc} n={n}");
+            let r = run_node(script, &["balance".into(), base.into(), KEY_BENCH.into(), n.to_string(), conc.to_string(), "100".into()]);
+            show(&r);
+            runs.push((format!("npm telnyx {NODE_SDK_VERSION} (Node)"), r));
+        }
+        let raw = runs[0].1.as_ref().ok().map(cpu_us_per);
+        let sdk = runs[1].1.as_ref().ok().map(cpu_us_per);
+        let nodec = runs.get(2).and_then(|r| r.1.as_ref().ok()).map(cpu_us_per);
+        for (label, r) in &runs {
+            match r {
+                Ok(w) => {
+                    let c = cpu_us_per(w);
+                    let vs_raw = raw.map(|b| ratio(c / b)).unwrap_or_else(|| "n/a".into());
+                    let node_over = nodec.map(|nc| ratio(nc / c)).unwrap_or_else(|| "n/a".into());
+                    sec.row(vec![
+                        label.clone(),
+                        conc.to_string(),
+                        f1(c),
+                        vs_raw,
+                        node_over,
+                        f2(w.wall_secs),
+                        f0(w.n as f64 / w.wall_secs.max(1e-9)),
+                        mb(w.peak_rss_kb),
+                        w.errors.to_string(),
+                    ]);
+                    if w.errors > 0 {
+                        sec.notes.push(format!("{label} c={conc}: {} errors, first: {}", w.errors, w.first_error.clone().unwrap_or_default()));
+                    }
+                }
+                Err(e) => sec.notes.push(format!("{label} c={conc} failed: {e}")),
+            }
+        }
+        cpu_targets.push((conc, sdk, nodec));
+    }
+    sec.intro.push("Each client runs in its own process on a single-threaded runtime (tokio current_thread; Node is single-threaded too) against the same emulator process, after 100 warm-up calls. CPU = user+system time of the client process over the measured calls (Rust: /proc/self/task/*/schedstat; Node: process.cpuUsage()).".into());
+    if let Some(Err(e)) = &node {
+        sec.notes.push(e.clone());
+    }
+    report.sections.push(sec);
+
+    // Target: SDK CPU/request <= 1/5 of Node's.
+    if with_node {
+        let mut measured = Vec::new();
+        let mut met = node_script.is_some();
+        let mut worst = f64::INFINITY;
+        for (conc, sdk, nodec) in &cpu_targets {
+            match (sdk, nodec) {
+                (Some(s), Some(nc)) => {
+                    measured.push(format!("Node/Rust {} at concurrency {conc}", ratio(nc / s)));
+                    worst = worst.min(nc / s);
+                    met &= nc / s >= 5.0;
+                }
+                _ => met = false,
+            }
+        }
+        report.targets.push(Target {
+            name: "SDK client CPU per request vs Node SDK".into(),
+            target: "<= 1/5 of Node's (Node/Rust >= 5x)".into(),
+            measured: if measured.is_empty() { "n/a".into() } else { measured.join(", ") },
+            met: if node_script.is_some() && !measured.is_empty() { Some(met) } else { None },
+            note: if !met && worst.is_finite() { format!("short by {:.0} % (Node/Rust {:.2}x, needs 5x)", (1.0 - worst / 5.0) * 100.0, worst) } else { String::new() },
+        });
+    }
+
+    // Paging.
+    let items = cfg.page_items;
+    let mut sec = Section::new(
+        &format!("SDK: paging through {items} webhook deliveries, page size 250"),
+        &["client", "mode", "wall s", "items/s", "vs sequential (speed-up)", "vs Node (speed-up)", "CPU s", "peak RSS", "items", "errors"],
+    );
+    let mut runs: Vec<(String, String, Result<WorkResult, String>)> = Vec::new();
+    for prefetch in [0usize, 4] {
+        eprintln!("sdk-page prefetch={prefetch} items={items}");
+        let args: Vec<String> = ["sdk-page", "--url", base, "--key", KEY_PAGE, "--page-size", "250", "--prefetch", &prefetch.to_string(), "--expect", &items.to_string()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let r = child::run_self_json::<WorkResult>(&args, timeout);
+        show(&r);
+        let mode = if prefetch == 0 { "sequential".to_string() } else { format!("prefetch {prefetch} (`.concurrency({prefetch})`)") };
+        runs.push(("telnyx (Rust SDK)".into(), mode, r));
+    }
+    if let Some(script) = &node_script {
+        eprintln!("node page items={items}");
+        let r = run_node(script, &["page".into(), base.into(), KEY_PAGE.into(), "250".into(), items.to_string()]);
+        show(&r);
+        runs.push((format!("npm telnyx {NODE_SDK_VERSION} (Node)"), "sequential (`for await`; no prefetch)".into(), r));
+    }
+    let seq = runs[0].2.as_ref().ok().map(|w| w.wall_secs);
+    let node_wall = runs.get(2).and_then(|r| r.2.as_ref().ok()).map(|w| w.wall_secs);
+    let mut peak_kb = 0u64;
+    let mut counts_ok = true;
+    for (label, mode, r) in &runs {
+        match r {
+            Ok(w) => {
+                let is_rust = label.starts_with("telnyx");
+                if is_rust {
+                    peak_kb = peak_kb.max(w.peak_rss_kb);
+                    counts_ok &= w.n == items && w.errors == 0;
+                }
+                sec.row(vec![
+                    label.clone(),
+                    mode.clone(),
+                    f2(w.wall_secs),
+                    f0(w.n as f64 / w.wall_secs.max(1e-9)),
+                    seq.map(|s| ratio(s / w.wall_secs)).unwrap_or_else(|| "n/a".into()),
+                    node_wall.map(|nw| ratio(nw / w.wall_secs)).unwrap_or_else(|| "n/a".into()),
+                    f2(w.cpu_secs),
+                    mb(w.peak_rss_kb),
+                    w.n.to_string(),
+                    w.errors.to_string(),
+                ]);
+                if w.n != items {
+                    sec.notes.push(format!("ERROR: {label} {mode} received {} items, expected {items}", w.n));
+                }
+                if let Some(e) = &w.first_error {
+                    sec.notes.push(format!("{label} {mode}: {e}"));
+                }
+            }
+            Err(e) => {
+                counts_ok = false;
+                sec.notes.push(format!("{label} {mode} failed: {e}"));
+            }
+        }
+    }
+    sec.intro.push("Each run is a separate process streaming every item (`list(..).into_stream()` / `for await`), counting them. Peak RSS is the process's VmHWM (Rust) or `process.resourceUsage().maxRSS` (Node), so it includes the runtime, the HTTP client and everything else in the process.".into());
+    if let Some(Err(e)) = &node {
+        sec.notes.push(e.clone());
+    }
+    report.sections.push(sec);
+
+    let prefetch_wall = runs.get(1).and_then(|r| r.2.as_ref().ok()).map(|w| w.wall_secs);
+    if with_node {
+        let (measured, met, note) = match (node_wall, prefetch_wall) {
+            (Some(nw), Some(pw)) => {
+                let x = nw / pw;
+                (format!("{} faster", ratio(x)), Some(x >= 3.0 && counts_ok), if x >= 3.0 { String::new() } else { format!("short by {:.0} % ({:.2}x, needs 3x)", (1.0 - x / 3.0) * 100.0, x) })
+            }
+            _ => ("n/a".into(), None, node.as_ref().and_then(|n| n.as_ref().err()).cloned().unwrap_or_default()),
+        };
+        report.targets.push(Target {
+            name: format!("Paging {items} items, Rust prefetch 4 vs Node SDK"),
+            target: ">= 3x faster".into(),
+            measured,
+            met,
+            note,
+        });
+    }
+    report.targets.push(Target {
+        name: format!("Peak memory streaming {items} items (Rust SDK process)"),
+        target: "< 30 MB".into(),
+        measured: mb(peak_kb),
+        met: Some(peak_kb > 0 && peak_kb < 30 * 1024 && counts_ok),
+        note: if peak_kb >= 30 * 1024 { format!("over by {}", mb(peak_kb - 30 * 1024)) } else if !counts_ok { "item count or errors wrong, see the paging table".into() } else { String::new() },
+    });
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! The SDK workloads, each run in a child process (`sdk-balance`, `sdk-page`) so that its
+//! CPU time and peak memory are its own. Each prints one JSON line of [`WorkResult`].
+
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::stats;
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct WorkResult {
+    /// Calls completed (balance) or items received (paging).
+    pub n: u64,
+    pub errors: u64,
+    pub first_error: Option<String>,
+    pub wall_secs: f64,
+    /// user + system CPU of the whole process during the measured part.
+    pub cpu_secs: f64,
+    /// VmHWM / maxRSS of the process at the end, in kB.
+    pub peak_rss_kb: u64,
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BalanceArgs {
+    /// Emulator base URL, e.g. http://127.0.0.1:PORT/v2
+    #[arg(long)]
+    pub url: String,
+    #[arg(long)]
+    pub key: String,
+    #[arg(long, default_value_t = 20_000)]
+    pub n: u64,
+    #[arg(long, default_value_t = 1)]
+    pub concurrency: usize,
+    #[arg(long, default_value_t = 100)]
+    pub warmup: u64,
+    /// `sdk` (telnyx::Client) or `raw` (reqwest + serde_json::Value, the floor).
+    #[arg(long, default_value = "sdk")]
+    pub mode: String,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct PageArgs {
+    #[arg(long)]
+    pub url: String,
+    #[arg(long)]
+    pub key: String,
+    #[arg(long, default_value_t = 250)]
+    pub page_size: u32,
+    /// Pages fetched ahead (0 or 1 = sequential).
+    #[arg(long, default_value_t = 0)]
+    pub prefetch: usize,
+    /// Items expected (the run is an error otherwise).
+    #[arg(long, default_value_t = 100_000)]
+    pub expect: u64,
+}
+
+fn current_thread() -> Result<tokio::runtime::Runtime, String> {
+    // One thread, like Node: CPU per request is then comparable and not inflated by
+    // cross-thread wake-ups.
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())
+}
+
+fn finish(n: u64, errors: u64, first_error: Option<String>, t0: Instant, cpu0: std::time::Duration) -> WorkResult {
+    WorkResult {
+        n,
+        errors,
+        first_error,
+        wall_secs: t0.elapsed().as_secs_f64(),
+        cpu_secs: stats::self_cpu().saturating_sub(cpu0).as_secs_f64(),
+        peak_rss_kb: stats::proc_hwm_kb("self").unwrap_or(0),
+        version: None,
+    }
+}
+
+pub fn balance(args: BalanceArgs) -> Result<WorkResult, String> {
+    current_thread()?.block_on(async move {
+        match args.mode.as_str() {
+            "raw" => balance_raw(args).await,
+            "sdk" => balance_sdk(args).await,
+            m => Err(format!("unknown mode {m}")),
+        }
+    })
+}
+
+async fn run_calls<F, Fut>(n: u64, concurrency: usize, warmup: u64, call: F) -> WorkResult
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    use futures::StreamExt;
+    for _ in 0..warmup {
+        let _ = call().await;
+    }
+    let cpu0 = stats::self_cpu();
+    let t0 = Instant::now();
+    let mut results = futures::stream::iter(0..n).map(|_| call()).buffer_unordered(concurrency.max(1));
+    let (mut ok, mut errors, mut first_error) = (0u64, 0u64, None);
+    while let Some(r) = results.next().await {
+        match r {
+            Ok(()) => ok += 1,
+            Err(e) => {
+                errors += 1;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    finish(ok, errors, first_error, t0, cpu0)
+}
+
+async fn balance_raw(args: BalanceArgs) -> Result<WorkResult, String> {
+    let client = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+    let url = format!("{}/balance", args.url.trim_end_matches('/'));
+    let auth = format!("Bearer {}", args.key);
+    let call = || {
+        let req = client.get(&url).header("Authorization", &auth).header("Accept", "application/json").send();
+        async move {
+            let resp = req.await.map_err(|e| e.to_string())?;
+            let status = resp.status();
+            let body = resp.bytes().await.map_err(|e| e.to_string())?;
+            if !status.is_success() {
+                return Err(format!("HTTP {status}"));
+            }
+            let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
+            if v.get("data").is_none() {
+                return Err("no data".into());
+            }
+            Ok(())
+        }
+    };
+    Ok(run_calls(args.n, args.concurrency, args.warmup, call).await)
+}
+
+#[cfg(feature = "sdk")]
+fn sdk_client(url: &str, key: &str) -> Result<telnyx::Client, String> {
+    telnyx::Client::builder()
+        .api_key(key)
+        .base_url(url)
+        .max_retries(0)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(feature = "sdk")]
+async fn balance_sdk(args: BalanceArgs) -> Result<WorkResult, String> {
+    let client = sdk_client(&args.url, &args.key)?;
+    let call = || {
+        let fut = client.balance().retrieve().into_future();
+        async move { fut.await.map(|_| ()).map_err(|e| e.to_string()) }
+    };
+    Ok(run_calls(args.n, args.concurrency, args.warmup, call).await)
+}
+
+#[cfg(not(feature = "sdk"))]
+async fn balance_sdk(_args: BalanceArgs) -> Result<WorkResult, String> {
+    Err("telnyx-bench was built without the `sdk` feature".into())
+}
+
+#[cfg(feature = "sdk")]
+pub fn page(args: PageArgs) -> Result<WorkResult, String> {
+    use futures::TryStreamExt;
+    current_thread()?.block_on(async move {
+        let client = sdk_client(&args.url, &args.key)?;
+        let params = telnyx::WebhookDeliveryListParams::default().page_size(args.page_size);
+        let mut list = client.webhook_deliveries().list(params);
+        if args.prefetch > 1 {
+            list = list.concurrency(args.prefetch);
+        }
+        let cpu0 = stats::self_cpu();
+        let t0 = Instant::now();
+        let stream = list.into_stream();
+        futures::pin_mut!(stream);
+        let (mut n, mut errors, mut first_error) = (0u64, 0u64, None);
+        loop {
+            match stream.try_next().await {
+                Ok(Some(_item)) => {
+                    n += 1;
+                    if n > args.expect.saturating_mul(2) {
+                        errors += 1;
+                        first_error = Some(format!("pagination did not stop after {n} items"));
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    errors += 1;
+                    first_error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        Ok(finish(n, errors, first_error, t0, cpu0))
+    })
+}
+
+#[cfg(not(feature = "sdk"))]
+pub fn page(_args: PageArgs) -> Result<WorkResult, String> {
+    Err("telnyx-bench was built without the `sdk` feature".into())
+}
