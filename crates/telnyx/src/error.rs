@@ -330,8 +330,8 @@ fn request_id_from(headers: &HeaderMap) -> Option<String> {
         .map(|s| s.chars().take(128).collect())
 }
 
-/// A bounded, printable excerpt of a body: at most [`EXCERPT_CHARS`] characters, or
-/// `"empty body"`.
+/// A bounded, printable excerpt of a body: at most [`EXCERPT_CHARS`] characters (control
+/// characters blanked), or `"empty body"`.
 pub(crate) fn body_excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim();
@@ -346,7 +346,7 @@ pub(crate) fn body_excerpt(body: &[u8]) -> String {
     if trimmed.chars().count() > EXCERPT_CHARS {
         out.push('…');
     }
-    format!("body: {out:?}")
+    out
 }
 
 fn fmt_detail(f: &mut fmt::Formatter<'_>, d: &ApiErrorDetail) -> fmt::Result {
@@ -481,7 +481,7 @@ mod tests {
         let e = Error::from_response(422, &HeaderMap::new(), br#"{"errors":[{"code":10027,"title":"Invalid amount format"}]}"#);
         assert_eq!(e.errors()[0].code.as_deref(), Some("10027"));
         let e = Error::from_response(503, &HeaderMap::new(), b"upstream connect error");
-        assert_eq!(e.to_string(), "503 Service Unavailable: body: \"upstream connect error\"");
+        assert_eq!(e.to_string(), "503 Service Unavailable: upstream connect error");
         let e = Error::from_response(502, &HeaderMap::new(), b"");
         assert_eq!(e.to_string(), "502 Bad Gateway: empty body");
         let long = "x".repeat(5000);

@@ -428,14 +428,14 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
             format!(" at `{path}`")
         };
         Error::decode(format!(
-            "could not decode the response{at}: {inner}; {}",
+            "could not decode the response{at}: {inner}; body: {}",
             body_excerpt(bytes)
         ))
         .with_source(inner)
     })?;
     de.end().map_err(|e| {
         Error::decode(format!(
-            "the response has data after its JSON value: {e}; {}",
+            "the response has data after its JSON value: {e}; body: {}",
             body_excerpt(bytes)
         ))
         .with_source(e)
@@ -452,7 +452,7 @@ pub(crate) fn decode_data<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
 pub(crate) fn decode_text(raw: &RawResponse) -> Result<String> {
     String::from_utf8(raw.body.to_vec()).map_err(|e| {
         Error::decode(format!(
-            "the response is not UTF-8 text: {e}; {}",
+            "the response is not UTF-8 text: {e}; body: {}",
             body_excerpt(&raw.body)
         ))
     })
