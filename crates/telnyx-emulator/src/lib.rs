@@ -1,1 +1,130 @@
-//! A stateful local Telnyx Account API server.
+//! A stateful local Telnyx Account API server for offline development and tests.
+//!
+//! Every distinct bearer key is an isolated account, created on first use and seeded
+//! deterministically from the key and [`EmulatorConfig::seed`]. Reads are served from memory
+//! (one lock per account, never a global write lock); with [`EmulatorConfig::db_path`] every
+//! acknowledged write is committed to SQLite before the response is sent.
+//!
+//! Embedding it in a test:
+//!
+//! ```no_run
+//! use telnyx_emulator::{Emulator, EmulatorConfig};
+//!
+//! # async fn demo() -> Result<(), telnyx_emulator::EmulatorError> {
+//! let emu = Emulator::start(EmulatorConfig::default()).await?; // binds 127.0.0.1:0
+//! let base = emu.base_url(); // "http://127.0.0.1:PORT/v2"
+//! // ... point a client at `base` with any bearer key ...
+//! # let _ = base;
+//! emu.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod config;
+pub mod control;
+pub mod error;
+pub mod model;
+pub mod query;
+pub mod routes;
+pub mod seed;
+pub mod server;
+pub mod store;
+pub mod util;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use config::{EmulatorConfig, EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY};
+
+/// A running emulator. Dropping it also stops the server.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    app: Arc<server::App>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds, and returns once the server is ready to serve.
+    pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        let store = store::Store::open(config.db_path.as_deref(), config.seed)?;
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| EmulatorError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(server::App::new(config, store, addr));
+        let router = server::router(app.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let res = axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = res {
+                tracing::error!(error = %e, "server error");
+            }
+        });
+        Ok(Emulator {
+            addr,
+            app,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API base URL, `http://127.0.0.1:PORT/v2`.
+    pub fn base_url(&self) -> String {
+        format!("{}/v2", self.app.origin)
+    }
+
+    /// Stops accepting connections and waits (up to 5 s) for in-flight requests.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+
+    /// (Re)seeds the account of `api_key` at the requested size, replacing its state.
+    pub async fn seed_account(
+        &self,
+        api_key: &str,
+        req: SeedRequest,
+    ) -> Result<SeedReport, EmulatorError> {
+        let app = self.app.clone();
+        let key = api_key.to_string();
+        tokio::task::spawn_blocking(move || app.store.reseed(&key, req))
+            .await
+            .map_err(|e| EmulatorError::Io(std::io::Error::other(e.to_string())))?
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Public configuration and report types of the emulator library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// The API key the CLI's `--emulator` mode uses.
+pub const DEMO_API_KEY: &str = "KEY_DEMO";
+
+/// How to run an [`crate::Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind; default `127.0.0.1:0` (an ephemeral port).
+    pub bind: SocketAddr,
+    /// SQLite file for durable state; `None` keeps everything in memory (no SQLite at all).
+    pub db_path: Option<PathBuf>,
+    /// Seed mixed with each API key for deterministic generated data.
+    pub seed: u64,
+    /// When non-empty, only these bearer keys are accepted (others get 401).
+    pub api_keys: Vec<String>,
+    /// Requests per second per key; `None` disables rate limiting.
+    pub rate_limit: Option<u32>,
+    /// Print one line per request to stderr.
+    pub log_requests: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db_path: None,
+            seed: 0,
+            api_keys: Vec::new(),
+            rate_limit: None,
+            log_requests: false,
+        }
+    }
+}
+
+/// A request to (re)seed one account at a given size. `None` keeps the default size.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeedRequest {
+    /// Detail records per seeded record type (or only for `detail_record_type`).
+    #[serde(default)]
+    pub detail_records: Option<u64>,
+    /// Restrict `detail_records` to this filter type (e.g. `messaging`); others keep the default size.
+    #[serde(default)]
+    pub detail_record_type: Option<String>,
+    /// Number of webhook deliveries.
+    #[serde(default)]
+    pub webhook_deliveries: Option<u64>,
+    /// Number of audit events.
+    #[serde(default)]
+    pub audit_events: Option<u64>,
+}
+
+/// What a seed produced and how long it took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedReport {
+    /// Short hash of the seeded key (never the key itself).
+    pub api_key_hash: String,
+    /// Total detail records across all record types.
+    pub detail_records: u64,
+    /// Webhook deliveries.
+    pub webhook_deliveries: u64,
+    /// Audit events.
+    pub audit_events: u64,
+    /// Invoices.
+    pub invoices: u64,
+    /// Wall time spent generating, in milliseconds.
+    pub elapsed_ms: f64,
+}
+
+/// Errors of the emulator library API.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// Binding the listener failed.
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Opening or using the SQLite database failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// An invalid argument (e.g. an unknown detail record type).
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// Any other I/O error.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for EmulatorError {
+    fn from(e: rusqlite::Error) -> Self {
+        EmulatorError::Database(e.to_string())
+    }
+}

@@ -1,0 +1,153 @@
+//! The control API under `/_emulator/` (no auth): health, reset, seed, faults, request log,
+//! and the invoice files that `action=link` points at.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+
+use crate::config::{EmulatorError, SeedRequest};
+use crate::error::ApiError;
+use crate::query::Params;
+use crate::routes::{json_response, parse_object, read_body};
+use crate::server::{App, FaultRule, REQUEST_LOG_CAPACITY};
+
+/// The `/_emulator` routes.
+pub fn router() -> Router<Arc<App>> {
+    Router::new()
+        .route("/_emulator/health", get(health))
+        .route("/_emulator/reset", post(reset))
+        .route("/_emulator/seed", post(seed))
+        .route(
+            "/_emulator/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_emulator/requests", get(requests).delete(clear_requests))
+        .route(
+            "/_emulator/files/invoices/{hash}/{file}",
+            get(crate::routes::invoices::pdf),
+        )
+}
+
+fn ok(v: Value) -> Response {
+    json_response(StatusCode::OK, &v)
+}
+
+fn invalid(detail: impl Into<String>, pointer: &str) -> ApiError {
+    ApiError::unprocessable("10015", "Invalid control request", detail, pointer)
+}
+
+async fn health(State(app): State<Arc<App>>) -> Response {
+    ok(json!({ "status": "ok", "accounts": app.store.len() }))
+}
+
+async fn reset(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
+    let m = parse_object(&read_body(body).await?)?;
+    let key = match m.get("api_key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(invalid("api_key must be a string.", "/api_key")),
+    };
+    let n = app
+        .store
+        .reset(key.as_deref())
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(ok(
+        json!({ "reset": if key.is_some() { "account" } else { "all" }, "accounts_removed": n }),
+    ))
+}
+
+async fn seed(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
+    let m = parse_object(&read_body(body).await?)?;
+    let key = match m.get("api_key") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        _ => {
+            return Err(invalid(
+                "api_key (a non-empty string) is required.",
+                "/api_key",
+            ))
+        }
+    };
+    let mut obj = m.clone();
+    obj.remove("api_key");
+    let req: SeedRequest = serde_json::from_value(Value::Object(obj))
+        .map_err(|e| invalid(format!("Invalid seed request: {e}."), "/"))?;
+    let app2 = app.clone();
+    let report = tokio::task::spawn_blocking(move || app2.store.reseed(&key, req))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(|e| match e {
+            EmulatorError::InvalidArgument(d) => invalid(d, "/"),
+            other => ApiError::internal(other.to_string()),
+        })?;
+    Ok(ok(serde_json::to_value(report).unwrap_or(Value::Null)))
+}
+
+async fn list_faults(State(app): State<Arc<App>>) -> Response {
+    let f = app.faults.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    ok(json!({ "data": f }))
+}
+
+async fn add_fault(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
+    let m = parse_object(&read_body(body).await?)?;
+    let rule: FaultRule = serde_json::from_value(Value::Object(m))
+        .map_err(|e| invalid(format!("Invalid fault rule: {e}."), "/"))?;
+    if let Some(s) = rule.status {
+        if !(100..=599).contains(&s) {
+            return Err(invalid("status must be between 100 and 599.", "/status"));
+        }
+    }
+    if rule.status.is_none() && rule.latency_ms == 0 {
+        return Err(invalid(
+            "A fault needs a status, a latency_ms, or both.",
+            "/",
+        ));
+    }
+    for (k, v) in &rule.headers {
+        if axum::http::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || axum::http::HeaderValue::from_str(v).is_err()
+        {
+            return Err(invalid(format!("Invalid header '{k}'."), "/headers"));
+        }
+    }
+    let rule = app.add_fault(rule);
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({ "id": rule.id, "rule": rule }),
+    ))
+}
+
+async fn clear_faults(State(app): State<Arc<App>>) -> Response {
+    ok(json!({ "cleared": app.clear_faults() }))
+}
+
+async fn requests(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let limit = match p.get_nonempty("limit") {
+        None => 100,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=REQUEST_LOG_CAPACITY).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "limit",
+                    format!("limit must be between 1 and {REQUEST_LOG_CAPACITY}."),
+                )
+            })?,
+    };
+    Ok(ok(json!({ "data": app.recent(limit) })))
+}
+
+async fn clear_requests(State(app): State<Arc<App>>) -> Response {
+    app.clear_log();
+    ok(json!({ "cleared": true }))
+}

@@ -1,0 +1,55 @@
+//! `GET /audit_events`: `filter[created_after]` (inclusive), `filter[created_before]` (exclusive),
+//! `sort=asc|desc` (default `desc`, newest first).
+//!
+//! The spec declares no page limits for audit events; the emulator uses the same bounds as
+//! the other lists: default size 20, maximum 250.
+
+use axum::extract::RawQuery;
+use axum::response::Response;
+
+use super::{ok_list, Acct};
+use crate::error::ApiError;
+use crate::query::{Page, Params};
+use crate::util::parse_time;
+
+/// Maximum `page[size]` for audit events (chosen; the spec declares none).
+pub const MAX_PAGE_SIZE: u64 = 250;
+
+/// Handler.
+pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let page = Page::parse(&p, MAX_PAGE_SIZE)?;
+    let time = |name: &str| -> Result<_, ApiError> {
+        match p.get_nonempty(name) {
+            None => Ok(None),
+            Some(v) => parse_time(v).map(Some).ok_or_else(|| {
+                ApiError::invalid_param(name, format!("{name} must be an RFC 3339 date-time."))
+            }),
+        }
+    };
+    let after = time("filter[created_after]")?;
+    let before = time("filter[created_before]")?;
+    let desc = match p.get_nonempty("sort") {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(_) => {
+            return Err(ApiError::invalid_param(
+                "sort",
+                "sort must be 'asc' or 'desc'.",
+            ))
+        }
+    };
+    let d = a.read();
+    let mut items: Vec<_> = d
+        .audit_events
+        .iter()
+        .filter(|e| {
+            after.is_none_or(|t| e.created_at >= t) && before.is_none_or(|t| e.created_at < t)
+        })
+        .collect();
+    if desc {
+        items.reverse();
+    }
+    let data = page.slice(&items).iter().map(|e| e.json.clone()).collect();
+    Ok(ok_list(data, page.meta(items.len())))
+}

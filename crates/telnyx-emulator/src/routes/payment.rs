@@ -1,0 +1,271 @@
+//! `GET|PATCH /payment/auto_recharge_prefs` and `POST /payment/stored_payment_transactions`
+//! (also under the doubled `/v2/v2/...` path the generated SDKs use).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
+use chrono::Utc;
+use serde_json::{json, Map, Value};
+
+use super::{json_response, ok_data, parse_object, read_body, Acct};
+use crate::error::ApiError;
+use crate::model::{Event, IdemRecord, Prefs};
+use crate::seed::fingerprint;
+use crate::server::App;
+use crate::util::{cents_str, parse_money_cents, ts};
+
+/// Largest stored payment accepted, in cents (1,000,000.00).
+pub const MAX_PAYMENT_CENTS: i64 = 100_000_000;
+
+/// `GET /payment/auto_recharge_prefs`.
+pub async fn get_prefs(Acct(a): Acct) -> Response {
+    let v = a.read().prefs.to_json();
+    ok_data(v)
+}
+
+fn bool_field(m: &Map<String, Value>, name: &str, cur: bool) -> Result<bool, ApiError> {
+    match m.get(name) {
+        None | Some(Value::Null) => Ok(cur),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(ApiError::unprocessable(
+            "10015",
+            "Invalid parameter",
+            format!("{name} must be a boolean."),
+            &format!("/{name}"),
+        )),
+    }
+}
+
+fn money_field(m: &Map<String, Value>, name: &str, cur: i64) -> Result<i64, ApiError> {
+    let bad = || {
+        ApiError::unprocessable(
+            "10015",
+            "Invalid parameter",
+            format!("{name} must be a decimal string with at most two decimals, e.g. \"104.00\"."),
+            &format!("/{name}"),
+        )
+    };
+    match m.get(name) {
+        None | Some(Value::Null) => Ok(cur),
+        Some(Value::String(s)) => parse_money_cents(s.trim())
+            .filter(|c| *c <= MAX_PAYMENT_CENTS)
+            .ok_or_else(bad),
+        Some(_) => Err(bad()),
+    }
+}
+
+/// Applies a PATCH body to the current preferences (pure validation, no side effects).
+pub fn patch_prefs(cur: &Prefs, m: &Map<String, Value>) -> Result<Prefs, ApiError> {
+    let preference = match m.get("preference") {
+        None | Some(Value::Null) => cur.preference.clone(),
+        Some(Value::String(s)) if s == "credit_paypal" || s == "ach" => s.clone(),
+        Some(_) => {
+            return Err(ApiError::unprocessable(
+                "10015",
+                "Invalid parameter",
+                "preference must be one of: credit_paypal, ach.",
+                "/preference",
+            ))
+        }
+    };
+    Ok(Prefs {
+        id: cur.id.clone(),
+        enabled: bool_field(m, "enabled", cur.enabled)?,
+        invoice_enabled: bool_field(m, "invoice_enabled", cur.invoice_enabled)?,
+        preference,
+        recharge_cents: money_field(m, "recharge_amount", cur.recharge_cents)?,
+        threshold_cents: money_field(m, "threshold_amount", cur.threshold_cents)?,
+    })
+}
+
+/// `PATCH /payment/auto_recharge_prefs`: `{}` and an empty body are accepted; any content type.
+pub async fn update_prefs(
+    State(app): State<Arc<App>>,
+    Acct(a): Acct,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let bytes = read_body(body).await?;
+    let m = parse_object(&bytes)?;
+    let mut d = a.write();
+    let new = patch_prefs(&d.prefs, &m)?;
+    let old = d.prefs.to_json();
+    let newj = new.to_json();
+    let changes: Vec<Value> = [
+        "enabled",
+        "invoice_enabled",
+        "preference",
+        "recharge_amount",
+        "threshold_amount",
+    ]
+    .iter()
+    .filter(|f| old[**f] != newj[**f])
+    .map(|f| json!({ "field": f, "from": old[*f], "to": newj[*f] }))
+    .collect();
+    if !changes.is_empty() {
+        let audit = json!({
+            "id": uuid::Uuid::new_v4().to_string(),
+            "alternate_resource_id": null,
+            "change_made_by": "account_owner",
+            "change_type": "update",
+            "changes": changes,
+            "created_at": ts(Utc::now()),
+            "organization_id": d.organization_id,
+            "record_type": "auto_recharge_pref",
+            "resource_id": new.id,
+            "user_id": d.user_id,
+        });
+        let ev = Event::Prefs {
+            prefs: new,
+            audit: Some(audit),
+        };
+        app.store.commit(&a.key_hash, &ev)?;
+        d.apply(&ev);
+    }
+    Ok(ok_data(newj))
+}
+
+/// Validates an `Idempotency-Key` header: 1-255 chars of `[A-Za-z0-9_:-]`.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let bad = || {
+        ApiError::invalid_param(
+            "Idempotency-Key",
+            "The Idempotency-Key header must be 1-255 characters of letters, digits, '_', ':' or '-'.",
+        )
+    };
+    let s = v.to_str().map_err(|_| bad())?;
+    if s.is_empty()
+        || s.len() > 255
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':' || b == b'-')
+    {
+        return Err(bad());
+    }
+    Ok(Some(s.to_string()))
+}
+
+fn replay(rec: &IdemRecord) -> Response {
+    let mut r = Response::new(Body::from(rec.body.clone()));
+    *r.status_mut() = StatusCode::from_u16(rec.status).unwrap_or(StatusCode::OK);
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    r
+}
+
+fn amount_error(detail: &str) -> ApiError {
+    ApiError::unprocessable("10027", "Invalid amount format", detail, "/amount")
+}
+
+/// Validates the body and returns the amount in cents.
+pub fn parse_amount(m: &Map<String, Value>) -> Result<i64, ApiError> {
+    let s = match m.get("amount") {
+        None | Some(Value::Null) => {
+            return Err(ApiError::unprocessable(
+                "10004",
+                "Missing required parameter",
+                "amount is required, e.g. \"120.00\".",
+                "/amount",
+            ))
+        }
+        Some(Value::String(s)) => s,
+        Some(_) => {
+            return Err(amount_error(
+                "Amount must be a string that includes dollars and cents (e.g. \"120.00\").",
+            ))
+        }
+    };
+    let two_decimals = s.split_once('.').is_some_and(|(_, f)| f.len() == 2);
+    let cents = parse_money_cents(s)
+        .filter(|_| two_decimals)
+        .ok_or_else(|| amount_error("Amount must include dollars and cents (e.g. \"120.00\")."))?;
+    if cents <= 0 || cents > MAX_PAYMENT_CENTS {
+        return Err(amount_error(&format!(
+            "Amount must be between 0.01 and {}.",
+            cents_str(MAX_PAYMENT_CENTS)
+        )));
+    }
+    Ok(cents)
+}
+
+/// `POST /payment/stored_payment_transactions`: credits the balance; honours `Idempotency-Key`.
+pub async fn create_stored_payment(
+    State(app): State<Arc<App>>,
+    Acct(a): Acct,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let bytes = read_body(body).await?;
+    let fp = fingerprint(&[b"POST /payment/stored_payment_transactions", &bytes]);
+    if let Some(k) = &key {
+        if let Some(rec) = a.read().idempotency.get(k) {
+            return if rec.fingerprint == fp {
+                Ok(replay(rec))
+            } else {
+                Err(ApiError::unprocessable(
+                    "10015",
+                    "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request body.",
+                    "/",
+                ))
+            };
+        }
+    }
+    let m = parse_object(&bytes)?;
+    let cents = parse_amount(&m)?;
+    let mut d = a.write();
+    // Re-check under the write lock: a concurrent request may have used the key meanwhile.
+    if let Some(k) = &key {
+        if let Some(rec) = d.idempotency.get(k) {
+            return if rec.fingerprint == fp {
+                Ok(replay(rec))
+            } else {
+                Err(ApiError::unprocessable(
+                    "10015",
+                    "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request body.",
+                    "/",
+                ))
+            };
+        }
+    }
+    let txn = json!({
+        "id": uuid::Uuid::new_v4().to_string(),
+        "amount_cents": cents,
+        "amount_currency": "USD",
+        "auto_recharge": false,
+        "created_at": ts(Utc::now()),
+        "processor_status": "submitted_for_settlement",
+        "record_type": "transaction",
+        "transaction_processing_type": "stored_payment",
+    });
+    let body = json!({ "data": txn });
+    let text = body.to_string();
+    let ev = Event::Payment {
+        amount_cents: cents,
+        transaction: txn,
+        idempotency: key.map(|k| {
+            (
+                k,
+                IdemRecord {
+                    fingerprint: fp,
+                    status: 200,
+                    body: text,
+                },
+            )
+        }),
+    };
+    app.store.commit(&a.key_hash, &ev)?;
+    d.apply(&ev);
+    Ok(json_response(StatusCode::OK, &body))
+}

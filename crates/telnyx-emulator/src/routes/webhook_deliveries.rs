@@ -1,0 +1,102 @@
+//! `GET /webhook_deliveries` (every documented filter) and `GET /webhook_deliveries/{id}`.
+
+use axum::extract::RawQuery;
+use axum::http::Uri;
+use axum::response::Response;
+
+use super::{ok_data, ok_list, path_uuid, Acct};
+use crate::error::ApiError;
+use crate::query::{Page, Params};
+use crate::util::parse_time;
+
+/// Maximum `page[size]` for webhook deliveries.
+pub const MAX_PAGE_SIZE: u64 = 250;
+
+const KNOWN_FILTERS: [&str; 10] = [
+    "filter[status][eq]",
+    "filter[status]",
+    "filter[event_type]",
+    "filter[webhook][contains]",
+    "filter[attempts][contains]",
+    "filter[started_at][gte]",
+    "filter[started_at][lte]",
+    "filter[finished_at][gte]",
+    "filter[finished_at][lte]",
+    "filter[webhook]",
+];
+
+/// `GET /webhook_deliveries`, newest first.
+pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let page = Page::parse(&p, MAX_PAGE_SIZE)?;
+    if let Some((k, _)) = p
+        .iter()
+        .find(|(k, _)| k.starts_with("filter[") && !KNOWN_FILTERS.contains(k))
+    {
+        return Err(ApiError::invalid_param(
+            k,
+            format!("Unknown filter '{k}'. Supported: filter[status][eq], filter[event_type], filter[webhook][contains], filter[attempts][contains], filter[started_at][gte|lte], filter[finished_at][gte|lte]."),
+        ));
+    }
+    let status_key = if p.get("filter[status][eq]").is_some() {
+        "filter[status][eq]"
+    } else {
+        "filter[status]"
+    };
+    let status = match p.get_nonempty(status_key) {
+        None => None,
+        Some(s @ ("delivered" | "failed")) => Some(s.to_string()),
+        Some(_) => {
+            return Err(ApiError::invalid_param(
+                status_key,
+                "filter[status][eq] must be 'delivered' or 'failed'.",
+            ))
+        }
+    };
+    let event_types = p.list("filter[event_type]");
+    let webhook_contains = p
+        .get_nonempty("filter[webhook][contains]")
+        .or(p.get_nonempty("filter[webhook]"));
+    let attempts_contains = p.get_nonempty("filter[attempts][contains]");
+    let time = |name: &str| -> Result<_, ApiError> {
+        match p.get_nonempty(name) {
+            None => Ok(None),
+            Some(v) => parse_time(v).map(Some).ok_or_else(|| {
+                ApiError::invalid_param(name, format!("{name} must be an RFC 3339 date-time."))
+            }),
+        }
+    };
+    let s_gte = time("filter[started_at][gte]")?;
+    let s_lte = time("filter[started_at][lte]")?;
+    let f_gte = time("filter[finished_at][gte]")?;
+    let f_lte = time("filter[finished_at][lte]")?;
+    let d = a.read();
+    let items: Vec<_> = d
+        .webhooks
+        .iter()
+        .filter(|w| status.as_deref().is_none_or(|s| w.status == s))
+        .filter(|w| event_types.is_empty() || event_types.iter().any(|e| *e == w.event_type))
+        .filter(|w| webhook_contains.is_none_or(|s| w.webhook_text.contains(s)))
+        .filter(|w| attempts_contains.is_none_or(|s| w.attempts_text.contains(s)))
+        .filter(|w| {
+            s_gte.is_none_or(|t| w.started_at >= t) && s_lte.is_none_or(|t| w.started_at <= t)
+        })
+        .filter(|w| {
+            f_gte.is_none_or(|t| w.finished_at >= t) && f_lte.is_none_or(|t| w.finished_at <= t)
+        })
+        .collect();
+    let data = page.slice(&items).iter().map(|w| w.json.clone()).collect();
+    Ok(ok_list(data, page.meta(items.len())))
+}
+
+/// `GET /webhook_deliveries/{id}`.
+pub async fn retrieve(Acct(a): Acct, uri: Uri) -> Result<Response, ApiError> {
+    let id = path_uuid(&uri)?;
+    let d = a.read();
+    let w = d
+        .webhooks
+        .iter()
+        .find(|w| w.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("Webhook delivery {id} not found.")))?;
+    Ok(ok_data(w.json.clone()))
+}

@@ -1,0 +1,744 @@
+//! Deterministic data generation: every account is a pure function of (API key, seed, today).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::config::{EmulatorError, SeedRequest};
+use crate::model::*;
+use crate::util::{fnv1a, key_hash, month_start, stable_hash, ts_ms, uuid_from, FNV_OFFSET};
+
+/// Default detail records per seeded record type.
+pub const DEFAULT_DETAIL_RECORDS: u64 = 40;
+/// Default webhook deliveries.
+pub const DEFAULT_WEBHOOK_DELIVERIES: u64 = 30;
+/// Default audit events.
+pub const DEFAULT_AUDIT_EVENTS: u64 = 20;
+/// Largest size accepted for any one collection.
+pub const MAX_SEED_SIZE: u64 = 2_000_000;
+
+/// The 64-bit generator seed for (key, seed).
+pub fn account_seed(key: &str, seed: u64) -> u64 {
+    fnv1a(fnv1a(FNV_OFFSET, key.as_bytes()), &seed.to_le_bytes())
+}
+
+fn sub_rng(base: u64, tag: &str) -> fastrand::Rng {
+    fastrand::Rng::with_seed(fnv1a(base, tag.as_bytes()))
+}
+
+/// Checks a seed request before any work is done.
+pub fn validate(sizes: &SeedRequest) -> Result<(), EmulatorError> {
+    if let Some(t) = &sizes.detail_record_type {
+        if !SEEDED_TYPES.iter().any(|r| r.filter == t) {
+            let names: Vec<&str> = SEEDED_TYPES.iter().map(|r| r.filter).collect();
+            return Err(EmulatorError::InvalidArgument(format!(
+                "detail_record_type must be one of {}",
+                names.join(", ")
+            )));
+        }
+    }
+    for (name, v) in [
+        ("detail_records", sizes.detail_records),
+        ("webhook_deliveries", sizes.webhook_deliveries),
+        ("audit_events", sizes.audit_events),
+    ] {
+        if v.is_some_and(|v| v > MAX_SEED_SIZE) {
+            return Err(EmulatorError::InvalidArgument(format!(
+                "{name} must be at most {MAX_SEED_SIZE}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Generates an account's data.
+pub fn generate(key: &str, seed: u64, sizes: &SeedRequest, today: NaiveDate) -> AccountData {
+    let base = account_seed(key, seed);
+    let mut rng = sub_rng(base, "account");
+    let user_id = uuid_from(&mut rng);
+    let organization_id = uuid_from(&mut rng);
+    let hash = key_hash(key);
+    let user_email = format!("user-{}@example.com", &hash[..8]);
+    let midnight = today
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc())
+        .unwrap_or_else(Utc::now);
+
+    let prefs = Prefs {
+        id: rng
+            .u64(1_000_000_000_000_000_000..9_000_000_000_000_000_000)
+            .to_string(),
+        enabled: true,
+        invoice_enabled: true,
+        preference: "credit_paypal".into(),
+        recharge_cents: 10_400,
+        threshold_cents: 10_400,
+    };
+
+    let numbers = gen_numbers(&mut sub_rng(base, "numbers"), today);
+    let adjustments = gen_adjustments(&mut sub_rng(base, "adjustments"), &numbers, today);
+    let invoices = gen_invoices(&mut sub_rng(base, "invoices"), today);
+
+    let ctx = Ctx {
+        user_id: user_id.clone(),
+        org_id: organization_id.clone(),
+        midnight,
+        numbers: &numbers,
+    };
+    let mut records = HashMap::new();
+    for ty in SEEDED_TYPES {
+        let n = match (&sizes.detail_record_type, sizes.detail_records) {
+            (Some(t), Some(n)) if t == ty.filter => n,
+            (None, Some(n)) => n,
+            _ => DEFAULT_DETAIL_RECORDS,
+        };
+        let mut r = sub_rng(base, ty.filter);
+        records.insert(ty.filter, gen_records(ty, &mut r, n, &ctx));
+    }
+    let webhooks = gen_webhooks(
+        &mut sub_rng(base, "webhooks"),
+        sizes
+            .webhook_deliveries
+            .unwrap_or(DEFAULT_WEBHOOK_DELIVERIES),
+        &ctx,
+    );
+    let audit_events = gen_audit(
+        &mut sub_rng(base, "audit"),
+        sizes.audit_events.unwrap_or(DEFAULT_AUDIT_EVENTS),
+        &ctx,
+    );
+
+    AccountData {
+        key_hash: hash,
+        user_id,
+        user_email,
+        organization_id,
+        today,
+        balance_cents: 30_000,
+        credit_limit_cents: 10_000,
+        pending_cents: 1_000,
+        prefs,
+        numbers,
+        adjustments,
+        invoices,
+        records,
+        webhooks,
+        audit_events,
+        number_tags: [
+            "my-tag",
+            "my-tag-2",
+            "production",
+            "support",
+            "billing-team",
+            "a b+c&d=é-tag",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+        outbound_profile_tags: ["my-tag", "outbound-main", "campaign-2025"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        transactions: Vec::new(),
+        idempotency: HashMap::new(),
+        sizes: sizes.clone(),
+    }
+}
+
+struct Ctx<'a> {
+    user_id: String,
+    org_id: String,
+    midnight: DateTime<Utc>,
+    numbers: &'a [PhoneNumber],
+}
+
+const AREA: [&str; 6] = ["312", "415", "646", "737", "206", "305"];
+
+fn gen_numbers(rng: &mut fastrand::Rng, today: NaiveDate) -> Vec<PhoneNumber> {
+    let n = rng.usize(4..=6);
+    (0..n)
+        .map(|i| {
+            let toll_free = i % 3 == 2;
+            let tn = if toll_free {
+                format!("+1888555{:04}", rng.u32(0..10_000))
+            } else {
+                format!(
+                    "+1{}555{:04}",
+                    AREA[rng.usize(..AREA.len())],
+                    rng.u32(0..10_000)
+                )
+            };
+            // The first number is old (history for every invoice); one is bought this month.
+            let back = match i {
+                0 => rng.i64(800..1100),
+                1 => rng.i64(0..i64::from(today.day()).max(1)),
+                _ => rng.i64(20..500),
+            };
+            let purchased = today - Duration::days(back);
+            let mut addons = Vec::new();
+            if rng.bool() {
+                addons.push(Service {
+                    name: "CNAM Listing",
+                    alias: "cnam",
+                    cents: 50,
+                });
+            }
+            if !toll_free && rng.u8(0..10) < 4 {
+                addons.push(Service {
+                    name: "E911 Address",
+                    alias: "e911",
+                    cents: 150,
+                });
+            }
+            PhoneNumber {
+                tn,
+                charge_type: if toll_free { "toll_free" } else { "local" },
+                purchased,
+                primary: if toll_free {
+                    Service {
+                        name: "Toll-Free DID",
+                        alias: "tollfree",
+                        cents: 200,
+                    }
+                } else {
+                    Service {
+                        name: "Local DID",
+                        alias: "local",
+                        cents: 100,
+                    }
+                },
+                addons,
+                activation: Service {
+                    name: "Number Activation",
+                    alias: "activation",
+                    cents: if toll_free { 200 } else { 100 },
+                },
+            }
+        })
+        .collect()
+}
+
+fn gen_adjustments(
+    rng: &mut fastrand::Rng,
+    numbers: &[PhoneNumber],
+    today: NaiveDate,
+) -> Vec<Adjustment> {
+    let first = numbers.iter().map(|n| n.purchased).min().unwrap_or(today);
+    let mut m = month_start(first);
+    let mut out = Vec::new();
+    while m <= today {
+        if rng.u8(0..10) < 3 {
+            let d = m + Duration::days(rng.i64(1..27));
+            if d <= today {
+                out.push(Adjustment {
+                    date: d,
+                    cents: -(rng.i64(1..10) * 100),
+                    description: "Credit for service outage",
+                });
+            }
+        }
+        m = match m.checked_add_months(Months::new(1)) {
+            Some(x) => x,
+            None => break,
+        };
+    }
+    out
+}
+
+fn gen_invoices(rng: &mut fastrand::Rng, today: NaiveDate) -> Vec<Invoice> {
+    let this_month = month_start(today);
+    let mut out: Vec<Invoice> = (1..=12u32)
+        .filter_map(|k| {
+            let start = this_month.checked_sub_months(Months::new(k))?;
+            let end = start.checked_add_months(Months::new(1))?.pred_opt()?;
+            Some(Invoice {
+                id: uuid_from(rng),
+                file_id: uuid_from(rng),
+                period_start: start,
+                period_end: end,
+                paid: k > 1,
+            })
+        })
+        .collect();
+    out.sort_by_key(|i| i.period_start);
+    out
+}
+
+/// A record time: some yesterday, some early today, the rest over the last 75 days.
+fn record_time(rng: &mut fastrand::Rng, i: u64, midnight: DateTime<Utc>) -> DateTime<Utc> {
+    match i % 8 {
+        0 => midnight - Duration::seconds(rng.i64(1..86_400)),
+        1 => midnight + Duration::seconds(rng.i64(0..600)),
+        _ => midnight - Duration::seconds(rng.i64(86_400..75 * 86_400)),
+    }
+}
+
+const REMOTE: [&str; 8] = [
+    "+13125550456",
+    "+14155550123",
+    "+16465554567",
+    "+12065550199",
+    "+447700900456",
+    "+13055550142",
+    "+17375550456",
+    "+15125550987",
+];
+const CARRIERS: [&str; 4] = [
+    "T-Mobile USA",
+    "Verizon Wireless",
+    "AT&T Wireless",
+    "Vodafone UK",
+];
+
+fn d(n: i64, scale: u32) -> Decimal {
+    Decimal::new(n, scale)
+}
+
+fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Record> {
+    let own: Vec<&str> = ctx.numbers.iter().map(|p| p.tn.as_str()).collect();
+    let own_of = |rng: &mut fastrand::Rng| {
+        own.get(rng.usize(..own.len().max(1)))
+            .copied()
+            .unwrap_or("+13125550100")
+    };
+    let remote = |rng: &mut fastrand::Rng| REMOTE[rng.usize(..REMOTE.len())];
+    let cap = usize::try_from(n).unwrap_or(0);
+    let mut out = Vec::with_capacity(cap);
+    for i in 0..n {
+        let t = record_time(rng, i, ctx.midnight);
+        let s = |x: &str| Fv::S(x.to_string());
+        let values = match ty.filter {
+            "messaging" => {
+                let outbound = rng.u8(0..10) < 7;
+                let mms = rng.u8(0..10) < 2;
+                let parts = if mms { 1 } else { rng.i64(1..=3) };
+                let rate = if mms { d(150, 4) } else { d(40, 4) };
+                let failed = outbound && rng.u8(0..20) == 0;
+                let status = if failed {
+                    "failed"
+                } else if outbound {
+                    "delivered"
+                } else {
+                    "received"
+                };
+                let (cli, cld) = if outbound {
+                    (own_of(rng), remote(rng))
+                } else {
+                    (remote(rng), own_of(rng))
+                };
+                let done = t + Duration::seconds(rng.i64(1..20));
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(&ctx.user_id),
+                    s(ty.wire),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(1)),
+                    Fv::T(done),
+                    Fv::T(done),
+                    s(if outbound { "outbound" } else { "inbound" }),
+                    s(if mms { "MMS" } else { "SMS" }),
+                    s(status),
+                    s(if failed {
+                        "delivery_failed"
+                    } else {
+                        "delivery_succeeded"
+                    }),
+                    s(cli),
+                    s(cld),
+                    s(if cld.starts_with("+44") { "GB" } else { "US" }),
+                    s("US"),
+                    s(CARRIERS[rng.usize(..CARRIERS.len())]),
+                    s("310"),
+                    s("260"),
+                    Fv::I(parts),
+                    Fv::D(rate, 4),
+                    Fv::D(rate * Decimal::from(parts), 4),
+                    Fv::D(if outbound { d(30, 4) } else { d(0, 4) }, 4),
+                    s("USD"),
+                    s("40017f3b-ccd4-4d4c-9ea4-7d1c2f5a2b11"),
+                    s("Default messaging profile"),
+                    Fv::A(if failed { vec!["40008".into()] } else { vec![] }),
+                    Fv::B(false),
+                    Fv::B(false),
+                    s(if i % 3 == 0 { "campaign-a" } else { "" }),
+                ]
+            }
+            "call-control" => {
+                let outbound = rng.bool();
+                let secs = rng.i64(5..900);
+                let billed = (secs + 59) / 60 * 60;
+                let rate = if outbound { d(70, 4) } else { d(35, 4) };
+                let (cli, cld) = if outbound {
+                    (own_of(rng), remote(rng))
+                } else {
+                    (remote(rng), own_of(rng))
+                };
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(&ctx.user_id),
+                    s(ty.wire),
+                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng)),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(secs)),
+                    s(if outbound { "outbound" } else { "inbound" }),
+                    s(cli),
+                    s(cld),
+                    Fv::I(secs),
+                    Fv::I(billed),
+                    Fv::D(rate, 4),
+                    s("minutes"),
+                    Fv::D(rate * Decimal::from(billed / 60), 4),
+                    s("USD"),
+                    s("1684947189014463919"),
+                    s("Main call control app"),
+                    s(if rng.u8(0..5) == 0 {
+                        "user_busy"
+                    } else {
+                        "normal_clearing"
+                    }),
+                    Fv::B(true),
+                    s(""),
+                ]
+            }
+            "conference" => {
+                let secs = rng.i64(60..3600);
+                let count = rng.i64(2..8);
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(&ctx.user_id),
+                    s(ty.wire),
+                    Fv::S(format!("Conference {}", rng.u32(100..999))),
+                    s(["ch1", "dc2", "ams1"][rng.usize(..3)]),
+                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng)),
+                    s("1583941447772537867"),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(secs)),
+                    Fv::T(t + Duration::seconds(secs + 3600)),
+                    Fv::I(secs),
+                    Fv::I(count),
+                    Fv::I(secs * count),
+                    Fv::B(false),
+                ]
+            }
+            "conference-participant" => {
+                let secs = rng.i64(30..3600);
+                let billed = (secs + 59) / 60 * 60;
+                let rate = d(20, 4);
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(&ctx.user_id),
+                    s(ty.wire),
+                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng)),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(secs)),
+                    Fv::I(secs),
+                    Fv::I(billed),
+                    s(remote(rng)),
+                    s(own_of(rng)),
+                    Fv::D(rate, 4),
+                    s("minutes"),
+                    Fv::D(rate * Decimal::from(billed / 60), 4),
+                    s("USD"),
+                    Fv::B(true),
+                ]
+            }
+            "amd" => vec![
+                Fv::S(uuid_from(rng)),
+                s(ty.wire),
+                Fv::S(uuid_from(rng)),
+                Fv::S(uuid_from(rng)),
+                s("1684947189014463919"),
+                s("Main call control app"),
+                s("01977831-abdd-4894-84f3-244385621424"),
+                s("Default billing group"),
+                s("PREMIUM"),
+                Fv::T(t),
+                Fv::B(true),
+                Fv::D(d(20, 4), 4),
+                s("invocations"),
+                Fv::D(d(20, 4), 4),
+                s("USD"),
+                s(""),
+            ],
+            "verify" => {
+                let ch = ["sms", "call", "flashcall", "psd2"][rng.usize(..4)];
+                let ok = rng.u8(0..10) < 8;
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(ty.wire),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(rng.i64(5..120))),
+                    s(remote(rng)),
+                    s(ch),
+                    Fv::S(uuid_from(rng)),
+                    s("49000176-1ab2-8bc1-352e-4009f6c37f82"),
+                    s(if ok { "accepted" } else { "expired" }),
+                    s(if ok { "delivered" } else { "failed" }),
+                    Fv::D(d(300, 4), 4),
+                    s("number of occurrences"),
+                    Fv::D(d(50, 4), 4),
+                    s("USD"),
+                ]
+            }
+            "wireless" => {
+                let up = rng.i64(0..50_000);
+                let down = rng.i64(0..200_000);
+                let mb = d(up + down, 3);
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(ty.wire),
+                    Fv::T(t),
+                    Fv::T(t + Duration::seconds(rng.i64(60..7200))),
+                    Fv::S(uuid_from(rng)),
+                    s("6b14e151-8493-4fa1-8664-1cc4e6d14158"),
+                    s("Fleet SIMs"),
+                    Fv::S(format!("3114800{:08}", rng.u32(0..100_000_000))),
+                    Fv::S(format!("100.64.{}.{}", rng.u8(0..255), rng.u8(1..255))),
+                    s("310"),
+                    s("410"),
+                    s(own_of(rng)),
+                    s("MB"),
+                    Fv::D(d(100, 4), 4),
+                    Fv::N(d(up, 3)),
+                    Fv::N(d(down, 3)),
+                    Fv::N((mb * d(100, 4)).round_dp(4)),
+                    s("USD"),
+                    s(if i % 2 == 0 { "fleet" } else { "" }),
+                ]
+            }
+            "media_storage" => {
+                let action = ["upload", "download", "delete"][rng.usize(..3)];
+                vec![
+                    Fv::S(uuid_from(rng)),
+                    s(&ctx.user_id),
+                    s(&ctx.org_id),
+                    s(ty.wire),
+                    Fv::T(t),
+                    s(action),
+                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng)),
+                    s("message"),
+                    s(if rng.u8(0..10) == 0 {
+                        "failed"
+                    } else {
+                        "success"
+                    }),
+                    Fv::D(d(1, 4), 4),
+                    s("events"),
+                    Fv::D(d(1, 4), 4),
+                    s("USD"),
+                    Fv::S(uuid_from(rng)),
+                ]
+            }
+            _ => return Vec::new(),
+        };
+        out.push(Record { values });
+    }
+    // Oldest first by the type's date field.
+    if let Some((idx, _)) = ty.field(ty.date_field) {
+        out.sort_by(|a, b| crate::routes::detail_records::cmp_fv(&a.values[idx], &b.values[idx]));
+    }
+    out
+}
+
+const EVENT_TYPES: [&str; 6] = [
+    "call.initiated",
+    "call.answered",
+    "call.hangup",
+    "message.sent",
+    "message.finalized",
+    "message.received",
+];
+
+fn attempt(status: &str, start: DateTime<Utc>, ms: i64, url: &str, code: u16, body: &str) -> Value {
+    let mut a = json!({
+        "status": status,
+        "started_at": ts_ms(start),
+        "finished_at": ts_ms(start + Duration::milliseconds(ms)),
+        "http": {
+            "request": {
+                "url": url,
+                "headers": [["Accept", "*/*"], ["Content-Type", "application/json"], ["User-Agent", "telnyx-webhooks"]]
+            },
+            "response": {
+                "status": code,
+                "headers": [["Content-Type", "text/plain"]],
+                "body": body
+            }
+        }
+    });
+    if status == "failed" {
+        a["errors"] = json!([75499]);
+    }
+    a
+}
+
+fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> {
+    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    let primary = "https://example.com/webhooks";
+    let failover = "https://failover.example.com/webhooks";
+    for i in 0..n {
+        let started = ctx.midnight - Duration::seconds(rng.i64(60..30 * 86_400));
+        let event_type = EVENT_TYPES[rng.usize(..EVENT_TYPES.len())];
+        let failed = i % 4 == 3;
+        let mut attempts = Vec::new();
+        let mut t = started;
+        let tries = if failed {
+            3
+        } else if rng.u8(0..10) < 3 {
+            2
+        } else {
+            1
+        };
+        for k in 0..tries {
+            let last = k + 1 == tries;
+            let ms = rng.i64(80..900);
+            let a = if failed || !last {
+                let url = if k % 2 == 0 { primary } else { failover };
+                attempt("failed", t, ms, url, 500, "Internal Server Error")
+            } else {
+                attempt(
+                    "delivered",
+                    t,
+                    ms,
+                    if k % 2 == 0 { primary } else { failover },
+                    200,
+                    "OK",
+                )
+            };
+            t += Duration::milliseconds(ms + 1000 * (k + 1));
+            attempts.push(a);
+        }
+        let finished = attempts
+            .last()
+            .and_then(|a| a["finished_at"].as_str())
+            .and_then(crate::util::parse_time)
+            .unwrap_or(t);
+        attempts.reverse();
+        let occurred = started - Duration::milliseconds(rng.i64(5..500));
+        let webhook_id = uuid_from(rng);
+        let tn = ctx
+            .numbers
+            .first()
+            .map(|p| p.tn.clone())
+            .unwrap_or_default();
+        let webhook = json!({
+            "id": webhook_id,
+            "event_type": event_type,
+            "occurred_at": ts_ms(occurred),
+            "record_type": "event",
+            "payload": {
+                "id": uuid_from(rng),
+                "from": REMOTE[rng.usize(..REMOTE.len())],
+                "to": tn,
+                "direction": "incoming",
+                "state": if event_type.starts_with("call.") { "parked" } else { "sent" },
+            }
+        });
+        let id = uuid_from(rng);
+        let status = if failed { "failed" } else { "delivered" };
+        let attempts = Value::Array(attempts);
+        let json = json!({
+            "id": id,
+            "user_id": ctx.user_id,
+            "record_type": "webhook_delivery",
+            "status": status,
+            "started_at": ts_ms(started),
+            "finished_at": ts_ms(finished),
+            "webhook": webhook,
+            "attempts": attempts,
+        });
+        out.push(Webhook {
+            id,
+            status,
+            event_type: event_type.to_string(),
+            started_at: started,
+            finished_at: finished,
+            webhook_text: webhook.to_string(),
+            attempts_text: attempts.to_string(),
+            json,
+        });
+    }
+    out.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    out
+}
+
+fn gen_audit(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<AuditEvent> {
+    let makers = [
+        "telnyx",
+        "account_manager",
+        "account_owner",
+        "organization_member",
+    ];
+    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    for _ in 0..n {
+        let created = ctx.midnight - Duration::seconds(rng.i64(60..90 * 86_400));
+        let kind = rng.u8(0..4);
+        let tn = ctx
+            .numbers
+            .get(rng.usize(..ctx.numbers.len().max(1)))
+            .map(|p| p.tn.clone());
+        let (record_type, change_type, changes, alt) = match kind {
+            0 => (
+                "phone_number",
+                "create",
+                Value::Null,
+                tn.map(Value::String).unwrap_or(Value::Null),
+            ),
+            1 => (
+                "phone_number",
+                "update",
+                json!([{ "field": "connection_id", "from": "1583941447772537867", "to": "1684947189014463919" },
+                       { "field": "tags", "from": [], "to": ["production"] }]),
+                tn.map(Value::String).unwrap_or(Value::Null),
+            ),
+            2 => (
+                "messaging_profile",
+                "update",
+                json!([{ "field": "enabled", "from": false, "to": true }]),
+                Value::Null,
+            ),
+            _ => (
+                "connection",
+                "update",
+                json!([{ "field": "webhook_timeout_secs", "from": 25, "to": 10 },
+                       { "field": "outbound.channel_limit", "from": null, "to": 10 }]),
+                Value::Null,
+            ),
+        };
+        let json = json!({
+            "id": uuid_from(rng),
+            "alternate_resource_id": alt,
+            "change_made_by": makers[rng.usize(..makers.len())],
+            "change_type": change_type,
+            "changes": changes,
+            "created_at": crate::util::ts(created),
+            "organization_id": ctx.org_id,
+            "record_type": record_type,
+            "resource_id": uuid_from(rng),
+            "user_id": ctx.user_id,
+        });
+        out.push(AuditEvent {
+            created_at: created,
+            json,
+        });
+    }
+    out.sort_by_key(|e| e.created_at);
+    out
+}
+
+/// A stable string fingerprint of arbitrary bytes (for idempotency).
+pub fn fingerprint(parts: &[&[u8]]) -> String {
+    let mut h = FNV_OFFSET;
+    for p in parts {
+        h = fnv1a(h, p);
+        h = fnv1a(h, &[0xff]);
+    }
+    format!("{h:016x}{:016x}", stable_hash(&format!("{h}")))
+}

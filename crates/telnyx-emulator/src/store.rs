@@ -1,0 +1,249 @@
+//! Account state: in memory for reads (sharded map, one `RwLock` per account), SQLite for durability.
+//!
+//! Seeded data is regenerated from (key, seed) when an account is first used, so only
+//! mutations ([`Event`]s) are written to SQLite. Every event is committed before the
+//! response that acknowledges it is sent, and replayed in order when the account is loaded
+//! again after a restart. Without `--db` there is no SQLite at all.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Instant;
+
+use chrono::Utc;
+use rusqlite::{params, Connection};
+
+use crate::config::{EmulatorError, SeedReport, SeedRequest};
+use crate::error::ApiError;
+use crate::model::{AccountData, Event};
+use crate::seed;
+use crate::util::{key_hash, stable_hash};
+
+const SHARDS: usize = 16;
+
+/// One account: its key hash and its data behind its own lock.
+#[derive(Debug)]
+pub struct Account {
+    /// Short hash of the API key.
+    pub key_hash: String,
+    data: RwLock<AccountData>,
+}
+
+impl Account {
+    /// Shared read access.
+    pub fn read(&self) -> RwLockReadGuard<'_, AccountData> {
+        self.data.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Exclusive write access.
+    pub fn write(&self) -> RwLockWriteGuard<'_, AccountData> {
+        self.data.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// All accounts plus the optional database.
+#[derive(Debug)]
+pub struct Store {
+    shards: Vec<RwLock<HashMap<String, Arc<Account>>>>,
+    db: Option<Mutex<Connection>>,
+    seed: u64,
+}
+
+fn db_err(e: rusqlite::Error) -> ApiError {
+    tracing::error!(error = %e, "database write failed");
+    ApiError::internal("The change could not be stored.")
+}
+
+impl Store {
+    /// Opens the store; with a path, opens (or creates) the SQLite file.
+    pub fn open(db_path: Option<&Path>, seed: u64) -> Result<Store, EmulatorError> {
+        let db = match db_path {
+            Some(p) => {
+                let c = Connection::open(p)?;
+                c.pragma_update(None, "journal_mode", "WAL")?;
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c.execute_batch(
+                    "CREATE TABLE IF NOT EXISTS events (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        account TEXT NOT NULL,
+                        data TEXT NOT NULL
+                    );
+                    CREATE INDEX IF NOT EXISTS events_account ON events(account, seq);",
+                )?;
+                Some(Mutex::new(c))
+            }
+            None => None,
+        };
+        Ok(Store {
+            shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
+            db,
+            seed,
+        })
+    }
+
+    fn shard(&self, key: &str) -> &RwLock<HashMap<String, Arc<Account>>> {
+        &self.shards[(stable_hash(key) % SHARDS as u64) as usize]
+    }
+
+    fn load_events(&self, hash: &str) -> Result<Vec<Event>, rusqlite::Error> {
+        let Some(db) = &self.db else {
+            return Ok(Vec::new());
+        };
+        let c = db.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = c.prepare_cached("SELECT data FROM events WHERE account = ?1 ORDER BY seq")?;
+        let rows = st.query_map(params![hash], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for r in rows {
+            match serde_json::from_str::<Event>(&r?) {
+                Ok(ev) => out.push(ev),
+                Err(e) => tracing::warn!(error = %e, "skipping unreadable stored event"),
+            }
+        }
+        Ok(out)
+    }
+
+    fn build(&self, key: &str) -> Result<AccountData, ApiError> {
+        let hash = key_hash(key);
+        let events = self.load_events(&hash).map_err(db_err)?;
+        let sizes = events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                Event::Seed { sizes } => Some(sizes.clone()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let mut data = seed::generate(key, self.seed, &sizes, Utc::now().date_naive());
+        for ev in &events {
+            data.apply(ev);
+        }
+        Ok(data)
+    }
+
+    /// The account for `key`, created (seeded, then stored events replayed) on first use.
+    pub fn account(&self, key: &str) -> Result<Arc<Account>, ApiError> {
+        let shard = self.shard(key);
+        if let Some(a) = shard.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return Ok(a.clone());
+        }
+        let data = self.build(key)?;
+        let mut w = shard.write().unwrap_or_else(|e| e.into_inner());
+        let acct = w.entry(key.to_string()).or_insert_with(|| {
+            Arc::new(Account {
+                key_hash: data.key_hash.clone(),
+                data: RwLock::new(data),
+            })
+        });
+        Ok(acct.clone())
+    }
+
+    /// Commits an event for the account to SQLite (no-op in memory mode). Call before applying it.
+    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), ApiError> {
+        let Some(db) = &self.db else { return Ok(()) };
+        let data = serde_json::to_string(ev).map_err(|e| ApiError::internal(e.to_string()))?;
+        let c = db.lock().unwrap_or_else(|e| e.into_inner());
+        c.prepare_cached("INSERT INTO events (account, data) VALUES (?1, ?2)")
+            .and_then(|mut st| st.execute(params![account_hash, data]))
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    /// Forgets one account (by key) or all; also deletes their stored events. Returns accounts removed.
+    pub fn reset(&self, key: Option<&str>) -> Result<usize, EmulatorError> {
+        match key {
+            Some(k) => {
+                if let Some(db) = &self.db {
+                    let c = db.lock().unwrap_or_else(|e| e.into_inner());
+                    c.execute(
+                        "DELETE FROM events WHERE account = ?1",
+                        params![key_hash(k)],
+                    )?;
+                }
+                let removed = self
+                    .shard(k)
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(k)
+                    .is_some();
+                Ok(usize::from(removed))
+            }
+            None => {
+                if let Some(db) = &self.db {
+                    let c = db.lock().unwrap_or_else(|e| e.into_inner());
+                    c.execute("DELETE FROM events", [])?;
+                }
+                let mut n = 0;
+                for s in &self.shards {
+                    let mut w = s.write().unwrap_or_else(|e| e.into_inner());
+                    n += w.len();
+                    w.clear();
+                }
+                Ok(n)
+            }
+        }
+    }
+
+    /// Replaces an account with a fresh one seeded at the requested size (its stored changes are dropped).
+    pub fn reseed(&self, key: &str, sizes: SeedRequest) -> Result<SeedReport, EmulatorError> {
+        seed::validate(&sizes)?;
+        let start = Instant::now();
+        let data = seed::generate(key, self.seed, &sizes, Utc::now().date_naive());
+        let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let hash = data.key_hash.clone();
+        let report = SeedReport {
+            api_key_hash: hash.clone(),
+            detail_records: data.detail_record_count(),
+            webhook_deliveries: data.webhooks.len() as u64,
+            audit_events: data.audit_events.len() as u64,
+            invoices: data.invoices.len() as u64,
+            elapsed_ms,
+        };
+        if let Some(db) = &self.db {
+            let mut c = db.lock().unwrap_or_else(|e| e.into_inner());
+            let tx = c.transaction()?;
+            tx.execute("DELETE FROM events WHERE account = ?1", params![hash])?;
+            if sizes != SeedRequest::default() {
+                let ev = serde_json::to_string(&Event::Seed { sizes })
+                    .map_err(|e| EmulatorError::Database(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO events (account, data) VALUES (?1, ?2)",
+                    params![hash, ev],
+                )?;
+            }
+            tx.commit()?;
+        }
+        let acct = Arc::new(Account {
+            key_hash: hash,
+            data: RwLock::new(data),
+        });
+        self.shard(key)
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.to_string(), acct);
+        Ok(report)
+    }
+
+    /// Finds a loaded account by its key hash.
+    pub fn by_hash(&self, hash: &str) -> Option<Arc<Account>> {
+        self.shards.iter().find_map(|s| {
+            s.read()
+                .unwrap_or_else(|e| e.into_inner())
+                .values()
+                .find(|a| a.key_hash == hash)
+                .cloned()
+        })
+    }
+
+    /// Number of accounts in memory.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).len())
+            .sum()
+    }
+
+    /// True when no account is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
