@@ -1,5 +1,6 @@
 //! Errors and decoding over real HTTP (wiremock): tolerant decoding, useful messages, and
 //! no secret in any Debug or Display text.
+#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 

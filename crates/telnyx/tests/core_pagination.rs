@@ -1,4 +1,5 @@
 //! Pagination over real HTTP (wiremock): termination, filters, guards and prefetch.
+#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 

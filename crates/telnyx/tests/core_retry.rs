@@ -1,4 +1,5 @@
 //! Retries over real HTTP (wiremock), counting requests.
+#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
