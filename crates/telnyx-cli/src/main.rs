@@ -1,1 +1,41 @@
-fn main() {}
+//! `telnyx`: the Telnyx Account API from the terminal, with an embedded emulator.
+//!
+//! Layout: [`cli`] (clap types), [`commands`] (one thin handler file per command group),
+//! [`output`] (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
+//! [`progress`] (bars on stderr), [`export`] (atomic files), [`context`] (client + streaming).
+
+mod cli;
+mod commands;
+mod context;
+mod exit;
+mod export;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version land here too, with exit code 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return exit::report(&exit::CliError::io("starting the async runtime", e)),
+    };
+    let result = runtime.block_on(context::run(cli));
+    // Do not wait for lingering blocking tasks (e.g. a stdin prompt) on the way out.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // `telnyx ... | head`: the reader left; that is not an error.
+        Err(exit::CliError::Io(_, e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => exit::report(&e),
+    }
+}

@@ -1,0 +1,137 @@
+//! `telnyx payment create`
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use serde_json::Value;
+
+use crate::cli::PaymentCommand;
+use crate::commands::{d, to_json};
+use crate::context::Ctx;
+use crate::exit::CliError;
+use crate::output::render_kv;
+
+/// Runs `telnyx payment ...`.
+pub async fn run(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
+    let PaymentCommand::Create { amount, idempotency_key, yes } = cmd;
+    let amount = amount.trim().to_string();
+    let key = match idempotency_key {
+        Some(k) => {
+            check_key(&k)?;
+            k
+        }
+        None => generate_key(),
+    };
+    if !yes {
+        confirm(&amount)?;
+    }
+    eprintln!("idempotency key: {key}");
+    let request = ctx
+        .client
+        .payment()
+        .create_stored_payment_transaction(amount.clone())
+        .idempotency_key(key.clone());
+    let tx = match request.await {
+        Ok(tx) => tx,
+        Err(e) => {
+            if e.is_retryable() || e.is_connection() || e.is_timeout() {
+                eprintln!(
+                    "to retry without paying twice: telnyx payment create --amount {amount} --idempotency-key {key} --yes"
+                );
+            }
+            return Err(e.into());
+        }
+    };
+    let v = to_json(&tx)?;
+    ctx.out.object(&v, |st| {
+        render_kv(
+            st,
+            &[
+                ("Transaction ID", d(&v, "id")),
+                ("Amount", cents(&v)),
+                ("Status", st.status(&d(&v, "processor_status"))),
+                ("Created at", d(&v, "created_at")),
+                ("Type", d(&v, "transaction_processing_type")),
+                ("Idempotency key", key.clone()),
+            ],
+        )
+    })
+}
+
+/// `amount_cents` as dollars and cents with the currency, in integer arithmetic.
+fn cents(v: &Value) -> String {
+    let currency = crate::commands::s(v, "amount_currency");
+    match v.get("amount_cents").and_then(Value::as_i64) {
+        Some(c) => {
+            let sign = if c < 0 { "-" } else { "" };
+            let a = c.unsigned_abs();
+            format!("{sign}{}.{:02} {currency}", a / 100, a % 100).trim_end().to_string()
+        }
+        None => "-".into(),
+    }
+}
+
+/// Telnyx's rule: 1-255 characters of `[A-Za-z0-9_:-]`.
+fn check_key(k: &str) -> Result<(), CliError> {
+    let ok = (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(CliError::Invalid(
+            "--idempotency-key must be 1-255 characters of A-Z a-z 0-9 _ : -".into(),
+        ))
+    }
+}
+
+/// A fresh key: `cli-<unix ms, hex>-<64 random bits, hex>`.
+pub fn generate_key() -> String {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!("cli-{ms:x}-{:016x}", fastrand::u64(..))
+}
+
+/// Asks on the terminal; refuses without a terminal (use `--yes` in scripts).
+fn confirm(amount: &str) -> Result<(), CliError> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(CliError::Usage(format!(
+            "refusing to charge {amount} without confirmation: no terminal to ask on; pass --yes"
+        )));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "Charge {amount} to the account's stored payment method? [y/N] ");
+    let _ = err.flush();
+    drop(err);
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::io("reading the confirmation", e))?;
+    match line.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err(CliError::Usage("cancelled: nothing was charged".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_keys_are_valid_and_unique() {
+        let a = generate_key();
+        let b = generate_key();
+        assert!(a.starts_with("cli-"));
+        assert_ne!(a, b);
+        check_key(&a).unwrap();
+        assert!(check_key("has space").is_err());
+        assert!(check_key("").is_err());
+        assert!(check_key(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn cents_are_exact() {
+        assert_eq!(cents(&serde_json::json!({"amount_cents": 1234, "amount_currency": "USD"})), "12.34 USD");
+        assert_eq!(cents(&serde_json::json!({"amount_cents": 5})), "0.05");
+    }
+}

@@ -1,0 +1,189 @@
+//! What every command handler gets: the SDK client, the output, the list options, and the
+//! streaming helper that writes a paginated list item by item with progress and Ctrl-C.
+
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::exit::CliError;
+use crate::export::Target;
+use crate::output::{ListSpec, Output, Style};
+use crate::progress::Progress;
+
+/// Items shown by a list without `--limit` or `--all`.
+pub const DEFAULT_LIMIT: u64 = 20;
+/// Pages fetched ahead while streaming with `--all`.
+pub const PREFETCH: usize = 4;
+
+/// The state shared by the command handlers.
+pub struct Ctx {
+    /// The SDK client.
+    pub client: telnyx::Client,
+    /// Where and how to print.
+    pub out: Output,
+    /// Global options.
+    pub global: GlobalArgs,
+    /// Whether stderr is a terminal (progress bars, prompts).
+    pub stderr_tty: bool,
+    /// The embedded emulator (`--emulator`), kept alive for the command's duration.
+    pub emulator: Option<telnyx_emulator::Emulator>,
+}
+
+impl Ctx {
+    /// `None` with `--all`, else the number of items to show.
+    pub fn limit(&self) -> Option<u64> {
+        if self.global.all {
+            None
+        } else {
+            Some(self.global.limit.unwrap_or(DEFAULT_LIMIT))
+        }
+    }
+
+    /// The page size to ask for, given the API's maximum for this list.
+    pub fn page_size(&self, max: u32) -> u32 {
+        match self.limit() {
+            None => max,
+            Some(n) => u32::try_from(n).unwrap_or(max).clamp(1, max),
+        }
+    }
+
+    /// Streams a paginated list into the output, one item at a time (constant memory), with
+    /// prefetch and a progress bar under `--all`, racing Ctrl-C.
+    ///
+    /// On Ctrl-C the items already written stay (whole lines; a JSON array is closed) and
+    /// the error is [`CliError::Interrupted`]; the caller then removes a file target.
+    pub async fn stream_list<T>(&mut self, req: telnyx::ListRequest<T>, spec: ListSpec) -> Result<u64, CliError>
+    where
+        T: Serialize + serde::de::DeserializeOwned + Send + Unpin + 'static,
+    {
+        let limit = self.limit();
+        let all = limit.is_none();
+        let req = if all { req.concurrency(PREFETCH) } else { req };
+        let noun = spec.noun;
+        let progress = Progress::new(self.stderr_tty && all, &format!("fetching {noun}"), None);
+        let mut writer = self.out.list(spec);
+        let result = {
+            let work = async {
+                let pages = req.into_pages();
+                futures::pin_mut!(pages);
+                let mut first = true;
+                while let Some(page) = pages.next().await {
+                    let page = page?;
+                    if first {
+                        first = false;
+                        if let Some(total) = page.total_results() {
+                            progress.set_total(limit.map_or(total, |l| l.min(total)));
+                        }
+                    }
+                    for item in &page.data {
+                        if limit.is_some_and(|l| writer.count() >= l) {
+                            return Ok(());
+                        }
+                        let v = serde_json::to_value(item)
+                            .map_err(|e| CliError::Other(format!("encoding an item: {e}")))?;
+                        writer.push(&v)?;
+                        progress.inc(1);
+                    }
+                    if limit.is_some_and(|l| writer.count() >= l) {
+                        return Ok(());
+                    }
+                }
+                Ok::<(), CliError>(())
+            };
+            tokio::select! {
+                r = work => r,
+                _ = tokio::signal::ctrl_c() => Err(CliError::Interrupted(String::new())),
+            }
+        };
+        progress.finish();
+        let count = writer.count();
+        match result {
+            Ok(()) => writer.finish(),
+            Err(CliError::Interrupted(_)) => {
+                // Close what can be closed so stdout stays valid; a file target is removed later.
+                let _ = writer.finish();
+                let kept = if self.out.target.is_file() {
+                    format!("removed the partial export after {count} {noun}; {} was not written", self.out.target.name())
+                } else {
+                    format!("stopped after {count} {noun}; the output holds only complete items")
+                };
+                Err(CliError::Interrupted(kept))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Parses the environment into a context and runs the command.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let Cli { global, command } = cli;
+    let stdout_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color_ok = !global.no_color && !crate::exit::no_color_env();
+    if let Command::Emulator(args) = &command {
+        return crate::commands::emulator::run(args, color_ok).await;
+    }
+
+    let mut emulator = None;
+    let mut builder = telnyx::Client::builder();
+    if global.emulator {
+        let config = telnyx_emulator::EmulatorConfig {
+            api_keys: vec![telnyx_emulator::DEMO_API_KEY.to_string()],
+            ..Default::default()
+        };
+        let emu = telnyx_emulator::Emulator::start(config)
+            .await
+            .map_err(|e| CliError::Emulator(e.to_string()))?;
+        builder = builder.api_key(telnyx_emulator::DEMO_API_KEY).base_url(emu.base_url());
+        emulator = Some(emu);
+    } else {
+        let key = global.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let Some(key) = key else {
+            return Err(CliError::NoApiKey);
+        };
+        builder = builder.api_key(key);
+        if let Some(url) = global.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            builder = builder.base_url(url);
+        }
+    }
+    if let Some(t) = global.timeout {
+        builder = builder.timeout(t);
+    }
+    if let Some(r) = global.max_retries {
+        builder = builder.max_retries(r);
+    }
+    let client = builder.build()?;
+
+    let target = match &global.out {
+        Some(path) => Target::file(path).map_err(|e| CliError::io(format!("creating {}", path.display()), e))?,
+        None => Target::stdout(),
+    };
+    let color = color_ok && global.out.is_none() && stdout_tty;
+    let out = Output { format: global.output, style: Style { color }, target };
+    let mut ctx = Ctx {
+        client,
+        out,
+        global,
+        stderr_tty: crate::progress::Progress::available(),
+        emulator,
+    };
+    let result = crate::commands::dispatch(&mut ctx, command).await;
+    let Ctx { out, emulator, .. } = ctx;
+    let outcome = match result {
+        Ok(()) => match out.target.commit() {
+            Ok(Some(path)) => {
+                eprintln!("wrote {}", path.display());
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(e) => Err(CliError::io("writing the output", e)),
+        },
+        Err(e) => {
+            out.target.abort();
+            Err(e)
+        }
+    };
+    if let Some(emu) = emulator {
+        emu.shutdown().await;
+    }
+    outcome
+}

@@ -1,0 +1,86 @@
+//! Progress bars on stderr for long work, only when stderr is a terminal.
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar, or nothing (piped stderr, short work).
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    /// Whether bars can be shown at all: stderr is a terminal.
+    pub fn available() -> bool {
+        use std::io::IsTerminal;
+        std::io::stderr().is_terminal()
+    }
+
+    /// A bar labelled `label`, shown only if `enabled`. The total can come later
+    /// ([`Progress::set_total`], e.g. from the first page's `total_results`).
+    pub fn new(enabled: bool, label: &str, total: Option<u64>) -> Progress {
+        if !enabled {
+            return Progress { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+        bar.set_style(style(total.is_some()));
+        bar.set_message(label.to_string());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Progress { bar: Some(bar) }
+    }
+
+    /// Sets the expected number of items (enables the bar and the ETA).
+    pub fn set_total(&self, total: u64) {
+        if let Some(b) = &self.bar {
+            b.set_length(total);
+            b.set_style(style(true));
+        }
+    }
+
+    /// Counts `n` more items.
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+fn style(with_total: bool) -> ProgressStyle {
+    let template = if with_total {
+        "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, eta {eta})"
+    } else {
+        "{spinner} {msg} {human_pos} ({per_sec})"
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_progress_is_a_no_op() {
+        let p = Progress::new(false, "x", Some(10));
+        p.inc(3);
+        p.set_total(5);
+        p.finish();
+        assert!(p.bar.is_none());
+        // Templates are valid.
+        assert!(ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, eta {eta})").is_ok());
+    }
+}
