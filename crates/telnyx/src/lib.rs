@@ -1,7 +1,56 @@
-//! Async Rust client for the Telnyx Account API.
+//! Async Rust client for the Telnyx Account API: balance, charges, invoices, detail
+//! records, audit events, webhook deliveries, auto-recharge and stored payments.
 //!
-//! Quick start: see the README; every call is a lazy [`Request`] or [`ListRequest`] that
-//! is sent when awaited.
+//! Typed models (money is an exact [`Money`] decimal, never a float), one [`Error`] type
+//! whose message carries Telnyx's code, title and detail, automatic retries that never
+//! replay a payment without an idempotency key, and lazy auto-paginating streams.
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use futures::StreamExt;
+//! use telnyx::{AuditEventListParams, Client, SortDirection};
+//!
+//! # async fn run() -> telnyx::Result<()> {
+//! // TELNYX_API_KEY (required) and TELNYX_BASE_URL (optional) from the environment,
+//! // or Client::new("KEY...") / Client::builder() for full control.
+//! let client = Client::from_env()?;
+//!
+//! // One object: build the request, await it.
+//! let balance = client.balance().retrieve().await?;
+//! println!("balance: {:?} {:?}", balance.balance, balance.currency);
+//!
+//! // A list: await it for one page, or stream every item across pages, lazily.
+//! let params = AuditEventListParams::default().sort(SortDirection::Desc);
+//! let mut events = client.audit_events().list(params).into_stream();
+//! while let Some(event) = events.next().await {
+//!     let event = event?;
+//!     println!("{event:?}");
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Requests
+//!
+//! Every call returns a [`Request`] (or a [`ListRequest`] for paginated lists) that does
+//! nothing until awaited, and can be customised first: `.timeout(..)`, `.max_retries(..)`,
+//! `.idempotency_key(..)`. See [`Request`] for the retry rules and why a POST is only
+//! retried with an idempotency key, and [`ListRequest`] for the paging rules.
+//!
+//! # Errors
+//!
+//! ```no_run
+//! # async fn run(client: telnyx::Client) {
+//! match client.balance().retrieve().await {
+//!     Ok(balance) => println!("{balance:?}"),
+//!     Err(e) if e.kind() == telnyx::ErrorKind::Authentication => eprintln!("bad key: {e}"),
+//!     Err(e) => eprintln!("{e} (retryable: {}, request id: {:?})", e.is_retryable(), e.request_id()),
+//! }
+//! # }
+//! ```
+//!
+//! Per-attempt `tracing` spans (`telnyx.request`: method, path, attempt, status,
+//! duration) are emitted at debug level; they carry no bodies and no secrets.
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
