@@ -160,7 +160,7 @@ fn gen_numbers(rng: &mut fastrand::Rng, today: NaiveDate) -> Vec<PhoneNumber> {
     let n = rng.usize(4..=6);
     (0..n)
         .map(|i| {
-            let toll_free = i % 3 == 2;
+            let toll_free = i % 3 == 0;
             let tn = if toll_free {
                 format!("+1888555{:04}", rng.u32(0..10_000))
             } else {
@@ -234,7 +234,7 @@ fn gen_adjustments(
             if d <= today {
                 out.push(Adjustment {
                     date: d,
-                    cents: -(rng.i64(1..10) * 100),
+                    cents: -(rng.i64(1..=4) * 25),
                     description: "Credit for service outage",
                 });
             }

@@ -1,0 +1,140 @@
+//! Shared helpers for the emulator's HTTP tests.
+#![allow(dead_code)]
+
+use reqwest::header::HeaderMap;
+use serde_json::Value;
+use telnyx_emulator::{Emulator, EmulatorConfig};
+
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+    /// The first error's code.
+    pub fn code(&self) -> String {
+        self.json()["errors"][0]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+pub struct Harness {
+    pub emu: Emulator,
+    pub http: reqwest::Client,
+    pub origin: String,
+}
+
+pub async fn start() -> Harness {
+    start_with(EmulatorConfig::default()).await
+}
+
+pub async fn start_with(config: EmulatorConfig) -> Harness {
+    let emu = Emulator::start(config).await.expect("start");
+    let origin = emu.base_url().trim_end_matches("/v2").to_string();
+    Harness {
+        emu,
+        http: reqwest::Client::new(),
+        origin,
+    }
+}
+
+impl Harness {
+    /// `GET {origin}/v2/{path}` with a bearer key.
+    pub async fn get(&self, key: &str, path: &str) -> Resp {
+        self.send(reqwest::Method::GET, key, path, None, &[]).await
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        key: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let url = if path.starts_with('/') {
+            format!("{}{}", self.origin, path)
+        } else {
+            format!("{}/v2/{}", self.origin, path)
+        };
+        let mut rb = self.http.request(method, url);
+        if !key.is_empty() {
+            rb = rb.header("Authorization", format!("Bearer {key}"));
+        }
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        if let Some(b) = body {
+            rb = rb
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let r = rb.send().await.expect("send");
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.expect("body");
+        Resp {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn post(&self, key: &str, path: &str, body: &str) -> Resp {
+        self.send(reqwest::Method::POST, key, path, Some(body), &[])
+            .await
+    }
+
+    pub async fn patch(&self, key: &str, path: &str, body: &str) -> Resp {
+        self.send(reqwest::Method::PATCH, key, path, Some(body), &[])
+            .await
+    }
+
+    /// Every item of a paginated list, following pages like the official SDKs do.
+    pub async fn all_pages(&self, key: &str, path_with_query: &str) -> Vec<Value> {
+        let sep = if path_with_query.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let mut out = Vec::new();
+        let mut page = 1;
+        loop {
+            let r = self
+                .get(
+                    key,
+                    &format!("{path_with_query}{sep}page%5Bnumber%5D={page}"),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            let v = r.json();
+            let data = v["data"].as_array().cloned().unwrap_or_default();
+            assert_eq!(
+                v["meta"]["page_number"], page,
+                "meta echoes the served page"
+            );
+            if data.is_empty() {
+                break;
+            }
+            out.extend(data);
+            if v["meta"]["page_number"].as_u64() >= v["meta"]["total_pages"].as_u64() {
+                break;
+            }
+            page += 1;
+            assert!(page < 10_000, "pagination does not terminate");
+        }
+        out
+    }
+}
