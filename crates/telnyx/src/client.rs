@@ -154,7 +154,11 @@ impl ClientBuilder {
     /// Takes the key from `TELNYX_API_KEY` and the base URL from `TELNYX_BASE_URL`, when
     /// set and not empty (settings made before this call are overridden only then).
     pub fn from_env(mut self) -> Self {
-        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.trim().is_empty());
+        let var = |name| {
+            std::env::var(name)
+                .ok()
+                .filter(|v: &String| !v.trim().is_empty())
+        };
         if let Some(key) = var("TELNYX_API_KEY") {
             self.api_key = Some(key);
         }
@@ -228,8 +232,8 @@ impl ClientBuilder {
             .api_key
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| Error::configuration(NO_KEY))?;
-        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", key.trim()))
-            .map_err(|_| {
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bearer {}", key.trim())).map_err(|_| {
                 Error::configuration(
                     "the API key contains characters that cannot be sent in an HTTP header; \
                      copy it again from the Telnyx portal",
@@ -314,9 +318,18 @@ mod tests {
 
     #[test]
     fn base_url_forms() {
-        assert_eq!(normalize_base_url("https://api.telnyx.com/v2/").unwrap(), "https://api.telnyx.com/v2");
-        assert_eq!(normalize_base_url("http://127.0.0.1:8080/v2").unwrap(), "http://127.0.0.1:8080/v2");
-        assert_eq!(normalize_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(
+            normalize_base_url("https://api.telnyx.com/v2/").unwrap(),
+            "https://api.telnyx.com/v2"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080/v2").unwrap(),
+            "http://127.0.0.1:8080/v2"
+        );
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
         assert!(normalize_base_url("ftp://x/v2").is_err());
         assert!(normalize_base_url("not a url").is_err());
         assert!(normalize_base_url("").is_err());
@@ -324,7 +337,11 @@ mod tests {
 
     #[test]
     fn url_building() {
-        let c = Client::builder().api_key("k").base_url("http://h/v2/").build().unwrap();
+        let c = Client::builder()
+            .api_key("k")
+            .base_url("http://h/v2/")
+            .build()
+            .unwrap();
         assert_eq!(c.url("/balance", &Query::new()), "http://h/v2/balance");
         assert_eq!(
             c.url("invoices", &Query::new().push("page[number]", "2")),

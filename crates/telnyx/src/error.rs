@@ -470,18 +470,25 @@ mod tests {
     fn display_has_status_code_title_detail() {
         let body = br#"{"errors":[{"code":"10009","title":"Authentication failed","detail":"The API key is invalid"}]}"#;
         let e = Error::from_response(401, &HeaderMap::new(), body);
-        assert!(e
-            .to_string()
-            .starts_with("401 Unauthorized: [10009] Authentication failed: The API key is invalid"));
+        assert!(e.to_string().starts_with(
+            "401 Unauthorized: [10009] Authentication failed: The API key is invalid"
+        ));
         assert_eq!(e.kind(), ErrorKind::Authentication);
     }
 
     #[test]
     fn integer_code_and_plain_text() {
-        let e = Error::from_response(422, &HeaderMap::new(), br#"{"errors":[{"code":10027,"title":"Invalid amount format"}]}"#);
+        let e = Error::from_response(
+            422,
+            &HeaderMap::new(),
+            br#"{"errors":[{"code":10027,"title":"Invalid amount format"}]}"#,
+        );
         assert_eq!(e.errors()[0].code.as_deref(), Some("10027"));
         let e = Error::from_response(503, &HeaderMap::new(), b"upstream connect error");
-        assert_eq!(e.to_string(), "503 Service Unavailable: upstream connect error");
+        assert_eq!(
+            e.to_string(),
+            "503 Service Unavailable: upstream connect error"
+        );
         let e = Error::from_response(502, &HeaderMap::new(), b"");
         assert_eq!(e.to_string(), "502 Bad Gateway: empty body");
         let long = "x".repeat(5000);

@@ -59,6 +59,7 @@ impl RequestSpec {
 
 /// A successful (2xx) response, body fully read.
 pub(crate) struct RawResponse {
+    pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
@@ -259,7 +260,10 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
     let mut headers = inner.default_headers.clone();
     headers.insert(AUTHORIZATION, inner.authorization.clone());
     headers.insert(ACCEPT, HeaderValue::from_static(spec.accept));
-    headers.insert(USER_AGENT, HeaderValue::from_static(crate::client::USER_AGENT));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_static(crate::client::USER_AGENT),
+    );
     if body.is_some() {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(ACCEPT_JSON));
     }
@@ -309,7 +313,7 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
 
         let (error, delay) = match outcome {
             Ok(raw) => {
-                span.record("status", 200u16);
+                span.record("status", raw.status);
                 return Ok(raw);
             }
             Err(AttemptError::Status {
@@ -322,8 +326,13 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
                     status,
                     headers: &resp_headers,
                 };
-                let delay =
-                    retry::retry_delay(&policy, replay_safe, &failure, retries_done, SystemTime::now());
+                let delay = retry::retry_delay(
+                    &policy,
+                    replay_safe,
+                    &failure,
+                    retries_done,
+                    SystemTime::now(),
+                );
                 let err = Error::from_response(status, &resp_headers, &body);
                 (err, delay)
             }
@@ -374,7 +383,11 @@ async fn send_once(
     let headers = response.headers().clone();
     let body = response.bytes().await.map_err(classify_transport)?;
     if status.is_success() {
-        Ok(RawResponse { headers, body })
+        Ok(RawResponse {
+            status: status.as_u16(),
+            headers,
+            body,
+        })
     } else {
         Err(AttemptError::Status {
             status: status.as_u16(),
@@ -465,6 +478,7 @@ mod tests {
 
     fn raw(body: &[u8]) -> RawResponse {
         RawResponse {
+            status: 200,
             headers: HeaderMap::new(),
             body: Bytes::copy_from_slice(body),
         }

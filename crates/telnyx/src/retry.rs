@@ -52,16 +52,21 @@ pub(crate) fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
 /// The wait the server asked for, from `retry-after-ms` (float milliseconds) or
 /// `Retry-After` (seconds, or an HTTP date relative to `now`).
 pub(crate) fn server_delay(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
     if let Some(ms) = header("retry-after-ms").and_then(|s| s.parse::<f64>().ok()) {
         if ms.is_finite() && ms >= 0.0 {
-            return Duration::try_from_secs_f64(ms / 1000.0).ok();
+            return Some(Duration::try_from_secs_f64(ms / 1000.0).unwrap_or(Duration::MAX));
         }
     }
     let value = header("retry-after")?;
     if let Ok(secs) = value.parse::<f64>() {
         return if secs.is_finite() && secs >= 0.0 {
-            Duration::try_from_secs_f64(secs).ok()
+            Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX))
         } else {
             None
         };
@@ -103,10 +108,8 @@ pub(crate) fn retry_delay(
         Failure::Ambiguous => replay_safe.then(computed),
         Failure::Status { status, headers } => {
             let status = *status;
-            let retryable = should_retry_header(headers).unwrap_or(matches!(
-                status,
-                408 | 409 | 429 | 500..=599
-            ));
+            let retryable = should_retry_header(headers)
+                .unwrap_or(matches!(status, 408 | 409 | 429 | 500..=599));
             if !retryable || !(replay_safe || status == 429) {
                 return None;
             }
@@ -146,7 +149,10 @@ mod tests {
             Some(Duration::from_micros(1_500_500))
         );
         assert_eq!(
-            server_delay(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")]), now),
+            server_delay(
+                &headers(&[("retry-after-ms", "250"), ("retry-after", "9")]),
+                now
+            ),
             Some(Duration::from_millis(250))
         );
         assert_eq!(
@@ -163,9 +169,16 @@ mod tests {
             server_delay(&headers(&[("retry-after", &past)]), now),
             Some(Duration::ZERO)
         );
-        assert_eq!(server_delay(&headers(&[("retry-after", "soon")]), now), None);
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "soon")]), now),
+            None
+        );
         assert_eq!(server_delay(&headers(&[("retry-after", "-3")]), now), None);
         assert_eq!(server_delay(&HeaderMap::new(), now), None);
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "1e300")]), now),
+            Some(Duration::MAX)
+        );
     }
 
     #[test]
@@ -183,7 +196,10 @@ mod tests {
     fn decisions() {
         let now = SystemTime::now();
         let h = HeaderMap::new();
-        let st = |status| Failure::Status { status, headers: &h };
+        let st = |status| Failure::Status {
+            status,
+            headers: &h,
+        };
         // GET: retry the usual statuses, not 400/404.
         for s in [408, 409, 429, 500, 502, 503] {
             assert!(retry_delay(&POLICY, true, &st(s), 0, now).is_some(), "{s}");

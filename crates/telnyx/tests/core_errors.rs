@@ -56,7 +56,10 @@ fn get<T: serde::de::DeserializeOwned>(client: &Client) -> Request<T> {
 
 fn assert_no_secret(text: &str) {
     assert!(!text.contains(SECRET), "the API key leaked: {text}");
-    assert!(!text.contains("SECRET_ABC"), "part of the API key leaked: {text}");
+    assert!(
+        !text.contains("SECRET_ABC"),
+        "part of the API key leaked: {text}"
+    );
 }
 
 fn check_error_text(err: &telnyx::Error) {
@@ -144,11 +147,14 @@ async fn integer_error_code_is_accepted() {
     assert_eq!(err.kind(), ErrorKind::UnprocessableEntity);
     let detail = &err.errors()[0];
     assert_eq!(detail.code.as_deref(), Some("10027"));
-    assert_eq!(detail.source.as_ref().unwrap().pointer.as_deref(), Some("/amount"));
+    assert_eq!(
+        detail.source.as_ref().unwrap().pointer.as_deref(),
+        Some("/amount")
+    );
     assert!(detail.meta.is_some());
-    assert!(err
-        .to_string()
-        .starts_with("422 Unprocessable Entity: [10027] Invalid amount format: Use dollars and cents"));
+    assert!(err.to_string().starts_with(
+        "422 Unprocessable Entity: [10027] Invalid amount format: Use dollars and cents"
+    ));
 }
 
 #[tokio::test]
@@ -156,7 +162,8 @@ async fn plain_text_503_is_a_useful_error() {
     let server = MockServer::start().await;
     respond(
         &server,
-        ResponseTemplate::new(503).set_body_raw("upstream connect error or disconnect", "text/plain"),
+        ResponseTemplate::new(503)
+            .set_body_raw("upstream connect error or disconnect", "text/plain"),
     )
     .await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
@@ -174,7 +181,10 @@ async fn empty_error_body_says_so() {
     respond(&server, ResponseTemplate::new(404)).await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    assert!(err.to_string().starts_with("404 Not Found: empty body"), "{err}");
+    assert!(
+        err.to_string().starts_with("404 Not Found: empty body"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -216,7 +226,10 @@ async fn rate_limit_headers_and_request_id() {
     .await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
     let rl = err.rate_limit().unwrap();
-    assert_eq!((rl.limit, rl.remaining, rl.reset), (Some(100), Some(0), Some(7)));
+    assert_eq!(
+        (rl.limit, rl.remaining, rl.reset),
+        (Some(100), Some(0), Some(7))
+    );
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
     assert_eq!(err.request_id(), Some("tx-1"));
     assert!(err.is_retryable());
@@ -242,7 +255,10 @@ async fn api_error_display_has_status_code_title_detail_and_no_key() {
     check_error_text(&err);
     // The key is sent, though.
     let received = server.received_requests().await.unwrap();
-    assert_eq!(received[0].headers["authorization"], format!("Bearer {SECRET}"));
+    assert_eq!(
+        received[0].headers["authorization"],
+        format!("Bearer {SECRET}")
+    );
 }
 
 #[tokio::test]
@@ -255,7 +271,11 @@ async fn the_key_never_appears_in_debug_or_errors() {
 
     // Configuration: bad base URLs, bad header.
     for url in ["ftp://example.com/v2", "not a url", "http://"] {
-        let err = Client::builder().api_key(SECRET).base_url(url).build().unwrap_err();
+        let err = Client::builder()
+            .api_key(SECRET)
+            .base_url(url)
+            .build()
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Configuration, "{url}");
         assert!(err.to_string().contains("base URL"), "{err}");
         check_error_text(&err);
@@ -272,10 +292,17 @@ async fn the_key_never_appears_in_debug_or_errors() {
 
     // Timeout, decode, API and connection errors.
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("{").set_delay(Duration::from_millis(300)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{")
+                .set_delay(Duration::from_millis(300)),
+        )
         .mount(&server)
         .await;
-    let err = get::<Bal>(&client).timeout(Duration::from_millis(20)).await.unwrap_err();
+    let err = get::<Bal>(&client)
+        .timeout(Duration::from_millis(20))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
     check_error_text(&err);
     let err = get::<Bal>(&client).await.unwrap_err();
@@ -301,7 +328,9 @@ fn missing_or_empty_key_is_a_configuration_error() {
     for key in ["", "   "] {
         let err = Client::new(key).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Configuration);
-        assert!(err.to_string().contains("set TELNYX_API_KEY or pass one to Client::new"));
+        assert!(err
+            .to_string()
+            .contains("set TELNYX_API_KEY or pass one to Client::new"));
     }
     let err = Client::builder().build().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration);
@@ -323,10 +352,16 @@ fn from_env_reads_and_validates() {
     assert_no_secret(&format!("{client:?}"));
 
     std::env::set_var("TELNYX_BASE_URL", "http://127.0.0.1:9/v2/");
-    assert_eq!(Client::from_env().unwrap().base_url(), "http://127.0.0.1:9/v2");
+    assert_eq!(
+        Client::from_env().unwrap().base_url(),
+        "http://127.0.0.1:9/v2"
+    );
 
     std::env::set_var("TELNYX_BASE_URL", "mailto:x");
-    assert_eq!(Client::from_env().unwrap_err().kind(), ErrorKind::Configuration);
+    assert_eq!(
+        Client::from_env().unwrap_err().kind(),
+        ErrorKind::Configuration
+    );
     std::env::remove_var("TELNYX_API_KEY");
     std::env::remove_var("TELNYX_BASE_URL");
 }

@@ -48,7 +48,9 @@ impl Respond for Pager {
         let total_pages = self.total_items.div_ceil(self.per_page);
         let start = (number - 1) * self.per_page;
         let end = (start + self.per_page).min(self.total_items);
-        let data: Vec<_> = (start..end.max(start)).map(|id| json!({"id": id, "extra": "x"})).collect();
+        let data: Vec<_> = (start..end.max(start))
+            .map(|id| json!({"id": id, "extra": "x"}))
+            .collect();
         let mut body = json!({ "data": data });
         if !self.omit_meta {
             body["meta"] = json!({
@@ -95,7 +97,10 @@ async fn collect<S: futures::Stream<Item = telnyx::Result<Item>>>(
             match item {
                 Ok(item) => ids.push(item.id),
                 Err(e) => {
-                    assert!(stream.next().await.is_none(), "stream continued after an error");
+                    assert!(
+                        stream.next().await.is_none(),
+                        "stream continued after an error"
+                    );
                     return (ids, Some(e));
                 }
             }
@@ -154,7 +159,10 @@ async fn pages_stream_yields_pages() {
         .try_collect()
         .await
         .unwrap();
-    let numbers: Vec<_> = pages.iter().map(|p| p.meta.unwrap().page_number.unwrap()).collect();
+    let numbers: Vec<_> = pages
+        .iter()
+        .map(|p| p.meta.unwrap().page_number.unwrap())
+        .collect();
     assert_eq!(numbers, [1, 2, 3]);
 }
 
@@ -251,11 +259,21 @@ async fn stale_page_number_with_prefetch_ends_with_an_error() {
         stale: true,
         ..Pager::new(10, 3)
     };
-    Mock::given(method("GET")).respond_with(pager).mount(&server).await;
-    let (ids, err) =
-        collect(list(&client(&server), Query::new()).concurrency(3).into_stream()).await;
+    Mock::given(method("GET"))
+        .respond_with(pager)
+        .mount(&server)
+        .await;
+    let (ids, err) = collect(
+        list(&client(&server), Query::new())
+            .concurrency(3)
+            .into_stream(),
+    )
+    .await;
     assert_eq!(ids, [0, 1, 2]);
-    assert!(err.unwrap().to_string().contains("asked for page 2, got page 1"));
+    assert!(err
+        .unwrap()
+        .to_string()
+        .contains("asked for page 2, got page 1"));
 }
 
 #[tokio::test]
@@ -284,7 +302,9 @@ async fn filters_are_kept_on_later_pages() {
 async fn a_caller_page_number_is_replaced_in_place() {
     let server = MockServer::start().await;
     mount(&server, Pager::new(6, 2), 2).await;
-    let query = Query::new().push("page[number]", "2").push("page[size]", "2");
+    let query = Query::new()
+        .push("page[number]", "2")
+        .push("page[size]", "2");
     let (ids, _) = collect(list(&client(&server), query).into_stream()).await;
     assert_eq!(ids, [2, 3, 4, 5]);
     assert_eq!(
@@ -306,7 +326,12 @@ async fn prefetch_yields_the_same_items_in_order() {
     let prefetched = {
         let server = MockServer::start().await;
         mount(&server, Pager::new(20, 3), 7).await;
-        collect(list(&client(&server), Query::new()).concurrency(4).into_stream()).await
+        collect(
+            list(&client(&server), Query::new())
+                .concurrency(4)
+                .into_stream(),
+        )
+        .await
     };
     assert!(sequential.1.is_none() && prefetched.1.is_none());
     assert_eq!(sequential.0, (0..20).collect::<Vec<_>>());
@@ -351,12 +376,8 @@ async fn invalid_list_yields_its_error_without_io() {
     let server = MockServer::start().await;
     mount(&server, Pager::new(4, 2), 0).await;
     let c = client(&server);
-    let bad = || {
-        ListRequest::<Item>::invalid(
-            c.clone(),
-            telnyx::Client::builder().build().unwrap_err(),
-        )
-    };
+    let bad =
+        || ListRequest::<Item>::invalid(c.clone(), telnyx::Client::builder().build().unwrap_err());
     assert!(bad().await.is_err());
     let (ids, err) = collect(bad().into_stream()).await;
     assert!(ids.is_empty());

@@ -134,9 +134,11 @@ async fn x_should_retry_true_retries_a_400() {
 async fn exhausted_retries_return_the_last_error() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(503).set_body_json(error_body("10007", "first", "attempt 1")),
-        )
+        .respond_with(ResponseTemplate::new(503).set_body_json(error_body(
+            "10007",
+            "first",
+            "attempt 1",
+        )))
         .up_to_n_times(2)
         .expect(2)
         .mount(&server)
@@ -255,11 +257,15 @@ async fn invalid_idempotency_key_fails_before_io() {
         .mount(&server)
         .await;
     for key in ["", "has space", &"k".repeat(256)] {
-        let err =
-            Request::<serde_json::Value>::new(client(&server), http::Method::POST, "/x", Query::new())
-                .idempotency_key(key)
-                .await
-                .unwrap_err();
+        let err = Request::<serde_json::Value>::new(
+            client(&server),
+            http::Method::POST,
+            "/x",
+            Query::new(),
+        )
+        .idempotency_key(key)
+        .await
+        .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("idempotency key"), "{err}");
     }
@@ -338,11 +344,12 @@ async fn post_timeout_without_key_is_not_retried() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = Request::<serde_json::Value>::new(client(&server), http::Method::POST, "/x", Query::new())
-        .json_body(json!({}))
-        .timeout(Duration::from_millis(50))
-        .await
-        .unwrap_err();
+    let err =
+        Request::<serde_json::Value>::new(client(&server), http::Method::POST, "/x", Query::new())
+            .json_body(json!({}))
+            .timeout(Duration::from_millis(50))
+            .await
+            .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout);
 }
 
@@ -352,7 +359,10 @@ async fn sends_the_standard_headers() {
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer KEY_TEST"))
         .and(header("accept", "application/json"))
-        .and(header("user-agent", concat!("telnyx-rust/", env!("CARGO_PKG_VERSION"))))
+        .and(header(
+            "user-agent",
+            concat!("telnyx-rust/", env!("CARGO_PKG_VERSION")),
+        ))
         .and(header("x-extra", "1"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
         .expect(1)
