@@ -2,6 +2,8 @@
 //! responses decode tolerantly (unknown enum values, unknown fields, missing optionals,
 //! unknown record and line types).
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 use chrono::NaiveDate;
 use futures::StreamExt;
 use serde_json::json;
@@ -28,7 +30,10 @@ async fn silent_server() -> (MockServer, Client) {
 
 fn assert_invalid(err: Error, needle: &str) {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-    assert!(err.to_string().contains(needle), "{err:?} should mention {needle:?}");
+    assert!(
+        err.to_string().contains(needle),
+        "{err:?} should mention {needle:?}"
+    );
 }
 
 async fn assert_nothing_sent(server: &MockServer) {
@@ -44,19 +49,28 @@ async fn charges_summary_range_rules() {
     let (server, client) = silent_server().await;
     let err = client
         .charges_summary()
-        .retrieve(ChargesSummaryParams::new(date(2025, 5, 1), date(2025, 6, 2)))
+        .retrieve(ChargesSummaryParams::new(
+            date(2025, 5, 1),
+            date(2025, 6, 2),
+        ))
         .await
         .unwrap_err();
     assert_invalid(err, "at most 31 days");
     let err = client
         .charges_summary()
-        .retrieve(ChargesSummaryParams::new(date(2025, 6, 1), date(2025, 5, 1)))
+        .retrieve(ChargesSummaryParams::new(
+            date(2025, 6, 1),
+            date(2025, 5, 1),
+        ))
         .await
         .unwrap_err();
     assert_invalid(err, "must be after start_date");
     let err = client
         .charges_summary()
-        .retrieve(ChargesSummaryParams::new(date(2025, 5, 1), date(2025, 5, 1)))
+        .retrieve(ChargesSummaryParams::new(
+            date(2025, 5, 1),
+            date(2025, 5, 1),
+        ))
         .await
         .unwrap_err();
     assert_invalid(err, "must be after start_date");
@@ -90,7 +104,9 @@ async fn charges_breakdown_range_rules_when_end_given() {
 #[tokio::test]
 async fn stored_payment_amount_must_be_dollars_and_cents() {
     let (server, client) = silent_server().await;
-    for bad in ["120", "120.0", "120.000", "0.00", "-5.00", "1,000.00", "12O.00", " 120.00", ""] {
+    for bad in [
+        "120", "120.0", "120.000", "0.00", "-5.00", "1,000.00", "12O.00", " 120.00", "",
+    ] {
         let err = client
             .payment()
             .create_stored_payment_transaction(bad)
@@ -104,9 +120,17 @@ async fn stored_payment_amount_must_be_dollars_and_cents() {
 #[tokio::test]
 async fn page_size_bounds_per_endpoint() {
     let (server, client) = silent_server().await;
-    let err = client.invoices().list(InvoiceListParams::default().page_size(251)).await.unwrap_err();
+    let err = client
+        .invoices()
+        .list(InvoiceListParams::default().page_size(251))
+        .await
+        .unwrap_err();
     assert_invalid(err, "between 1 and 250");
-    let err = client.invoices().list(InvoiceListParams::default().page_size(0)).await.unwrap_err();
+    let err = client
+        .invoices()
+        .list(InvoiceListParams::default().page_size(0))
+        .await
+        .unwrap_err();
     assert_invalid(err, "between 1 and 250");
     let err = client
         .webhook_deliveries()
@@ -132,7 +156,11 @@ async fn page_size_bounds_per_endpoint() {
         .await
         .unwrap_err();
     assert_invalid(err, "page_number must be at least 1");
-    let err = client.invoices().list(InvoiceListParams::default().page_number(0)).await.unwrap_err();
+    let err = client
+        .invoices()
+        .list(InvoiceListParams::default().page_number(0))
+        .await
+        .unwrap_err();
     assert_invalid(err, "page_number must be at least 1");
     assert_nothing_sent(&server).await;
 }
@@ -142,7 +170,9 @@ async fn invalid_list_streams_yield_the_error_without_io() {
     let (server, client) = silent_server().await;
     let results: Vec<_> = client
         .detail_records()
-        .list(DetailRecordListParams::new(DetailRecordType::Other(String::new())))
+        .list(DetailRecordListParams::new(DetailRecordType::Other(
+            String::new(),
+        )))
         .into_stream()
         .collect()
         .await;
@@ -157,8 +187,14 @@ async fn invalid_list_streams_yield_the_error_without_io() {
 #[tokio::test]
 async fn empty_ids_are_rejected() {
     let (server, client) = silent_server().await;
-    assert_invalid(client.invoices().retrieve("", None).await.unwrap_err(), "must not be empty");
-    assert_invalid(client.webhook_deliveries().retrieve("").await.unwrap_err(), "must not be empty");
+    assert_invalid(
+        client.invoices().retrieve("", None).await.unwrap_err(),
+        "must not be empty",
+    );
+    assert_invalid(
+        client.webhook_deliveries().retrieve("").await.unwrap_err(),
+        "must not be empty",
+    );
     assert_nothing_sent(&server).await;
 }
 
@@ -186,7 +222,10 @@ async fn unknown_enum_values_and_fields_decode() {
     )
     .await;
     let prefs = client.payment().auto_recharge_prefs().list().await.unwrap();
-    assert_eq!(prefs.preference, Some(RechargePreference::Unknown("wire".into())));
+    assert_eq!(
+        prefs.preference,
+        Some(RechargePreference::Unknown("wire".into()))
+    );
     assert_eq!(prefs.preference.unwrap().as_str(), "wire");
     assert_eq!(prefs.recharge_amount, None);
     assert_eq!(prefs.enabled, Some(true));
@@ -206,7 +245,11 @@ async fn missing_optional_fields_decode() {
     assert_eq!(d.status, None);
     assert!(d.attempts[0].errors.is_empty());
     let (_server, client) = serve_json("/v2/user_tags", json!({"data": {}})).await;
-    let tags = client.user_tags().list(UserTagListParams::default()).await.unwrap();
+    let tags = client
+        .user_tags()
+        .list(UserTagListParams::default())
+        .await
+        .unwrap();
     assert!(tags.number_tags.is_empty() && tags.outbound_profile_tags.is_empty());
 }
 
@@ -261,7 +304,10 @@ async fn unknown_summary_line_type_is_kept() {
     .await;
     let s = client
         .charges_summary()
-        .retrieve(ChargesSummaryParams::new(date(2025, 5, 1), date(2025, 6, 1)))
+        .retrieve(ChargesSummaryParams::new(
+            date(2025, 5, 1),
+            date(2025, 6, 1),
+        ))
         .await
         .unwrap();
     assert!(matches!(&s.summary.lines[0], SummaryLine::Unknown(v) if v["tiers"] == json!([1])));

@@ -1,6 +1,8 @@
 //! Wire tests of every Account operation: method, path, exact query string (byte-identical to
 //! the official npm SDK's), exact JSON body, and decoding of the spec's example responses.
 
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -77,21 +79,41 @@ async fn audit_events_list_with_every_filter() {
     );
     let event = &page.data[0];
     assert_eq!(event.change_made_by, Some(ChangeMadeBy::OrganizationMember));
-    assert_eq!(event.changes.as_ref().unwrap()[0].field.as_deref(), Some("field.name"));
-    assert_eq!(event.created_at.unwrap().to_rfc3339(), "2026-01-03T00:00:00+00:00");
+    assert_eq!(
+        event.changes.as_ref().unwrap()[0].field.as_deref(),
+        Some("field.name")
+    );
+    assert_eq!(
+        event.created_at.unwrap().to_rfc3339(),
+        "2026-01-03T00:00:00+00:00"
+    );
     assert_eq!(page.meta.unwrap().total_results, Some(50));
 }
 
 #[tokio::test]
 async fn audit_events_list_without_params_sends_no_query() {
-    let (server, client) = serve("GET", "/v2/audit_events", json!({"data": [], "meta": {"page_number": 1, "total_pages": 0}})).await;
-    client.audit_events().list(AuditEventListParams::default()).await.unwrap();
+    let (server, client) = serve(
+        "GET",
+        "/v2/audit_events",
+        json!({"data": [], "meta": {"page_number": 1, "total_pages": 0}}),
+    )
+    .await;
+    client
+        .audit_events()
+        .list(AuditEventListParams::default())
+        .await
+        .unwrap();
     assert_eq!(only_request(&server).await.0, "GET /v2/audit_events");
 }
 
 #[tokio::test]
 async fn charges_breakdown_retrieve_json() {
-    let (server, client) = serve("GET", "/v2/charges_breakdown", fixture("charges_breakdown.json")).await;
+    let (server, client) = serve(
+        "GET",
+        "/v2/charges_breakdown",
+        fixture("charges_breakdown.json"),
+    )
+    .await;
     let params = ChargesBreakdownParams::new(date(2025, 5, 1))
         .end_date(date(2025, 6, 1))
         .format(ChargesFormat::Json);
@@ -108,13 +130,21 @@ async fn charges_breakdown_retrieve_json() {
 
 #[tokio::test]
 async fn charges_breakdown_start_only() {
-    let (server, client) = serve("GET", "/v2/charges_breakdown", fixture("charges_breakdown.json")).await;
+    let (server, client) = serve(
+        "GET",
+        "/v2/charges_breakdown",
+        fixture("charges_breakdown.json"),
+    )
+    .await;
     client
         .charges_breakdown()
         .retrieve(ChargesBreakdownParams::new(date(2025, 5, 1)))
         .await
         .unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/charges_breakdown?start_date=2025-05-01");
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/charges_breakdown?start_date=2025-05-01"
+    );
 }
 
 #[tokio::test]
@@ -133,16 +163,27 @@ async fn charges_breakdown_retrieve_csv_returns_raw_text() {
         .unwrap();
     assert_eq!(text, csv);
     let (line, _, request) = only_request(&server).await;
-    assert_eq!(line, "GET /v2/charges_breakdown?start_date=2025-05-01&format=csv");
+    assert_eq!(
+        line,
+        "GET /v2/charges_breakdown?start_date=2025-05-01&format=csv"
+    );
     assert_eq!(request.headers.get("accept").unwrap(), "text/csv");
 }
 
 #[tokio::test]
 async fn charges_summary_retrieve() {
-    let (server, client) = serve("GET", "/v2/charges_summary", fixture("charges_summary.json")).await;
+    let (server, client) = serve(
+        "GET",
+        "/v2/charges_summary",
+        fixture("charges_summary.json"),
+    )
+    .await;
     let s = client
         .charges_summary()
-        .retrieve(ChargesSummaryParams::new(date(2025, 5, 1), date(2025, 6, 1)))
+        .retrieve(ChargesSummaryParams::new(
+            date(2025, 5, 1),
+            date(2025, 6, 1),
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -151,10 +192,14 @@ async fn charges_summary_retrieve() {
     );
     assert_eq!(s.total.grand_total.as_str(), "180.00");
     assert_eq!(s.summary.adjustments[0].amount.as_str(), "-10.00");
-    let SummaryLine::Comparative(c) = &s.summary.lines[0] else { panic!("comparative") };
+    let SummaryLine::Comparative(c) = &s.summary.lines[0] else {
+        panic!("comparative")
+    };
     assert_eq!(c.new_this_month.otc.as_ref().unwrap().as_str(), "5.00");
     assert_eq!(c.existing_this_month.otc, None);
-    let SummaryLine::Simple(simple) = &s.summary.lines[1] else { panic!("simple") };
+    let SummaryLine::Simple(simple) = &s.summary.lines[1] else {
+        panic!("simple")
+    };
     assert_eq!((simple.quantity, simple.amount.as_str()), (100, "15.75"));
 }
 
@@ -171,26 +216,49 @@ const NPM_DETAIL_QUERY: &str = "filter%5Brecord_type%5D=messaging&filter%5Bdate_
 #[tokio::test]
 async fn detail_records_list_decodes_every_typed_variant() {
     let (server, client) = serve("GET", "/v2/detail_records", fixture("detail_records.json")).await;
-    let page = client.detail_records().list(npm_detail_params()).await.unwrap();
-    assert_eq!(only_request(&server).await.0, format!("GET /v2/detail_records?{NPM_DETAIL_QUERY}"));
-    let [m, c, p, a, v, s, ms] = page.data.as_slice() else { panic!("seven records") };
-    let DetailRecord::Message(m) = m else { panic!("message") };
+    let page = client
+        .detail_records()
+        .list(npm_detail_params())
+        .await
+        .unwrap();
+    assert_eq!(
+        only_request(&server).await.0,
+        format!("GET /v2/detail_records?{NPM_DETAIL_QUERY}")
+    );
+    let [m, c, p, a, v, s, ms] = page.data.as_slice() else {
+        panic!("seven records")
+    };
+    let DetailRecord::Message(m) = m else {
+        panic!("message")
+    };
     assert_eq!(m.status, Some(MessageStatus::Delivered));
     assert_eq!(m.message_type, Some(MessageType::Sms));
     assert_eq!(m.parts, Some(2));
     assert_eq!(m.carrier_fee.as_ref().unwrap().as_str(), "0.003");
-    let DetailRecord::Conference(c) = c else { panic!("conference") };
+    let DetailRecord::Conference(c) = c else {
+        panic!("conference")
+    };
     assert_eq!(c.started_at.unwrap().offset().local_minus_utc(), -6 * 3600);
-    let DetailRecord::ConferenceParticipant(p) = p else { panic!("participant") };
+    let DetailRecord::ConferenceParticipant(p) = p else {
+        panic!("participant")
+    };
     assert_eq!(p.billed_sec, Some(120));
-    let DetailRecord::Amd(a) = a else { panic!("amd") };
+    let DetailRecord::Amd(a) = a else {
+        panic!("amd")
+    };
     assert_eq!(a.feature, Some(AmdFeature::Premium));
-    let DetailRecord::Verify(v) = v else { panic!("verify") };
+    let DetailRecord::Verify(v) = v else {
+        panic!("verify")
+    };
     assert_eq!(v.created_at.unwrap().timestamp(), 1_625_702_441);
-    let DetailRecord::SimCardUsage(s) = s else { panic!("sim") };
+    let DetailRecord::SimCardUsage(s) = s else {
+        panic!("sim")
+    };
     assert_eq!(s.data_cost.as_ref().unwrap().as_str(), "0.029283");
     assert_eq!(s.uplink_data.as_ref().unwrap().as_str(), "0.7653");
-    let DetailRecord::MediaStorage(ms) = ms else { panic!("media storage") };
+    let DetailRecord::MediaStorage(ms) = ms else {
+        panic!("media storage")
+    };
     assert_eq!(ms.rate.as_ref().unwrap().as_str(), "0.0001");
 }
 
@@ -241,7 +309,10 @@ async fn detail_records_stream_keeps_every_filter_on_page_two() {
         .collect();
     assert_eq!(
         queries,
-        [NPM_DETAIL_QUERY.to_owned(), format!("{NPM_DETAIL_QUERY}&page%5Bnumber%5D=2")]
+        [
+            NPM_DETAIL_QUERY.to_owned(),
+            format!("{NPM_DETAIL_QUERY}&page%5Bnumber%5D=2")
+        ]
     );
 }
 
@@ -253,7 +324,10 @@ async fn invoices_list_sorted() {
         .list(InvoiceListParams::default().sort(InvoiceSort::PeriodStartDesc))
         .await
         .unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/invoices?sort=-period_start");
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/invoices?sort=-period_start"
+    );
     assert_eq!(page.data[0].period_start, Some(date(2023, 11, 1)));
     assert_eq!(page.data[0].paid, Some(true));
 }
@@ -266,21 +340,44 @@ async fn invoices_list_page_options() {
         .list(InvoiceListParams::default().page_number(3).page_size(250))
         .await
         .unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/invoices?page%5Bnumber%5D=3&page%5Bsize%5D=250");
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/invoices?page%5Bnumber%5D=3&page%5Bsize%5D=250"
+    );
 }
 
 #[tokio::test]
 async fn invoices_retrieve_with_and_without_action() {
     let id = "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e";
-    let (server, client) = serve("GET", &format!("/v2/invoices/{id}"), fixture("invoice.json")).await;
+    let (server, client) = serve(
+        "GET",
+        &format!("/v2/invoices/{id}"),
+        fixture("invoice.json"),
+    )
+    .await;
     let invoice = client.invoices().retrieve(id, None).await.unwrap();
-    assert_eq!(only_request(&server).await.0, format!("GET /v2/invoices/{id}"));
+    assert_eq!(
+        only_request(&server).await.0,
+        format!("GET /v2/invoices/{id}")
+    );
     assert!(invoice.download_url.is_some());
     assert_eq!(invoice.period_end, Some(date(2023, 11, 30)));
 
-    let (server, client) = serve("GET", &format!("/v2/invoices/{id}"), fixture("invoice.json")).await;
-    client.invoices().retrieve(id, Some(InvoiceAction::Link)).await.unwrap();
-    assert_eq!(only_request(&server).await.0, format!("GET /v2/invoices/{id}?action=link"));
+    let (server, client) = serve(
+        "GET",
+        &format!("/v2/invoices/{id}"),
+        fixture("invoice.json"),
+    )
+    .await;
+    client
+        .invoices()
+        .retrieve(id, Some(InvoiceAction::Link))
+        .await
+        .unwrap();
+    assert_eq!(
+        only_request(&server).await.0,
+        format!("GET /v2/invoices/{id}?action=link")
+    );
 }
 
 #[tokio::test]
@@ -290,15 +387,30 @@ async fn invoices_retrieve_encodes_the_id_as_one_segment() {
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invoice.json")))
         .mount(&server)
         .await;
-    client(&server).invoices().retrieve("a b/c?d", None).await.unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/invoices/a%20b%2Fc%3Fd");
+    client(&server)
+        .invoices()
+        .retrieve("a b/c?d", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/invoices/a%20b%2Fc%3Fd"
+    );
 }
 
 #[tokio::test]
 async fn auto_recharge_prefs_list() {
-    let (server, client) = serve("GET", "/v2/payment/auto_recharge_prefs", fixture("auto_recharge_prefs.json")).await;
+    let (server, client) = serve(
+        "GET",
+        "/v2/payment/auto_recharge_prefs",
+        fixture("auto_recharge_prefs.json"),
+    )
+    .await;
     let prefs = client.payment().auto_recharge_prefs().list().await.unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/payment/auto_recharge_prefs");
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/payment/auto_recharge_prefs"
+    );
     assert_eq!(prefs.preference, Some(RechargePreference::CreditPaypal));
     assert_eq!(prefs.recharge_amount.unwrap().as_str(), "104.00");
     assert_eq!(prefs.id.as_deref(), Some("1524126400473204723"));
@@ -306,7 +418,12 @@ async fn auto_recharge_prefs_list() {
 
 #[tokio::test]
 async fn auto_recharge_prefs_update_empty_sends_empty_object() {
-    let (server, client) = serve("PATCH", "/v2/payment/auto_recharge_prefs", fixture("auto_recharge_prefs.json")).await;
+    let (server, client) = serve(
+        "PATCH",
+        "/v2/payment/auto_recharge_prefs",
+        fixture("auto_recharge_prefs.json"),
+    )
+    .await;
     client
         .payment()
         .auto_recharge_prefs()
@@ -316,19 +433,32 @@ async fn auto_recharge_prefs_update_empty_sends_empty_object() {
     let (line, body, request) = only_request(&server).await;
     assert_eq!(line, "PATCH /v2/payment/auto_recharge_prefs");
     assert_eq!(body, b"{}");
-    assert_eq!(request.headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(
+        request.headers.get("content-type").unwrap(),
+        "application/json"
+    );
 }
 
 #[tokio::test]
 async fn auto_recharge_prefs_update_full_body_in_npm_order() {
-    let (server, client) = serve("PATCH", "/v2/payment/auto_recharge_prefs", fixture("auto_recharge_prefs.json")).await;
+    let (server, client) = serve(
+        "PATCH",
+        "/v2/payment/auto_recharge_prefs",
+        fixture("auto_recharge_prefs.json"),
+    )
+    .await;
     let update = AutoRechargePrefUpdate::default()
         .threshold_amount(Money::parse("50.00").unwrap())
         .recharge_amount(Money::parse("104.00").unwrap())
         .preference(RechargePreference::Ach)
         .invoice_enabled(false)
         .enabled(true);
-    client.payment().auto_recharge_prefs().update(update).await.unwrap();
+    client
+        .payment()
+        .auto_recharge_prefs()
+        .update(update)
+        .await
+        .unwrap();
     let (line, body, _) = only_request(&server).await;
     assert_eq!(line, "PATCH /v2/payment/auto_recharge_prefs");
     assert_eq!(
@@ -355,10 +485,19 @@ async fn stored_payment_transaction_single_v2_prefix_and_idempotency_key() {
     assert_eq!(line, "POST /v2/payment/stored_payment_transactions");
     assert_eq!(body, br#"{"amount":"120.00"}"#);
     assert_eq!(request.headers.get("idempotency-key").unwrap(), "topup-1");
-    assert_eq!(request.headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(
+        request.headers.get("content-type").unwrap(),
+        "application/json"
+    );
     assert_eq!(tx.amount_cents, Some(12000));
-    assert_eq!(tx.processor_status.as_deref(), Some("submitted_for_settlement"));
-    assert_eq!(tx.created_at.unwrap().to_rfc3339(), "2026-02-25T10:00:00+00:00");
+    assert_eq!(
+        tx.processor_status.as_deref(),
+        Some("submitted_for_settlement")
+    );
+    assert_eq!(
+        tx.created_at.unwrap().to_rfc3339(),
+        "2026-02-25T10:00:00+00:00"
+    );
 }
 
 #[tokio::test]
@@ -376,13 +515,20 @@ async fn stored_payment_transaction_422_is_typed() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnprocessableEntity);
     assert_eq!(err.errors()[0].code.as_deref(), Some("10027"));
-    assert_eq!(err.errors()[0].source.as_ref().unwrap().pointer.as_deref(), Some("/"));
+    assert_eq!(
+        err.errors()[0].source.as_ref().unwrap().pointer.as_deref(),
+        Some("/")
+    );
 }
 
 #[tokio::test]
 async fn user_tags_list() {
     let (server, client) = serve("GET", "/v2/user_tags", fixture("user_tags.json")).await;
-    let tags = client.user_tags().list(UserTagListParams::default()).await.unwrap();
+    let tags = client
+        .user_tags()
+        .list(UserTagListParams::default())
+        .await
+        .unwrap();
     assert_eq!(only_request(&server).await.0, "GET /v2/user_tags");
     assert_eq!(tags.number_tags, ["my-tag"]);
 
@@ -392,7 +538,10 @@ async fn user_tags_list() {
         .list(UserTagListParams::default().starts_with("my-tag"))
         .await
         .unwrap();
-    assert_eq!(only_request(&server).await.0, "GET /v2/user_tags?filter%5Bstarts_with%5D=my-tag");
+    assert_eq!(
+        only_request(&server).await.0,
+        "GET /v2/user_tags?filter%5Bstarts_with%5D=my-tag"
+    );
 
     let (server, client) = serve("GET", "/v2/user_tags", fixture("user_tags.json")).await;
     client
@@ -421,9 +570,21 @@ const NPM_WEBHOOK_QUERY: &str = "filter%5Bstatus%5D%5Beq%5D=delivered&filter%5Be
 
 #[tokio::test]
 async fn webhook_deliveries_list_with_every_filter() {
-    let (server, client) = serve("GET", "/v2/webhook_deliveries", fixture("webhook_deliveries.json")).await;
-    let page = client.webhook_deliveries().list(npm_webhook_params()).await.unwrap();
-    assert_eq!(only_request(&server).await.0, format!("GET /v2/webhook_deliveries?{NPM_WEBHOOK_QUERY}"));
+    let (server, client) = serve(
+        "GET",
+        "/v2/webhook_deliveries",
+        fixture("webhook_deliveries.json"),
+    )
+    .await;
+    let page = client
+        .webhook_deliveries()
+        .list(npm_webhook_params())
+        .await
+        .unwrap();
+    assert_eq!(
+        only_request(&server).await.0,
+        format!("GET /v2/webhook_deliveries?{NPM_WEBHOOK_QUERY}")
+    );
     let delivery = &page.data[0];
     assert_eq!(delivery.status, Some(WebhookDeliveryStatus::Delivered));
     assert_eq!(delivery.attempts.len(), 2);
@@ -431,7 +592,10 @@ async fn webhook_deliveries_list_with_every_filter() {
     let http = delivery.attempts[1].http.as_ref().unwrap();
     let response = http.response.as_ref().unwrap();
     assert_eq!(response.status, Some(404));
-    assert_eq!(response.headers.as_ref().unwrap().get("pragma").as_deref(), Some("no-cache"));
+    assert_eq!(
+        response.headers.as_ref().unwrap().get("pragma").as_deref(),
+        Some("no-cache")
+    );
     let webhook = delivery.webhook.as_ref().unwrap();
     assert_eq!(webhook.event_type.as_deref(), Some("call_initiated"));
     assert_eq!(webhook.payload.as_ref().unwrap()["useful"], "information");
@@ -466,15 +630,26 @@ async fn webhook_deliveries_page_two_keeps_filters() {
         .await;
     assert_eq!(pages.len(), 2);
     let last = server.received_requests().await.unwrap().pop().unwrap();
-    assert_eq!(last.url.query().unwrap(), format!("{NPM_WEBHOOK_QUERY}&page%5Bnumber%5D=2"));
+    assert_eq!(
+        last.url.query().unwrap(),
+        format!("{NPM_WEBHOOK_QUERY}&page%5Bnumber%5D=2")
+    );
 }
 
 #[tokio::test]
 async fn webhook_delivery_retrieve_decodes_the_schema_breaking_example() {
     let id = "C9C0797E-901D-4349-A33C-C2C8F31A92C2";
-    let (server, client) = serve("GET", &format!("/v2/webhook_deliveries/{id}"), fixture("webhook_delivery.json")).await;
+    let (server, client) = serve(
+        "GET",
+        &format!("/v2/webhook_deliveries/{id}"),
+        fixture("webhook_delivery.json"),
+    )
+    .await;
     let delivery = client.webhook_deliveries().retrieve(id).await.unwrap();
-    assert_eq!(only_request(&server).await.0, format!("GET /v2/webhook_deliveries/{id}"));
+    assert_eq!(
+        only_request(&server).await.0,
+        format!("GET /v2/webhook_deliveries/{id}")
+    );
     let odd = &delivery.attempts[2];
     assert_eq!(odd.error_codes(), ["75001"]);
     assert_eq!(odd.errors[0]["title"], "Could not resolve name");
@@ -483,7 +658,10 @@ async fn webhook_delivery_retrieve_decodes_the_schema_breaking_example() {
     let headers = http.request.as_ref().unwrap().headers.as_ref().unwrap();
     assert_eq!(headers.pairs(), [("Accept".to_owned(), "*/*".to_owned())]);
     assert_eq!(
-        delivery.started_at.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        delivery
+            .started_at
+            .unwrap()
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "2020-08-10T14:00:00.000Z"
     );
 }

@@ -107,8 +107,14 @@ impl AuditEventListParams {
     pub(crate) fn to_query(&self) -> Result<Query, String> {
         check_page("audit_events.list", self.page_number, self.page_size, None)?;
         let query = Query::new()
-            .push_opt("filter[created_after]", self.created_after.as_ref().map(format_date_time))
-            .push_opt("filter[created_before]", self.created_before.as_ref().map(format_date_time));
+            .push_opt(
+                "filter[created_after]",
+                self.created_after.as_ref().map(format_date_time),
+            )
+            .push_opt(
+                "filter[created_before]",
+                self.created_before.as_ref().map(format_date_time),
+            );
         Ok(push_page(query, self.page_number, self.page_size)
             .push_opt("sort", self.sort.map(|s| s.as_str())))
     }
@@ -167,14 +173,26 @@ mod tests {
             params.to_query().unwrap().encode(),
             "filter%5Bcreated_after%5D=2021-01-09T00%3A00%3A00Z&filter%5Bcreated_before%5D=2021-01-10T00%3A00%3A00Z&page%5Bnumber%5D=1&page%5Bsize%5D=2&sort=desc"
         );
-        assert_eq!(AuditEventListParams::default().to_query().unwrap().encode(), "");
+        assert_eq!(
+            AuditEventListParams::default().to_query().unwrap().encode(),
+            ""
+        );
     }
 
     #[test]
     fn rejects_zero_pages() {
-        assert!(AuditEventListParams::default().page_size(0).to_query().is_err());
-        assert!(AuditEventListParams::default().page_number(0).to_query().is_err());
-        assert!(AuditEventListParams::default().page_size(10_000).to_query().is_ok());
+        assert!(AuditEventListParams::default()
+            .page_size(0)
+            .to_query()
+            .is_err());
+        assert!(AuditEventListParams::default()
+            .page_number(0)
+            .to_query()
+            .is_err());
+        assert!(AuditEventListParams::default()
+            .page_size(10_000)
+            .to_query()
+            .is_ok());
     }
 
     #[test]
@@ -194,6 +212,9 @@ mod tests {
         let n: AuditEvent =
             serde_json::from_str(r#"{"changes":null,"change_made_by":"robot"}"#).unwrap();
         assert!(n.changes.is_none());
-        assert_eq!(n.change_made_by, Some(ChangeMadeBy::Unknown("robot".into())));
+        assert_eq!(
+            n.change_made_by,
+            Some(ChangeMadeBy::Unknown("robot".into()))
+        );
     }
 }

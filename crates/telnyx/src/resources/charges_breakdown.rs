@@ -172,7 +172,12 @@ impl ChargesBreakdownApi<'_> {
     /// ```
     pub fn retrieve(&self, params: ChargesBreakdownParams) -> Request<ChargesBreakdown> {
         match params.to_query(ChargesFormat::Json) {
-            Ok(query) => Request::new(self.client.clone(), http::Method::GET, "/charges_breakdown", query),
+            Ok(query) => Request::new(
+                self.client.clone(),
+                http::Method::GET,
+                "/charges_breakdown",
+                query,
+            ),
             Err(message) => Request::invalid(self.client.clone(), invalid(message)),
         }
     }
@@ -180,7 +185,12 @@ impl ChargesBreakdownApi<'_> {
     /// `GET /charges_breakdown?format=csv`: the same report as raw CSV text.
     pub fn retrieve_csv(&self, params: ChargesBreakdownParams) -> Request<String> {
         match params.to_query(ChargesFormat::Csv) {
-            Ok(query) => Request::text(self.client.clone(), http::Method::GET, "/charges_breakdown", query),
+            Ok(query) => Request::text(
+                self.client.clone(),
+                http::Method::GET,
+                "/charges_breakdown",
+                query,
+            ),
             Err(message) => Request::invalid(self.client.clone(), invalid(message)),
         }
     }
@@ -197,7 +207,10 @@ mod tests {
     #[test]
     fn queries_match_the_official_sdk() {
         let p = ChargesBreakdownParams::new(date(2025, 5, 1));
-        assert_eq!(p.to_query(ChargesFormat::Json).unwrap().encode(), "start_date=2025-05-01");
+        assert_eq!(
+            p.to_query(ChargesFormat::Json).unwrap().encode(),
+            "start_date=2025-05-01"
+        );
         assert_eq!(
             p.to_query(ChargesFormat::Csv).unwrap().encode(),
             "start_date=2025-05-01&format=csv"
@@ -212,12 +225,31 @@ mod tests {
     #[test]
     fn range_rules() {
         let p = ChargesBreakdownParams::new(date(2025, 5, 1));
-        assert!(p.clone().end_date(date(2025, 6, 1)).to_query(ChargesFormat::Json).is_ok());
-        let err = p.clone().end_date(date(2025, 6, 2)).to_query(ChargesFormat::Json).unwrap_err();
+        assert!(p
+            .clone()
+            .end_date(date(2025, 6, 1))
+            .to_query(ChargesFormat::Json)
+            .is_ok());
+        let err = p
+            .clone()
+            .end_date(date(2025, 6, 2))
+            .to_query(ChargesFormat::Json)
+            .unwrap_err();
         assert!(err.contains("at most 31 days"), "{err}");
-        let err = p.clone().end_date(date(2025, 5, 1)).to_query(ChargesFormat::Json).unwrap_err();
+        let err = p
+            .clone()
+            .end_date(date(2025, 5, 1))
+            .to_query(ChargesFormat::Json)
+            .unwrap_err();
         assert!(err.contains("must be after"), "{err}");
-        assert!(p.clone().format(ChargesFormat::Csv).to_query(ChargesFormat::Json).is_err());
-        assert!(p.format(ChargesFormat::Json).to_query(ChargesFormat::Csv).is_err());
+        assert!(p
+            .clone()
+            .format(ChargesFormat::Csv)
+            .to_query(ChargesFormat::Json)
+            .is_err());
+        assert!(p
+            .format(ChargesFormat::Json)
+            .to_query(ChargesFormat::Csv)
+            .is_err());
     }
 }

@@ -85,7 +85,10 @@ pub enum SummaryLine {
 impl<'de> Deserialize<'de> for SummaryLine {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        let kind = value.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+        let kind = value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned);
         match kind.as_deref() {
             Some("comparative") => typed(value, "comparative").map(SummaryLine::Comparative),
             Some("simple") => typed(value, "simple").map(SummaryLine::Simple),
@@ -197,7 +200,12 @@ impl ChargesSummaryApi<'_> {
     /// ```
     pub fn retrieve(&self, params: ChargesSummaryParams) -> Request<ChargesSummary> {
         match params.to_query() {
-            Ok(query) => Request::new(self.client.clone(), http::Method::GET, "/charges_summary", query),
+            Ok(query) => Request::new(
+                self.client.clone(),
+                http::Method::GET,
+                "/charges_summary",
+                query,
+            ),
             Err(message) => Request::invalid(self.client.clone(), invalid(message)),
         }
     }
@@ -211,11 +219,18 @@ mod tests {
     fn query_and_rules() {
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
         assert_eq!(
-            ChargesSummaryParams::new(d(5, 1), d(6, 1)).to_query().unwrap().encode(),
+            ChargesSummaryParams::new(d(5, 1), d(6, 1))
+                .to_query()
+                .unwrap()
+                .encode(),
             "start_date=2025-05-01&end_date=2025-06-01"
         );
-        assert!(ChargesSummaryParams::new(d(5, 1), d(6, 2)).to_query().is_err());
-        assert!(ChargesSummaryParams::new(d(6, 1), d(5, 1)).to_query().is_err());
+        assert!(ChargesSummaryParams::new(d(5, 1), d(6, 2))
+            .to_query()
+            .is_err());
+        assert!(ChargesSummaryParams::new(d(6, 1), d(5, 1))
+            .to_query()
+            .is_err());
     }
 
     #[test]
@@ -232,7 +247,8 @@ mod tests {
         assert!(matches!(&lines[2], SummaryLine::Unknown(v) if v["type"] == "tiered"));
         let json = serde_json::to_value(&lines[1]).unwrap();
         assert_eq!(json["type"], "simple");
-        let err = serde_json::from_str::<SummaryLine>(r#"{"type":"simple","name":"x"}"#).unwrap_err();
+        let err =
+            serde_json::from_str::<SummaryLine>(r#"{"type":"simple","name":"x"}"#).unwrap_err();
         assert!(err.to_string().contains("simple"), "{err}");
     }
 }

@@ -175,10 +175,22 @@ mod tests {
         let p = InvoiceListParams::default().sort(InvoiceSort::PeriodStartDesc);
         assert_eq!(p.to_query().unwrap().encode(), "sort=-period_start");
         let p = InvoiceListParams::default().page_number(3).page_size(250);
-        assert_eq!(p.to_query().unwrap().encode(), "page%5Bnumber%5D=3&page%5Bsize%5D=250");
-        assert!(InvoiceListParams::default().page_size(251).to_query().is_err());
-        assert!(InvoiceListParams::default().page_size(0).to_query().is_err());
-        assert_eq!("-period_start".parse::<InvoiceSort>().unwrap(), InvoiceSort::PeriodStartDesc);
+        assert_eq!(
+            p.to_query().unwrap().encode(),
+            "page%5Bnumber%5D=3&page%5Bsize%5D=250"
+        );
+        assert!(InvoiceListParams::default()
+            .page_size(251)
+            .to_query()
+            .is_err());
+        assert!(InvoiceListParams::default()
+            .page_size(0)
+            .to_query()
+            .is_err());
+        assert_eq!(
+            "-period_start".parse::<InvoiceSort>().unwrap(),
+            InvoiceSort::PeriodStartDesc
+        );
     }
 
     #[test]

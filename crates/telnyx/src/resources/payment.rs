@@ -255,7 +255,10 @@ mod tests {
             "recharge_amount":"104.00","record_type":"auto_recharge_pref","threshold_amount":"104.00"}"#,
         )
         .unwrap();
-        assert_eq!(p.preference, Some(RechargePreference::Unknown("wire".into())));
+        assert_eq!(
+            p.preference,
+            Some(RechargePreference::Unknown("wire".into()))
+        );
         let t: StoredPaymentTransaction = serde_json::from_str(
             r#"{"amount_cents":12000,"amount_currency":"USD","auto_recharge":false,"created_at":"2026-02-25T10:00:00Z",
             "id":"de06811a-2e43-4561-af5a-7d0a26e20aaa","processor_status":"submitted_for_settlement",

@@ -296,7 +296,10 @@ mod tests {
 
     #[test]
     fn param_enum_parse_names_choices() {
-        assert_eq!("desc".parse::<SortDirection>().unwrap(), SortDirection::Desc);
+        assert_eq!(
+            "desc".parse::<SortDirection>().unwrap(),
+            SortDirection::Desc
+        );
         let err = "down".parse::<SortDirection>().unwrap_err().to_string();
         assert!(err.contains("asc, desc"), "{err}");
     }
@@ -314,7 +317,9 @@ mod tests {
         for ok in ["120.00", "0.01", "5.50"] {
             assert!(is_dollars_and_cents(ok), "{ok}");
         }
-        for bad in ["120", "120.0", "120.000", "-1.00", "0.00", "1,000.00", ".50", "a.bc", ""] {
+        for bad in [
+            "120", "120.0", "120.000", "-1.00", "0.00", "1,000.00", ".50", "a.bc", "",
+        ] {
             assert!(!is_dollars_and_cents(bad), "{bad}");
         }
     }

@@ -60,7 +60,12 @@ impl UserTagsApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: UserTagListParams) -> Request<UserTags> {
-        Request::new(self.client.clone(), http::Method::GET, "/user_tags", params.to_query())
+        Request::new(
+            self.client.clone(),
+            http::Method::GET,
+            "/user_tags",
+            params.to_query(),
+        )
     }
 }
 
@@ -72,7 +77,10 @@ mod tests {
     fn queries() {
         assert_eq!(UserTagListParams::default().to_query().encode(), "");
         assert_eq!(
-            UserTagListParams::default().starts_with("a b+c&d=é").to_query().encode(),
+            UserTagListParams::default()
+                .starts_with("a b+c&d=é")
+                .to_query()
+                .encode(),
             "filter%5Bstarts_with%5D=a%20b%2Bc%26d%3D%C3%A9"
         );
         let t: UserTags = serde_json::from_str(r#"{"number_tags":["a"]}"#).unwrap();

@@ -272,13 +272,23 @@ impl WebhookDeliveryListParams {
             self.page_size,
             Some(MAX_WEBHOOK_DELIVERIES_PAGE_SIZE),
         )?;
-        if self.event_types.iter().any(|t| t.is_empty() || t.contains(',')) {
-            return Err("webhook_deliveries.list: event types must be non-empty and contain no comma".into());
+        if self
+            .event_types
+            .iter()
+            .any(|t| t.is_empty() || t.contains(','))
+        {
+            return Err(
+                "webhook_deliveries.list: event types must be non-empty and contain no comma"
+                    .into(),
+            );
         }
         let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(format_date_time);
         let event_types = (!self.event_types.is_empty()).then(|| self.event_types.join(","));
         let query = Query::new()
-            .push_opt("filter[status][eq]", self.status.as_ref().map(|s| s.as_str().to_owned()))
+            .push_opt(
+                "filter[status][eq]",
+                self.status.as_ref().map(|s| s.as_str().to_owned()),
+            )
             .push_opt("filter[event_type]", event_types)
             .push_opt("filter[started_at][gte]", time(&self.started_at_gte))
             .push_opt("filter[started_at][lte]", time(&self.started_at_lte))
@@ -356,12 +366,18 @@ mod tests {
             p.to_query().unwrap().encode(),
             "filter%5Bstatus%5D%5Beq%5D=delivered&filter%5Bevent_type%5D=call_initiated%2Ccall.initiated&filter%5Bstarted_at%5D%5Bgte%5D=2019-03-29T11%3A10%3A00Z&filter%5Bwebhook%5D%5Bcontains%5D=call.initiated&filter%5Battempts%5D%5Bcontains%5D=https%3A%2F%2Fx&filter%5Bfinished_at%5D%5Blte%5D=2019-03-29T11%3A10%3A00Z"
         );
-        assert!(WebhookDeliveryListParams::default().page_size(251).to_query().is_err());
+        assert!(WebhookDeliveryListParams::default()
+            .page_size(251)
+            .to_query()
+            .is_err());
     }
 
     #[test]
     fn headers_in_every_shape() {
-        let h = HttpHeaders(serde_json::json!([["Content-Type", "text/html"], ["Pragma", "no-cache"]]));
+        let h = HttpHeaders(serde_json::json!([
+            ["Content-Type", "text/html"],
+            ["Pragma", "no-cache"]
+        ]));
         assert_eq!(h.get("pragma").as_deref(), Some("no-cache"));
         let h = HttpHeaders(serde_json::json!(["Accept: */*"]));
         assert_eq!(h.pairs(), vec![("Accept".to_owned(), "*/*".to_owned())]);
