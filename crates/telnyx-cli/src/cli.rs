@@ -157,8 +157,8 @@ pub enum ChargesCommand {
 pub enum InvoicesCommand {
     /// List invoices.
     List {
-        /// Sort order.
-        #[arg(long, value_enum)]
+        /// Sort order: period_start (oldest first) or -period_start (newest first).
+        #[arg(long, value_enum, allow_hyphen_values = true)]
         sort: Option<InvoiceSortArg>,
     },
     /// Show one invoice.
