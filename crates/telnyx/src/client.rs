@@ -209,8 +209,10 @@ impl ClientBuilder {
         self
     }
 
-    /// A header sent with every request. It cannot replace `Authorization`, `Accept`,
-    /// `Content-Type`, `User-Agent` or `Idempotency-Key`, which the SDK sets itself.
+    /// A header sent with every request. `Accept`, `Content-Type` and `User-Agent` are
+    /// overridden by the SDK; `Authorization` and `Idempotency-Key` are refused by
+    /// [`build`](ClientBuilder::build) (use [`api_key`](ClientBuilder::api_key) and
+    /// [`Request::idempotency_key`](crate::Request::idempotency_key)).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -255,6 +257,12 @@ impl ClientBuilder {
                     "default header {name:?} has a value that is not a valid HTTP header value"
                 ))
             })?;
+            if header_name == http::header::AUTHORIZATION || header_name == "idempotency-key" {
+                return Err(Error::configuration(format!(
+                    "default header {name:?} is set by the SDK: pass the key with \
+                     ClientBuilder::api_key and idempotency keys with Request::idempotency_key"
+                )));
+            }
             default_headers.append(header_name, header_value);
         }
 
@@ -347,6 +355,21 @@ mod tests {
             c.url("invoices", &Query::new().push("page[number]", "2")),
             "http://h/v2/invoices?page%5Bnumber%5D=2"
         );
+    }
+
+    #[test]
+    fn authorization_is_sensitive_and_reserved_headers_are_refused() {
+        let c = Client::new("KEY_SECRET_ABC123").unwrap();
+        assert!(c.inner.authorization.is_sensitive());
+        assert!(!format!("{:?}", c.inner.authorization).contains("SECRET"));
+        for name in ["Authorization", "idempotency-key"] {
+            let err = Client::builder()
+                .api_key("k")
+                .default_header(name, "x")
+                .build()
+                .unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Configuration);
+        }
     }
 
     #[test]

@@ -400,3 +400,42 @@ async fn text_requests_accept_csv() {
     .unwrap();
     assert_eq!(csv, "a,b\n1,2\n");
 }
+
+#[tokio::test]
+async fn a_caller_supplied_reqwest_client_is_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer KEY_TEST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = reqwest::Client::builder().build().unwrap();
+    let client = Client::builder()
+        .api_key("KEY_TEST")
+        .base_url(format!("{}/v2", server.uri()))
+        .http_client(http)
+        .build()
+        .unwrap();
+    balance(&client).await.unwrap();
+}
+
+#[tokio::test]
+async fn patch_without_key_is_not_retried_after_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = Request::<serde_json::Value>::new(
+        client(&server),
+        http::Method::PATCH,
+        "/payment/auto_recharge_prefs",
+        Query::new(),
+    )
+    .json_body(json!({"enabled": true}))
+    .await
+    .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+}
