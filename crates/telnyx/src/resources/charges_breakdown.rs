@@ -3,13 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::shared::{invalid, param_enum, server_enum};
+use super::shared::{check_range, invalid, param_enum, server_enum};
 use crate::query::Query;
 use crate::request::Request;
 use crate::{Client, Money};
-
-/// The longest range the charges endpoints accept, in days.
-pub const MAX_CHARGES_RANGE_DAYS: i64 = 31;
 
 param_enum! {
     /// Response format of the charges breakdown (`format`).
@@ -127,22 +124,6 @@ impl ChargesBreakdownParams {
             .push_opt("end_date", self.end_date.map(|d| d.to_string()))
             .push_opt("format", format.map(|f| f.as_str())))
     }
-}
-
-/// Checks that `end` is after `start` and at most 31 days later.
-pub(crate) fn check_range(operation: &str, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
-    let days = (end - start).num_days();
-    if days <= 0 {
-        return Err(format!(
-            "{operation}: end_date ({end}) must be after start_date ({start}); end_date is exclusive"
-        ));
-    }
-    if days > MAX_CHARGES_RANGE_DAYS {
-        return Err(format!(
-            "{operation}: the range from {start} to {end} is {days} days; it can be at most {MAX_CHARGES_RANGE_DAYS} days"
-        ));
-    }
-    Ok(())
 }
 
 /// The charges breakdown endpoint: `client.charges_breakdown()`.

@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::charges_breakdown::check_range;
-use super::shared::invalid;
+use super::shared::{check_range, invalid, typed};
 use crate::query::Query;
 use crate::request::Request;
 use crate::{Client, Money};
@@ -95,15 +94,6 @@ impl<'de> Deserialize<'de> for SummaryLine {
             _ => Ok(SummaryLine::Unknown(value)),
         }
     }
-}
-
-/// Decodes a buffered value into a typed variant; the error names the field that failed.
-pub(crate) fn typed<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    value: serde_json::Value,
-    variant: &str,
-) -> Result<T, E> {
-    serde_path_to_error::deserialize(value)
-        .map_err(|err| E::custom(format!("{variant} at .{}: {}", err.path(), err.inner())))
 }
 
 /// A comparative summary line.

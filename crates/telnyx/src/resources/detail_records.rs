@@ -6,9 +6,9 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::charges_summary::typed;
 use super::shared::{
-    check_page, invalid, lenient_decimal, param_enum, push_page, server_enum, ParseParamError,
+    check_page, invalid, lenient_decimal, param_enum, push_page, server_enum, typed,
+    ParseParamError,
 };
 use crate::pagination::ListRequest;
 use crate::query::Query;

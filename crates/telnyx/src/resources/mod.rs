@@ -20,6 +20,6 @@ pub use charges_summary::*;
 pub use detail_records::*;
 pub use invoices::*;
 pub use payment::*;
-pub use shared::{ParseParamError, SortDirection};
+pub use shared::{ParseParamError, SortDirection, MAX_CHARGES_RANGE_DAYS};
 pub use user_tags::*;
 pub use webhook_deliveries::*;

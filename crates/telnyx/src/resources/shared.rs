@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 use crate::Money;
 
@@ -258,6 +258,34 @@ pub(crate) mod lenient_decimal {
             Money::parse(&v.to_string()).map(Some).map_err(E::custom)
         }
     }
+}
+
+/// The longest range the charges endpoints accept, in days.
+pub const MAX_CHARGES_RANGE_DAYS: i64 = 31;
+
+/// Checks that `end` is after `start` and at most 31 days later.
+pub(crate) fn check_range(operation: &str, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
+    let days = (end - start).num_days();
+    if days <= 0 {
+        return Err(format!(
+            "{operation}: end_date ({end}) must be after start_date ({start}); end_date is exclusive"
+        ));
+    }
+    if days > MAX_CHARGES_RANGE_DAYS {
+        return Err(format!(
+            "{operation}: the range from {start} to {end} is {days} days; it can be at most {MAX_CHARGES_RANGE_DAYS} days"
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes a buffered value into a typed variant; the error names the field that failed.
+pub(crate) fn typed<T: serde::de::DeserializeOwned, E: serde::de::Error>(
+    value: serde_json::Value,
+    variant: &str,
+) -> Result<T, E> {
+    serde_path_to_error::deserialize(value)
+        .map_err(|err| E::custom(format!("{variant} at .{}: {}", err.path(), err.inner())))
 }
 
 /// True when `amount` is dollars and cents: digits, a point, exactly two decimals, above zero.
