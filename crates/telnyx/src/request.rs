@@ -89,7 +89,8 @@ pub(crate) struct RawResponse {
 /// returned at once.
 ///
 /// A request that is not idempotent (POST, PATCH), such as a payment, is **never** replayed
-/// after an ambiguous failure (a timeout, a connection lost after sending, a 5xx), because
+/// after an ambiguous failure (a timeout, a connection lost after sending, a 5xx, even with
+/// `x-should-retry: true`), because
 /// the server may already have acted on it — unless it carries an
 /// [`idempotency_key`](Request::idempotency_key), which is sent as `Idempotency-Key` and is
 /// the same on every attempt, so the server performs it at most once. Failures before the

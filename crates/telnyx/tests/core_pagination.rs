@@ -393,3 +393,32 @@ fn streams_are_send_and_static() {
     fn check_fut<F: std::future::IntoFuture<IntoFuture = I>, I: Send + 'static>(_: F) {}
     check_fut(list(&client, Query::new()));
 }
+
+#[tokio::test]
+async fn next_page_after_a_page_without_meta_is_an_error() {
+    let server = MockServer::start().await;
+    let pager = Pager {
+        omit_meta: true,
+        ..Pager::new(10, 3)
+    };
+    mount(&server, pager, 1).await;
+    let first = list(&client(&server), Query::new()).await.unwrap();
+    assert_eq!(first.data.len(), 3);
+    assert!(!first.has_next_page());
+    let err = first.next_page().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+}
+
+#[tokio::test]
+async fn single_page_with_total_pages_one_ends() {
+    let server = MockServer::start().await;
+    mount(&server, Pager::new(3, 5), 1).await;
+    let (ids, err) = collect(
+        list(&client(&server), Query::new())
+            .concurrency(4)
+            .into_stream(),
+    )
+    .await;
+    assert_eq!(ids, [0, 1, 2]);
+    assert!(err.is_none());
+}

@@ -439,3 +439,23 @@ async fn patch_without_key_is_not_retried_after_503() {
     .unwrap_err();
     assert_eq!(err.status(), Some(503));
 }
+
+#[tokio::test]
+async fn invalid_request_fails_without_io() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let cause = Request::<Bal>::new(c.clone(), http::Method::POST, "/x", Query::new())
+        .idempotency_key("bad key")
+        .await
+        .unwrap_err();
+    let err = Request::<Bal>::invalid(c, cause)
+        .timeout(Duration::from_secs(1))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
