@@ -286,7 +286,10 @@ async fn a_broken_typed_detail_record_is_a_decode_error_naming_the_field() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     let text = err.to_string();
-    assert!(text.contains("data[0]") && text.contains("cost"), "{text}");
+    assert!(
+        text.contains("data[0]") && text.contains("message_detail_record at .cost"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
