@@ -27,7 +27,7 @@ pub struct ApiError {
     /// Offending parameter or body location.
     pub source: Option<ErrorSource>,
     /// Extra response headers (e.g. `Retry-After`).
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Option<Box<Vec<(HeaderName, HeaderValue)>>>,
 }
 
 impl ApiError {
@@ -44,7 +44,7 @@ impl ApiError {
             title: title.into(),
             detail: detail.into(),
             source: None,
-            headers: Vec::new(),
+            headers: None,
         }
     }
 
@@ -62,7 +62,9 @@ impl ApiError {
 
     /// Adds a response header.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.push((name, value));
+        self.headers
+            .get_or_insert_with(Default::default)
+            .push((name, value));
         self
     }
 
@@ -193,7 +195,7 @@ fn truncate(s: &str, max: usize) -> String {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut resp = crate::routes::json_response(self.status, &self.body());
-        for (n, v) in self.headers {
+        for (n, v) in self.headers.map(|h| *h).unwrap_or_default() {
             resp.headers_mut().append(n, v);
         }
         resp

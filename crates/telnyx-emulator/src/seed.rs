@@ -665,7 +665,7 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
             json,
         });
     }
-    out.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    out.sort_by_key(|w| std::cmp::Reverse(w.started_at));
     out
 }
 

@@ -308,7 +308,7 @@ async fn pipeline(State(app): State<Arc<App>>, mut req: Request, next: Next) -> 
                 Ok(k) => k,
                 Err(e) => break 'done e.into_response(),
             };
-            if !app.allowed.is_empty() && !app.allowed.iter().any(|k| *k == key) {
+            if !app.allowed.is_empty() && !app.allowed.contains(&key) {
                 break 'done ApiError::unauthorized(
                     "The API key is not accepted by this emulator (see --api-key).",
                 )

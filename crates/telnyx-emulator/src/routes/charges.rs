@@ -173,13 +173,9 @@ pub fn month_total(d: &AccountData, month: NaiveDate) -> i64 {
 }
 
 /// Per-number service rows: (number, [(name, cost_type, cents)]).
-pub fn breakdown_rows<'a>(
-    d: &'a AccountData,
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Vec<(&'a PhoneNumber, Vec<(&'static str, CostType, i64)>)> {
+pub fn breakdown_rows(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<NumberRows<'_>> {
     let cs = charges(d, start, end);
-    let mut out: Vec<(&PhoneNumber, Vec<(&'static str, CostType, i64)>)> = Vec::new();
+    let mut out: Vec<NumberRows<'_>> = Vec::new();
     for c in cs {
         let idx = match out.iter().position(|(n, _)| std::ptr::eq(*n, c.number)) {
             Some(i) => i,
@@ -199,6 +195,9 @@ pub fn breakdown_rows<'a>(
     }
     out
 }
+
+/// A number and its aggregated services: (name, cost type, cents).
+pub type NumberRows<'a> = (&'a PhoneNumber, Vec<(&'static str, CostType, i64)>);
 
 /// Parses `start_date`/`end_date` (exclusive end, at most 31 days).
 pub fn parse_range(p: &Params, end_required: bool) -> Result<(NaiveDate, NaiveDate), ApiError> {

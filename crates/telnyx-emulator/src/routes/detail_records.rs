@@ -317,19 +317,27 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         })?;
         sort.push((idx, desc));
     }
-    if sort.is_empty() {
-        if let Some((idx, _)) = ty.field(ty.date_field) {
-            sort.push((idx, true));
-        }
-    }
+    let default_sort = sort.is_empty();
     let empty = Vec::new();
     let all = d.records.get(ty.filter).unwrap_or(&empty);
     let mut items: Vec<&Record> = all
         .iter()
         .filter(|r| conds.iter().all(|c| c.matches(r)))
         .collect();
+    if default_sort {
+        // Stored oldest first by the date field: newest first is a reversal, not a sort.
+        items.reverse();
+    } else {
+        sort_records(&mut items, &sort);
+    }
+    let data = page.slice(&items).iter().map(|r| r.to_json(ty)).collect();
+    Ok(ok_list(data, page.meta(items.len())))
+}
+
+/// Stable multi-key sort: `(field index, descending)` pairs in priority order.
+fn sort_records(items: &mut [&Record], sort: &[(usize, bool)]) {
     items.sort_by(|a, b| {
-        for (idx, desc) in &sort {
+        for (idx, desc) in sort {
             let (Some(x), Some(y)) = (a.values.get(*idx), b.values.get(*idx)) else {
                 continue;
             };
@@ -341,6 +349,4 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         }
         Ordering::Equal
     });
-    let data = page.slice(&items).iter().map(|r| r.to_json(ty)).collect();
-    Ok(ok_list(data, page.meta(items.len())))
 }

@@ -75,7 +75,7 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         .webhooks
         .iter()
         .filter(|w| status.as_deref().is_none_or(|s| w.status == s))
-        .filter(|w| event_types.is_empty() || event_types.iter().any(|e| *e == w.event_type))
+        .filter(|w| event_types.is_empty() || event_types.contains(&w.event_type))
         .filter(|w| webhook_contains.is_none_or(|s| w.webhook_text.contains(s)))
         .filter(|w| attempts_contains.is_none_or(|s| w.attempts_text.contains(s)))
         .filter(|w| {
