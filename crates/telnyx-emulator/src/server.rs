@@ -25,6 +25,11 @@ use crate::util::{key_hash, ts_ms};
 /// Capacity of the recent-requests ring buffer.
 pub const REQUEST_LOG_CAPACITY: usize = 1000;
 
+/// The request log and the rate-limit table are sharded so that concurrent requests do not
+/// serialize on one lock.
+const LOG_SHARDS: usize = 8;
+const RATE_SHARDS: usize = 16;
+
 /// A fault rule: matching requests get this response (and/or latency) instead of the real one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FaultRule {
@@ -103,10 +108,10 @@ pub struct App {
     pub faults: Mutex<Vec<FaultRule>>,
     fault_count: AtomicUsize,
     next_fault_id: AtomicU64,
-    /// Recent requests.
-    pub log: Mutex<VecDeque<LogEntry>>,
+    /// Recent requests, sharded by sequence number (each shard holds its share of the capacity).
+    log: Vec<Mutex<VecDeque<LogEntry>>>,
     seq: AtomicU64,
-    rate: Mutex<HashMap<String, (u64, u32)>>,
+    rate: Vec<Mutex<HashMap<String, (u64, u32)>>>,
     allowed: Vec<String>,
 }
 
@@ -126,9 +131,13 @@ impl App {
             faults: Mutex::new(Vec::new()),
             fault_count: AtomicUsize::new(0),
             next_fault_id: AtomicU64::new(1),
-            log: Mutex::new(VecDeque::with_capacity(64)),
+            log: (0..LOG_SHARDS)
+                .map(|_| Mutex::new(VecDeque::new()))
+                .collect(),
             seq: AtomicU64::new(0),
-            rate: Mutex::new(HashMap::new()),
+            rate: (0..RATE_SHARDS)
+                .map(|_| Mutex::new(HashMap::new()))
+                .collect(),
         }
     }
 
@@ -176,14 +185,35 @@ impl App {
 
     /// The most recent `limit` log entries, oldest first.
     pub fn recent(&self, limit: usize) -> Vec<LogEntry> {
-        let l = self.log.lock().unwrap_or_else(|e| e.into_inner());
-        let skip = l.len().saturating_sub(limit);
-        l.iter().skip(skip).cloned().collect()
+        let mut all: Vec<LogEntry> = Vec::new();
+        for shard in &self.log {
+            all.extend(
+                shard
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .cloned(),
+            );
+        }
+        all.sort_by_key(|e| e.seq);
+        let skip = all.len().saturating_sub(limit);
+        all.split_off(skip)
     }
 
     /// Clears the request log.
     pub fn clear_log(&self) {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        for shard in &self.log {
+            shard.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
+    fn push_log(&self, entry: LogEntry) {
+        let shard = &self.log[(entry.seq % LOG_SHARDS as u64) as usize];
+        let mut l = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if l.len() >= REQUEST_LOG_CAPACITY / LOG_SHARDS {
+            l.pop_front();
+        }
+        l.push_back(entry);
     }
 
     /// Fixed one-second window per key: (allowed, limit, remaining, reset seconds).
@@ -192,7 +222,8 @@ impl App {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         let window = now.as_secs();
-        let mut m = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        let shard = &self.rate[(crate::util::stable_hash(hash) % RATE_SHARDS as u64) as usize];
+        let mut m = shard.lock().unwrap_or_else(|e| e.into_inner());
         let e = m.entry(hash.to_string()).or_insert((window, 0));
         if e.0 != window {
             *e = (window, 0);
@@ -387,11 +418,7 @@ fn finish_log(app: &App, entry: LogEntry) {
             entry.method, entry.path, q, entry.status, entry.duration_us, key
         );
     }
-    let mut l = app.log.lock().unwrap_or_else(|e| e.into_inner());
-    if l.len() >= REQUEST_LOG_CAPACITY {
-        l.pop_front();
-    }
-    l.push_back(entry);
+    app.push_log(entry);
 }
 
 /// Builds the full router.
