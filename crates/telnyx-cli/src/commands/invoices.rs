@@ -125,7 +125,7 @@ async fn download(
     };
 
     let http = http_client(ctx)?;
-    let progress = Progress::new(ctx.stderr_tty, "downloading invoices", Some(targets.len() as u64));
+    let progress = Progress::new(ctx.stderr_tty, "invoice PDFs", Some(targets.len() as u64));
     let client = ctx.client.clone();
     let mut saved: Vec<Value> = Vec::new();
     let result = {
