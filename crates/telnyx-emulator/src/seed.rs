@@ -16,7 +16,7 @@ pub const DEFAULT_DETAIL_RECORDS: u64 = 40;
 pub const DEFAULT_WEBHOOK_DELIVERIES: u64 = 30;
 /// Default audit events.
 pub const DEFAULT_AUDIT_EVENTS: u64 = 20;
-/// Largest size accepted for any one collection.
+/// Largest size accepted for any one collection (and for all detail records together).
 pub const MAX_SEED_SIZE: u64 = 2_000_000;
 
 /// The 64-bit generator seed for (key, seed).
@@ -38,6 +38,19 @@ pub fn validate(sizes: &SeedRequest) -> Result<(), EmulatorError> {
                 names.join(", ")
             )));
         }
+    }
+    let types = if sizes.detail_record_type.is_some() {
+        1
+    } else {
+        SEEDED_TYPES.len() as u64
+    };
+    if sizes
+        .detail_records
+        .is_some_and(|n| n.saturating_mul(types) > MAX_SEED_SIZE)
+    {
+        return Err(EmulatorError::InvalidArgument(format!(
+            "detail_records x record types must be at most {MAX_SEED_SIZE}; set detail_record_type to seed one type"
+        )));
     }
     for (name, v) in [
         ("detail_records", sizes.detail_records),
