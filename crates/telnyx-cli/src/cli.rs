@@ -42,10 +42,10 @@ pub struct GlobalArgs {
     pub api_key: Option<String>,
 
     /// API base URL, e.g. http://127.0.0.1:4010/v2 for a local emulator.
-    #[arg(long, env = "TELNYX_BASE_URL", global = true, conflicts_with = "emulator")]
+    #[arg(long, env = "TELNYX_BASE_URL", global = true, hide_env_values = true)]
     pub base_url: Option<String>,
 
-    /// Run against a fresh in-process emulator with a demo account (no key, no network).
+    /// Run against a fresh in-process emulator with a demo account (no key, no network; overrides --api-key/--base-url).
     #[arg(long, global = true)]
     pub emulator: bool,
 

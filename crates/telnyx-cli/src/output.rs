@@ -228,7 +228,7 @@ pub fn render_kv(style: &Style, pairs: &[(&str, String)]) -> String {
     let mut out = String::new();
     for (k, v) in pairs {
         let pad = " ".repeat(w - width(k) + 2);
-        out.push_str(&format!("{}{pad}{}\n", style.bold(k), v).trim_end().to_string());
+        out.push_str(format!("{}{pad}{}", style.bold(k), v).trim_end());
         out.push('\n');
     }
     out

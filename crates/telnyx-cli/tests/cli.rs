@@ -2,6 +2,7 @@
 //!
 //! One shared emulator serves most tests; each test uses its own API key, which the emulator
 //! turns into an isolated, deterministically seeded account.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::Output;
@@ -151,6 +152,10 @@ fn emulator_flag_works_with_empty_environment_and_matches_http() {
     assert_eq!(cli["record_type"], "balance");
     let available = dec(&cli["available_credit"]);
     assert_eq!(available, dec(&cli["balance"]) + dec(&cli["credit_limit"]));
+    // --emulator wins over a real account configured in the environment.
+    let mut c = telnyx();
+    c.env("TELNYX_API_KEY", "real-key").env("TELNYX_BASE_URL", "http://127.0.0.1:1/v2");
+    assert_eq!(json(&run(c, &["--emulator", "balance", "-o", "json"])), cli);
 }
 
 #[test]
