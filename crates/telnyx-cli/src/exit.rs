@@ -31,6 +31,8 @@ pub enum CliError {
     NoApiKey,
     /// A bad argument detected after parsing.
     Usage(String),
+    /// The user declined (or could not be asked) to confirm; exits like a usage error.
+    Declined(String),
     /// An argument value the API would reject, checked locally.
     Invalid(String),
     /// A file or terminal I/O error, with what we were doing.
@@ -60,7 +62,7 @@ impl CliError {
         match self {
             CliError::Api(e) => api_exit_code(e),
             CliError::NoApiKey => AUTH,
-            CliError::Usage(_) => USAGE,
+            CliError::Usage(_) | CliError::Declined(_) => USAGE,
             CliError::Invalid(_) => VALIDATION,
             CliError::Io(..) | CliError::Emulator(_) | CliError::Other(_) => OTHER,
             CliError::Interrupted(_) => INTERRUPTED,
@@ -99,7 +101,7 @@ impl CliError {
                 ),
             ),
             CliError::Usage(m) => (m.clone(), vec![], Some("see `telnyx --help`".into())),
-            CliError::Invalid(m) => (m.clone(), vec![], None),
+            CliError::Invalid(m) | CliError::Declined(m) => (m.clone(), vec![], None),
             CliError::Io(ctx, e) => (format!("{ctx}: {e}"), vec![], None),
             CliError::Emulator(m) => (format!("the embedded emulator failed: {m}"), vec![], None),
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),

@@ -580,6 +580,24 @@ fn ctrl_c_during_export_removes_the_partial_file() {
     assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
     assert!(!path.exists(), "the partial export was removed");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temp file left");
+
+    // On stdout: the items written so far stay, and the JSON array is closed.
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"))
+        .env_clear()
+        .args(["--base-url", &server.base_url, "--api-key", key])
+        .args(["detail-records", "list", "--type", "messaging", "--all", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "stderr: {}", stderr(&o));
+    let partial: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let n = partial.as_array().unwrap().len();
+    assert!(n > 0 && n < 2000, "a partial but valid array: {n} items");
+    assert!(partial.as_array().unwrap().iter().all(|r| r["uuid"].is_string()));
 }
 
 #[test]

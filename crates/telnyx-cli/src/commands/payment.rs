@@ -94,7 +94,7 @@ pub fn generate_key() -> String {
 /// Asks on the terminal; refuses without a terminal (use `--yes` in scripts).
 fn confirm(amount: &str) -> Result<(), CliError> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(CliError::Usage(format!(
+        return Err(CliError::Declined(format!(
             "refusing to charge {amount} without confirmation: no terminal to ask on; pass --yes"
         )));
     }
@@ -109,7 +109,7 @@ fn confirm(amount: &str) -> Result<(), CliError> {
         .map_err(|e| CliError::io("reading the confirmation", e))?;
     match line.trim().to_ascii_lowercase().as_str() {
         "y" | "yes" => Ok(()),
-        _ => Err(CliError::Usage("cancelled: nothing was charged".into())),
+        _ => Err(CliError::Declined("cancelled: nothing was charged".into())),
     }
 }
 
