@@ -136,6 +136,23 @@ fn control(server: &Server, path: &str, body: Value) -> Value {
     })
 }
 
+/// How many requests to paths containing `needle` the emulator has answered.
+fn answered(server: &Server, needle: &str) -> usize {
+    let url = format!("{}/_emulator/requests?limit=1000", server.base_url.trim_end_matches("/v2"));
+    let text = server.runtime.block_on(async move { reqwest::get(url).await.unwrap().text().await.unwrap() });
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["data"].as_array().unwrap().iter().filter(|e| e["path"].as_str().is_some_and(|p| p.contains(needle))).count()
+}
+
+/// Waits (up to 20 s) until the emulator has answered at least `n` such requests.
+fn wait_answered(server: &Server, needle: &str, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while answered(server, needle) < n {
+        assert!(std::time::Instant::now() < deadline, "the CLI never fetched {needle}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 fn dec(v: &Value) -> Decimal {
     v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().unwrap()
 }
@@ -572,7 +589,9 @@ fn ctrl_c_during_export_removes_the_partial_file() {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(900));
+    // Once a page was served the export is running (and its Ctrl-C handler installed).
+    wait_answered(&server, "detail_records", 1);
+    std::thread::sleep(std::time::Duration::from_millis(100));
     let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let o = child.wait_with_output().unwrap();
@@ -590,7 +609,9 @@ fn ctrl_c_during_export_removes_the_partial_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let before = answered(&server, "detail_records");
+    wait_answered(&server, "detail_records", before + 2);
+    std::thread::sleep(std::time::Duration::from_millis(100));
     std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "stderr: {}", stderr(&o));

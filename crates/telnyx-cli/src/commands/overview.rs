@@ -111,7 +111,7 @@ fn render(st: &Style, v: &Value) -> String {
         Ok(s) => out.push_str(&indent(&render_kv(
             st,
             &[
-                ("Period", format!("{} .. {}", d(s, "start_date"), d(s, "end_date"))),
+                ("Period", format!("{} .. {} (end exclusive)", d(s, "start_date"), d(s, "end_date"))),
                 ("Grand total", format!("{} {}", d(s, "total.grand_total"), d(s, "currency"))),
                 ("New MRC / OTC", format!("{} / {}", d(s, "total.new_mrc"), d(s, "total.new_otc"))),
                 ("Existing MRC", d(s, "total.existing_mrc")),
