@@ -488,6 +488,25 @@ mod tests {
     }
 
     #[test]
+    fn long_tables_stream_after_the_sample() {
+        let mut out = mem_output(OutputFormat::Table);
+        {
+            let mut w = out.list(spec());
+            for i in 0..(TABLE_SAMPLE + 50) {
+                w.push(&json!({"id": format!("id{i}"), "amount": "1.00"})).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        let text = out.target.memory_contents();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), TABLE_SAMPLE + 51, "header + every row once");
+        // Rows after the sample keep the sampled column widths.
+        let col = lines[1].find("1.00").unwrap();
+        assert_eq!(lines.last().unwrap().find("1.00").unwrap(), col);
+        assert!(lines.last().unwrap().starts_with(&format!("id{}", TABLE_SAMPLE + 49)));
+    }
+
+    #[test]
     fn json_is_a_valid_array() {
         let t = run(OutputFormat::Json);
         let v: Value = serde_json::from_str(&t).unwrap();
