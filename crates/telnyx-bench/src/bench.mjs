@@ -5,10 +5,13 @@
 //   node bench.mjs page    <baseURL> <apiKey> <pageSize> <expectedItems>
 // Prints one JSON line: {n, errors, first_error, wall_secs, cpu_secs, peak_rss_kb, version}.
 import Telnyx from 'telnyx';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const version = require('telnyx/package.json').version;
+// The package's `exports` hides package.json, so read it from node_modules next to us.
+let version = 'unknown';
+try {
+  version = JSON.parse(readFileSync(new URL('./node_modules/telnyx/package.json', import.meta.url), 'utf8')).version;
+} catch {}
 const [mode, baseURL, apiKey, a, b, c] = process.argv.slice(2);
 const client = new Telnyx({ apiKey, baseURL, maxRetries: 0, timeout: 60_000 });
 

@@ -57,7 +57,9 @@ impl Server {
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait().ok();
-                return Err(format!("{args:?}: not ready within {timeout:?} (exit status {status:?})"));
+                return Err(format!(
+                    "{args:?}: not ready within {timeout:?} (exit status {status:?})"
+                ));
             }
         };
         Ok(Server { child, url })
@@ -112,23 +114,40 @@ pub fn run_capture(mut cmd: Command, timeout: Duration) -> Result<String, String
     let out = out_t.join().unwrap_or_default();
     let err = err_t.join().unwrap_or_default();
     if !status.success() {
-        let tail: String = err.chars().rev().take(2000).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = err
+            .chars()
+            .rev()
+            .take(2000)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         return Err(format!("exit {status}: {}", tail.trim()));
     }
     Ok(out)
 }
 
 /// Run this executable with `args` and parse the last stdout line as JSON.
-pub fn run_self_json<T: serde::de::DeserializeOwned>(args: &[String], timeout: Duration) -> Result<T, String> {
+pub fn run_self_json<T: serde::de::DeserializeOwned>(
+    args: &[String],
+    timeout: Duration,
+) -> Result<T, String> {
     let mut cmd = Command::new(self_exe()?);
     cmd.args(args);
     parse_last_json(&run_capture(cmd, timeout)?)
 }
 
 pub fn parse_last_json<T: serde::de::DeserializeOwned>(out: &str) -> Result<T, String> {
-    let line = out.lines().rev().find(|l| l.trim_start().starts_with('{')).ok_or_else(|| {
-        format!("no JSON line in output: {}", out.chars().take(500).collect::<String>())
-    })?;
+    let line = out
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .ok_or_else(|| {
+            format!(
+                "no JSON line in output: {}",
+                out.chars().take(500).collect::<String>()
+            )
+        })?;
     serde_json::from_str(line).map_err(|e| format!("bad JSON {line}: {e}"))
 }
 

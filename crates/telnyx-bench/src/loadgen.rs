@@ -73,7 +73,9 @@ pub fn run(args: LoadArgs) -> Result<LoadResult, String> {
 }
 
 pub fn is_loopback(url: &str) -> bool {
-    url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:") || url.starts_with("http://[::1]:")
+    url.starts_with("http://127.0.0.1:")
+        || url.starts_with("http://localhost:")
+        || url.starts_with("http://[::1]:")
 }
 
 struct ConnStats {
@@ -116,11 +118,19 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
                     rb = rb.header("Authorization", format!("Bearer {b}"));
                 }
                 if let Some(body) = &body {
-                    rb = rb.header("Content-Type", "application/json").body(body.clone());
+                    rb = rb
+                        .header("Content-Type", "application/json")
+                        .body(body.clone());
                 }
                 rb.send()
             };
-            let mut st = ConnStats { lat: Vec::with_capacity(4096), ok: 0, errors: 0, bytes: 0, first_error: None };
+            let mut st = ConnStats {
+                lat: Vec::with_capacity(4096),
+                ok: 0,
+                errors: 0,
+                bytes: 0,
+                first_error: None,
+            };
             for _ in 0..warmup {
                 if let Ok(r) = send(&client).await {
                     let _ = r.bytes().await;
@@ -146,7 +156,10 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
                         let status = r.status();
                         match r.bytes().await {
                             Ok(b) if status.is_success() => Ok(b.len()),
-                            Ok(b) => Err(format!("HTTP {status}: {}", String::from_utf8_lossy(&b[..b.len().min(300)]))),
+                            Ok(b) => Err(format!(
+                                "HTTP {status}: {}",
+                                String::from_utf8_lossy(&b[..b.len().min(300)])
+                            )),
                             Err(e) => Err(e.to_string()),
                         }
                     }
@@ -204,7 +217,11 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
         rps: ok as f64 / elapsed.max(1e-9),
         p50_us: stats::percentile_sorted(&lat, 50.0),
         p99_us: stats::percentile_sorted(&lat, 99.0),
-        mean_bytes: if ok > 0 { bytes as f64 / ok as f64 } else { 0.0 },
+        mean_bytes: if ok > 0 {
+            bytes as f64 / ok as f64
+        } else {
+            0.0
+        },
         loadgen_cpu_secs: cpu,
     })
 }

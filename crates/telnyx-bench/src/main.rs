@@ -26,7 +26,10 @@ mod servers;
 mod stats;
 
 #[derive(Parser)]
-#[command(name = "telnyx-bench", about = "Benchmarks for the telnyx SDK and emulator (ratios against same-run baselines)")]
+#[command(
+    name = "telnyx-bench",
+    about = "Benchmarks for the telnyx SDK and emulator (ratios against same-run baselines)"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -91,7 +94,11 @@ pub struct RunOpts {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let threads = || std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let threads = || {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    };
     let result: Result<(), String> = match cli.cmd {
         Cmd::All(o) => run::main(run::Which::All, o),
         Cmd::Emulator(o) => run::main(run::Which::Emulator, o),

@@ -33,7 +33,11 @@ pub struct Target {
 
 impl Section {
     pub fn new(title: &str, headers: &[&str]) -> Self {
-        Section { title: title.into(), headers: headers.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+        Section {
+            title: title.into(),
+            headers: headers.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
     }
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
@@ -78,11 +82,19 @@ impl Report {
                         Some(false) => "**missed**",
                         None => "not measured",
                     };
-                    vec![t.name.clone(), t.target.clone(), t.measured.clone(), verdict.into(), t.note.clone()]
+                    vec![
+                        t.name.clone(),
+                        t.target.clone(),
+                        t.measured.clone(),
+                        verdict.into(),
+                        t.note.clone(),
+                    ]
                 })
                 .collect();
-            let headers: Vec<String> =
-                ["target", "goal", "measured", "verdict", "note"].iter().map(|s| s.to_string()).collect();
+            let headers: Vec<String> = ["target", "goal", "measured", "verdict", "note"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             s.push_str(&table(&headers, &rows));
             s.push('\n');
         }
@@ -97,10 +109,23 @@ impl Report {
 pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
     let esc = |c: &str| c.replace('|', "\\|");
     let mut s = String::new();
-    s.push_str(&format!("| {} |\n", headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")));
-    s.push_str(&format!("|{}\n", headers.iter().map(|_| "---|").collect::<String>()));
+    s.push_str(&format!(
+        "| {} |\n",
+        headers
+            .iter()
+            .map(|h| esc(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    s.push_str(&format!(
+        "|{}\n",
+        headers.iter().map(|_| "---|").collect::<String>()
+    ));
     for r in rows {
-        s.push_str(&format!("| {} |\n", r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")));
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        ));
     }
     s
 }

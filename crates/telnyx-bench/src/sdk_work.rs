@@ -59,10 +59,19 @@ pub struct PageArgs {
 fn current_thread() -> Result<tokio::runtime::Runtime, String> {
     // One thread, like Node: CPU per request is then comparable and not inflated by
     // cross-thread wake-ups.
-    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
 }
 
-fn finish(n: u64, errors: u64, first_error: Option<String>, t0: Instant, cpu0: std::time::Duration) -> WorkResult {
+fn finish(
+    n: u64,
+    errors: u64,
+    first_error: Option<String>,
+    t0: Instant,
+    cpu0: std::time::Duration,
+) -> WorkResult {
     WorkResult {
         n,
         errors,
@@ -95,7 +104,9 @@ where
     }
     let cpu0 = stats::self_cpu();
     let t0 = Instant::now();
-    let mut results = futures::stream::iter(0..n).map(|_| call()).buffer_unordered(concurrency.max(1));
+    let mut results = futures::stream::iter(0..n)
+        .map(|_| call())
+        .buffer_unordered(concurrency.max(1));
     let (mut ok, mut errors, mut first_error) = (0u64, 0u64, None);
     while let Some(r) = results.next().await {
         match r {
@@ -110,11 +121,17 @@ where
 }
 
 async fn balance_raw(args: BalanceArgs) -> Result<WorkResult, String> {
-    let client = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|e| e.to_string())?;
     let url = format!("{}/balance", args.url.trim_end_matches('/'));
     let auth = format!("Bearer {}", args.key);
     let call = || {
-        let req = client.get(&url).header("Authorization", &auth).header("Accept", "application/json").send();
+        let req = client
+            .get(&url)
+            .header("Authorization", &auth)
+            .header("Accept", "application/json")
+            .send();
         async move {
             let resp = req.await.map_err(|e| e.to_string())?;
             let status = resp.status();
@@ -144,6 +161,7 @@ fn sdk_client(url: &str, key: &str) -> Result<telnyx::Client, String> {
 
 #[cfg(feature = "sdk")]
 async fn balance_sdk(args: BalanceArgs) -> Result<WorkResult, String> {
+    use std::future::IntoFuture;
     let client = sdk_client(&args.url, &args.key)?;
     let call = || {
         let fut = client.balance().retrieve().into_future();

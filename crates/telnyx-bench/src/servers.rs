@@ -34,7 +34,9 @@ pub fn hello_router() -> axum::Router {
 
 /// Bind the hello world on 127.0.0.1:`port` (0 = any) and serve it in the background.
 pub async fn start_hello(port: u16) -> Result<(SocketAddr, tokio::task::JoinHandle<()>), String> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let handle = tokio::spawn(async move {
         let _ = axum::serve(listener, hello_router()).await;
@@ -60,7 +62,9 @@ pub fn serve_emulator(port: u16, threads: usize) -> Result<(), String> {
             bind: SocketAddr::from(([127, 0, 0, 1], port)),
             ..Default::default()
         };
-        let emu = telnyx_emulator::Emulator::start(config).await.map_err(|e| e.to_string())?;
+        let emu = telnyx_emulator::Emulator::start(config)
+            .await
+            .map_err(|e| e.to_string())?;
         println!("READY {}", emu.base_url());
         // Serve until killed or stdin closes.
         std::future::pending::<()>().await;

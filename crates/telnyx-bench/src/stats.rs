@@ -39,7 +39,7 @@ pub fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
-/// A `kB` line such as `VmHWM:	   12345 kB` from the text of `/proc/<pid>/status`.
+/// A `kB` line such as `VmHWM: 12345 kB` (tab-separated) from the text of `/proc/<pid>/status`.
 pub fn parse_status_kb(status: &str, key: &str) -> Option<u64> {
     status.lines().find_map(|line| {
         let rest = line.strip_prefix(key)?.strip_prefix(':')?;
@@ -129,7 +129,17 @@ pub fn busy_processes() -> Vec<(String, usize)> {
             }
             if let Ok(comm) = std::fs::read_to_string(e.path().join("comm")) {
                 let comm = comm.trim();
-                if ["rustc", "cc1", "cc1plus", "ld", "cargo", "clippy-driver", "rust-lld"].contains(&comm) {
+                if [
+                    "rustc",
+                    "cc1",
+                    "cc1plus",
+                    "ld",
+                    "cargo",
+                    "clippy-driver",
+                    "rust-lld",
+                ]
+                .contains(&comm)
+                {
                     *counts.entry(comm.to_string()).or_default() += 1;
                 }
             }
