@@ -35,6 +35,12 @@ pub(crate) struct RequestSpec {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) idempotency_key: Option<String>,
+    /// An absolute URL to send to instead of base URL + `path` + `query` (set only by
+    /// [`Request::absolute_get`]; `path` then holds the URL without its query, for messages).
+    pub(crate) absolute_url: Option<String>,
+    /// Whether to send `Authorization` and the client's default headers. False only for an
+    /// absolute URL on another origin than the base URL.
+    pub(crate) authorize: bool,
 }
 
 impl RequestSpec {
@@ -48,6 +54,8 @@ impl RequestSpec {
             timeout: None,
             max_retries: None,
             idempotency_key: None,
+            absolute_url: None,
+            authorize: true,
         }
     }
 
@@ -149,6 +157,30 @@ impl Request<String> {
 }
 
 impl<T> Request<T> {
+    /// A GET of an absolute URL (such as an invoice's `download_url`), through the same
+    /// send/retry/timeout path as every API call, decoded by `decode`.
+    ///
+    /// `url` may be relative (resolved against the base URL). The API key (`Authorization`)
+    /// and the client's default headers are sent **only** when the URL's origin (scheme,
+    /// host, port) equals the base URL's: a download link is usually pre-signed on another
+    /// host, which must never see the key. (On a redirect to another host or port, reqwest
+    /// itself drops `Authorization`.) Errors and tracing spans name the URL without its
+    /// query, which may hold a signature.
+    pub(crate) fn absolute_get(
+        client: Client,
+        url: &str,
+        accept: &'static str,
+        decode: fn(&RawResponse) -> Result<T>,
+    ) -> Self {
+        let spec = absolute_spec(&client, url, accept);
+        Request {
+            client,
+            spec,
+            decode,
+            _output: PhantomData,
+        }
+    }
+
     /// A request that failed validation: awaiting it returns `error` without any I/O.
     pub fn invalid(client: Client, error: Error) -> Self {
         Request {
@@ -215,6 +247,35 @@ impl<T: Send + 'static> IntoFuture for Request<T> {
     }
 }
 
+/// The spec of [`Request::absolute_get`]: resolves `raw`, decides whether it may carry the key.
+fn absolute_spec(client: &Client, raw: &str, accept: &'static str) -> Result<RequestSpec> {
+    let shown: String = raw
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    let bad = |why: String| Error::decode(format!("unusable URL {shown:?} from the API: {why}"));
+    let base = reqwest::Url::parse(client.base_url())
+        .map_err(|e| bad(format!("the base URL does not parse: {e}")))?;
+    let url = base.join(raw.trim()).map_err(|e| bad(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https".into()));
+    }
+    let mut without_query = url.clone();
+    without_query.set_query(None);
+    without_query.set_fragment(None);
+    // Userinfo, like the query, may be a credential: never shown (infallible for http(s)).
+    let _ = without_query.set_username("");
+    let _ = without_query.set_password(None);
+    let mut spec = RequestSpec::new(Method::GET, without_query.to_string(), Query::new());
+    spec.authorize = url.origin() == base.origin();
+    spec.absolute_url = Some(url.to_string());
+    spec.accept = accept;
+    Ok(spec)
+}
+
 /// Checks an idempotency key: 1-255 characters of `[A-Za-z0-9_:-]`.
 pub(crate) fn validate_idempotency_key(key: &str) -> Result<()> {
     let ok_len = (1..=255).contains(&key.len());
@@ -258,8 +319,14 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         })?)),
         None => None,
     };
-    let mut headers = inner.default_headers.clone();
-    headers.insert(AUTHORIZATION, inner.authorization.clone());
+    // Credentials (and caller-set default headers) go to the API's origin only.
+    let mut headers = if spec.authorize {
+        let mut headers = inner.default_headers.clone();
+        headers.insert(AUTHORIZATION, inner.authorization.clone());
+        headers
+    } else {
+        HeaderMap::new()
+    };
     headers.insert(ACCEPT, HeaderValue::from_static(spec.accept));
     headers.insert(
         USER_AGENT,
@@ -274,7 +341,10 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         headers.insert("idempotency-key", value);
     }
 
-    let url = client.url(&spec.path, &spec.query);
+    let url = match &spec.absolute_url {
+        Some(url) => url.clone(),
+        None => client.url(&spec.path, &spec.query),
+    };
     let timeout = spec.timeout.unwrap_or(inner.timeout);
     let mut policy = inner.retry;
     if let Some(n) = spec.max_retries {

@@ -1,12 +1,18 @@
 //! `GET /invoices` and `GET /invoices/{id}`.
 
+use std::fmt;
+use std::future::IntoFuture;
+use std::time::Duration;
+
+use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::shared::{check_page, invalid, param_enum, push_page};
+use crate::error::{body_excerpt, Error, Result};
 use crate::pagination::ListRequest;
 use crate::query::{encode_path_segment, Query};
-use crate::request::Request;
+use crate::request::{BoxFuture, RawResponse, Request};
 use crate::Client;
 
 /// The largest page the invoices endpoint serves.
@@ -164,6 +170,131 @@ impl InvoicesApi<'_> {
         let query = Query::new().push_opt("action", action.map(|a| a.as_str()));
         Request::new(self.client.clone(), http::Method::GET, path, query)
     }
+
+    /// The invoice's PDF: retrieves the invoice with [`InvoiceAction::Link`], then GETs its
+    /// `download_url`. Lazy like every call: await it (or [`send`](InvoicePdfRequest::send)).
+    ///
+    /// Both requests go through the SDK's retry rules for GETs, and the timeout (the
+    /// client's, or [`InvoicePdfRequest::timeout`]) limits each attempt of each of them.
+    ///
+    /// **The API key is sent to the download URL only when its origin (scheme, host and
+    /// port) is the base URL's.** A real `download_url` is usually a pre-signed link on
+    /// another host; it gets no `Authorization` header and none of the client's default
+    /// headers.
+    ///
+    /// Errors: an API error of the retrieve as usual; a missing or empty `download_url`, or
+    /// one that is not an http(s) URL, is [`Decode`](crate::ErrorKind::Decode); a non-2xx
+    /// answer of the download is an API error of that status (e.g. 403 for an expired link,
+    /// [`PermissionDenied`](crate::ErrorKind::PermissionDenied)). A 2xx body that does not
+    /// start with `%PDF` (an HTML error or login page from a proxy, say) **is an error**
+    /// too, [`Decode`](crate::ErrorKind::Decode), so that it is never saved as a `.pdf`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> telnyx::Result<()> {
+    /// let client = telnyx::Client::from_env()?;
+    /// let pdf = client.invoices().download_pdf("182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e").await?;
+    /// std::fs::write("invoice.pdf", &pdf).expect("write the file");
+    /// # Ok(()) }
+    /// ```
+    pub fn download_pdf(&self, id: &str) -> InvoicePdfRequest {
+        InvoicePdfRequest {
+            client: self.client.clone(),
+            id: id.to_owned(),
+            timeout: None,
+            max_retries: None,
+        }
+    }
+}
+
+/// The lazy download of an invoice PDF, from [`InvoicesApi::download_pdf`].
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct InvoicePdfRequest {
+    client: Client,
+    id: String,
+    timeout: Option<Duration>,
+    max_retries: Option<u32>,
+}
+
+impl fmt::Debug for InvoicePdfRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InvoicePdfRequest")
+            .field("id", &self.id)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+impl InvoicePdfRequest {
+    /// The time limit of each attempt of both requests, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How many times to retry each of the two requests, instead of the client's setting.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    fn customise<T>(&self, mut request: Request<T>) -> Request<T> {
+        if let Some(t) = self.timeout {
+            request = request.timeout(t);
+        }
+        if let Some(n) = self.max_retries {
+            request = request.max_retries(n);
+        }
+        request
+    }
+
+    /// Sends both requests and returns the PDF bytes.
+    pub async fn send(self) -> Result<Bytes> {
+        let link = self
+            .client
+            .invoices()
+            .retrieve(&self.id, Some(InvoiceAction::Link));
+        let detail = self.customise(link).send().await?;
+        let url = detail
+            .download_url
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| {
+                Error::decode(format!(
+                    "invoices.download_pdf: the API returned no download_url for invoice {:?}",
+                    self.id
+                ))
+            })?;
+        let download =
+            Request::absolute_get(self.client.clone(), &url, "application/pdf", decode_pdf);
+        self.customise(download).send().await
+    }
+}
+
+impl IntoFuture for InvoicePdfRequest {
+    type Output = Result<Bytes>;
+    type IntoFuture = BoxFuture<Result<Bytes>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A PDF body: must start with `%PDF`.
+fn decode_pdf(raw: &RawResponse) -> Result<Bytes> {
+    if raw.body.starts_with(b"%PDF") {
+        return Ok(raw.body.clone());
+    }
+    let content_type = raw
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none");
+    Err(Error::decode(format!(
+        "the invoice download is not a PDF (it does not start with %PDF; content-type {content_type}, \
+         {} bytes): {}",
+        raw.body.len(),
+        body_excerpt(&raw.body)
+    )))
 }
 
 #[cfg(test)]
