@@ -33,7 +33,14 @@ pub fn list_spec() -> ListSpec {
             .status(),
             Col::path("FILE ID", "file_id"),
         ],
-        csv: vec!["invoice_id", "period_start", "period_end", "paid", "file_id", "url"],
+        csv: vec![
+            "invoice_id",
+            "period_start",
+            "period_end",
+            "paid",
+            "file_id",
+            "url",
+        ],
         noun: "invoices",
     }
 }
@@ -42,7 +49,8 @@ pub fn list_spec() -> ListSpec {
 pub async fn run(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
     match cmd {
         InvoicesCommand::List { sort } => {
-            let mut params = telnyx::InvoiceListParams::default().page_size(ctx.page_size(MAX_PAGE));
+            let mut params =
+                telnyx::InvoiceListParams::default().page_size(ctx.page_size(MAX_PAGE));
             if let Some(sort) = sort {
                 params = params.sort(match sort {
                     InvoiceSortArg::PeriodStart => telnyx::InvoiceSort::PeriodStart,
@@ -59,7 +67,10 @@ pub async fn run(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
             ctx.out.object(&v, |st| {
                 let mut pairs = vec![
                     ("Invoice ID", d(&v, "invoice_id")),
-                    ("Period", format!("{} .. {}", d(&v, "period_start"), d(&v, "period_end"))),
+                    (
+                        "Period",
+                        format!("{} .. {}", d(&v, "period_start"), d(&v, "period_end")),
+                    ),
                     (
                         "Paid",
                         match v.get("paid").and_then(Value::as_bool) {
@@ -96,16 +107,21 @@ async fn download(
     if since.is_some() && !all {
         return Err(CliError::Usage("--since only applies with --all".into()));
     }
-    std::fs::create_dir_all(&dir).map_err(|e| CliError::io(format!("creating {}", dir.display()), e))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CliError::io(format!("creating {}", dir.display()), e))?;
 
     // Which invoices: one id, or every invoice (their metadata is small) filtered by --since.
     let targets: Vec<Value> = match id {
-        Some(id) => vec![json!({"invoice_id": id})],
+        Some(id) => vec![to_json(&ctx.client.invoices().retrieve(&id, None).await?)?],
         None => {
             let req = ctx
                 .client
                 .invoices()
-                .list(telnyx::InvoiceListParams::default().sort(telnyx::InvoiceSort::PeriodStart).page_size(MAX_PAGE))
+                .list(
+                    telnyx::InvoiceListParams::default()
+                        .sort(telnyx::InvoiceSort::PeriodStart)
+                        .page_size(MAX_PAGE),
+                )
                 .concurrency(crate::context::PREFETCH);
             let stream = req.into_stream();
             futures::pin_mut!(stream);
@@ -114,7 +130,9 @@ async fn download(
                 let v = to_json(&inv?)?;
                 let keep = match since {
                     None => true,
-                    Some(since) => s(&v, "period_start").parse::<chrono::NaiveDate>().is_ok_and(|p| p >= since),
+                    Some(since) => s(&v, "period_start")
+                        .parse::<chrono::NaiveDate>()
+                        .is_ok_and(|p| p >= since),
                 };
                 if keep {
                     list.push(v);
@@ -124,7 +142,6 @@ async fn download(
         }
     };
 
-    let http = http_client(ctx)?;
     let progress = Progress::new(ctx.stderr_tty, "invoice PDFs", Some(targets.len() as u64));
     let client = ctx.client.clone();
     let mut saved: Vec<Value> = Vec::new();
@@ -132,10 +149,8 @@ async fn download(
         let work = async {
             let mut jobs = futures::stream::iter(targets.iter().map(|t| {
                 let client = client.clone();
-                let http = http.clone();
                 let dir = dir.clone();
-                let id = s(t, "invoice_id");
-                async move { download_one(&client, &http, &id, &dir).await }
+                async move { download_one(&client, t, &dir).await }
             }))
             .buffered(DOWNLOADS_IN_FLIGHT);
             while let Some(done) = jobs.next().await {
@@ -178,48 +193,31 @@ async fn download(
     w.finish().map(|_| ())
 }
 
-fn http_client(ctx: &Ctx) -> Result<reqwest::Client, CliError> {
-    reqwest::Client::builder()
-        .timeout(ctx.global.timeout.unwrap_or(std::time::Duration::from_secs(60)))
-        .build()
-        .map_err(|e| CliError::Other(format!("setting up downloads: {e}")))
-}
-
-/// Gets a temporary link for one invoice, fetches the PDF and saves it atomically.
-async fn download_one(client: &telnyx::Client, http: &reqwest::Client, id: &str, dir: &Path) -> Result<Value, CliError> {
-    let detail = client.invoices().retrieve(id, Some(telnyx::InvoiceAction::Link)).await?;
-    let v = to_json(&detail)?;
-    let url = s(&v, "download_url");
-    if url.is_empty() {
-        return Err(CliError::Other(format!("invoice {id}: the API returned no download_url")));
-    }
-    let resp = http
-        .get(&url)
-        .send()
-        .await
-        .map_err(|e| CliError::Other(format!("invoice {id}: downloading the PDF failed: {e}")))?;
-    let status = resp.status();
-    if !status.is_success() {
-        return Err(CliError::Other(format!("invoice {id}: the PDF download answered HTTP {status}")));
-    }
-    let bytes = resp
-        .bytes()
-        .await
-        .map_err(|e| CliError::Other(format!("invoice {id}: downloading the PDF failed: {e}")))?;
-    let period = s(&v, "period_start");
+/// Fetches one invoice's PDF through the SDK (which sends the API key only to the API's own
+/// origin, never to a pre-signed link elsewhere) and saves it atomically. `invoice` is the
+/// invoice's JSON (id and period).
+async fn download_one(
+    client: &telnyx::Client,
+    invoice: &Value,
+    dir: &Path,
+) -> Result<Value, CliError> {
+    let id = s(invoice, "invoice_id");
+    let bytes = client.invoices().download_pdf(&id).await?;
+    let period = s(invoice, "period_start");
     let name = if period.is_empty() {
-        format!("{}.pdf", safe_file_name(id))
+        format!("{}.pdf", safe_file_name(&id))
     } else {
-        format!("{}_{}.pdf", safe_file_name(&period), safe_file_name(id))
+        format!("{}_{}.pdf", safe_file_name(&period), safe_file_name(&id))
     };
     let path = dir.join(name);
     let bytes_len = bytes.len();
     // Synchronous on purpose: a Ctrl-C can only land between files, never inside one.
-    write_atomic(&path, &bytes).map_err(|e| CliError::io(format!("saving {}", path.display()), e))?;
+    write_atomic(&path, &bytes)
+        .map_err(|e| CliError::io(format!("saving {}", path.display()), e))?;
     Ok(json!({
         "invoice_id": id,
-        "period_start": v.get("period_start"),
-        "period_end": v.get("period_end"),
+        "period_start": invoice.get("period_start"),
+        "period_end": invoice.get("period_end"),
         "bytes": bytes_len,
         "file": path.display().to_string(),
     }))
