@@ -24,7 +24,8 @@ pub struct LoadArgs {
     /// Hard cap on measured requests (all connections together).
     #[arg(long, default_value_t = 2_000_000)]
     pub max_requests: i64,
-    /// Warm-up requests per connection, not measured.
+    /// Warm-up requests per connection, not measured (each connection stops warming up
+    /// after one second whatever the count, so slow endpoints do not warm up for ever).
     #[arg(long, default_value_t = 20)]
     pub warmup: u32,
     /// HTTP method.
@@ -44,6 +45,8 @@ pub struct LoadArgs {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadResult {
     pub connections: usize,
+    /// Warm-up requests sent (all connections), not in the figures.
+    pub warmup_requests: u64,
     pub requests: u64,
     pub errors: u64,
     pub first_error: Option<String>,
@@ -83,6 +86,7 @@ struct ConnStats {
     ok: u64,
     errors: u64,
     bytes: u64,
+    warmed: u64,
     first_error: Option<String>,
 }
 
@@ -129,9 +133,15 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
                 ok: 0,
                 errors: 0,
                 bytes: 0,
+                warmed: 0,
                 first_error: None,
             };
+            let warm_until = Instant::now() + Duration::from_secs(1);
             for _ in 0..warmup {
+                if Instant::now() >= warm_until {
+                    break;
+                }
+                st.warmed += 1;
                 if let Ok(r) = send(&client).await {
                     let _ = r.bytes().await;
                 }
@@ -194,13 +204,15 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
     let _ = start_tx.send(Some(start));
 
     let mut lat = Vec::new();
-    let (mut ok, mut errors, mut bytes, mut first_error) = (0u64, 0u64, 0u64, None);
+    let (mut ok, mut errors, mut bytes, mut first_error, mut warmed) =
+        (0u64, 0u64, 0u64, None, 0u64);
     for t in tasks {
         let st = t.await.map_err(|e| e.to_string())?;
         lat.extend_from_slice(&st.lat);
         ok += st.ok;
         errors += st.errors;
         bytes += st.bytes;
+        warmed += st.warmed;
         if first_error.is_none() {
             first_error = st.first_error;
         }
@@ -210,6 +222,7 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
     lat.sort_unstable();
     Ok(LoadResult {
         connections: n,
+        warmup_requests: warmed,
         requests: ok,
         errors,
         first_error,

@@ -217,6 +217,29 @@ fn machine_info() -> Vec<(String, String)> {
     ]
 }
 
+/// The commit measured, and whether the SDK or emulator sources differed from it.
+fn source_state() -> String {
+    let head = sh("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    let dirty = sh(
+        "git",
+        &[
+            "status",
+            "--porcelain",
+            "--",
+            "crates/telnyx",
+            "crates/telnyx-emulator",
+            "crates/telnyx-bench",
+        ],
+    )
+    .map(|s| s.lines().count())
+    .unwrap_or(0);
+    if dirty == 0 {
+        format!("git {head}")
+    } else {
+        format!("git {head} plus {dirty} uncommitted file(s) in the SDK/emulator/bench crates")
+    }
+}
+
 fn busy_note() -> String {
     let procs = stats::busy_processes();
     let list = if procs.is_empty() {
@@ -412,6 +435,10 @@ struct Point {
     conns: usize,
     r: LoadResult,
     server_cpu_us: f64,
+    /// Paired hello-world baseline (mean of the points before and after).
+    base_rps: f64,
+    base_cpu_us: f64,
+    base_p50: (u32, u32),
 }
 
 #[allow(clippy::too_many_arguments)] // one call site per kind of point; a struct would only rename them
@@ -452,7 +479,7 @@ fn load_point(
     let cpu = stats::proc_cpu(&server.pid())
         .unwrap_or_default()
         .saturating_sub(cpu0);
-    let served = r.requests + r.errors + u64::from(warmup) * conns as u64;
+    let served = r.requests + r.errors + r.warmup_requests;
     eprintln!(
         "{name} c={conns}: {:.0} rps p50 {} us p99 {} us errors {}{}",
         r.rps,
@@ -469,6 +496,9 @@ fn load_point(
         conns,
         server_cpu_us: cpu.as_secs_f64() * 1e6 / served.max(1) as f64,
         r,
+        base_rps: f64::NAN,
+        base_cpu_us: f64::NAN,
+        base_p50: (0, 0),
     })
 }
 
@@ -494,49 +524,30 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
         ),
     ];
 
-    // Hello world before and after the emulator points; the baseline is their mean.
-    let mut hello_before = Vec::new();
-    for &c in &conns {
-        hello_before.push(load_point(
-            cfg, &hello, "hello", &hello_url, c, "GET", None, None,
-        )?);
-    }
+    // Hello-world points interleaved with the emulator points (H E1 H E2 H ... H per
+    // connection count); each emulator point's baseline is the mean of the hello points
+    // right before and after it, so a burst of load from elsewhere hits both alike.
     let mut points = Vec::new();
-    for (name, url, method, body) in &endpoints {
-        let name = name.replace(" N", &format!(" {}", cfg.detail_records));
-        for &c in &conns {
-            points.push(load_point(
-                cfg,
-                emu,
-                &name,
-                url,
-                c,
-                method,
-                *body,
-                Some(KEY_BENCH),
-            )?);
+    for &c in &conns {
+        let mut prev = load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?;
+        for (name, url, method, body) in &endpoints {
+            let name = name.replace(" N", &format!(" {}", cfg.detail_records));
+            let mut p = load_point(cfg, emu, &name, url, c, method, *body, Some(KEY_BENCH))?;
+            let next = load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?;
+            p.base_rps = (prev.r.rps + next.r.rps) / 2.0;
+            p.base_cpu_us = (prev.server_cpu_us + next.server_cpu_us) / 2.0;
+            p.base_p50 = (prev.r.p50_us, next.r.p50_us);
+            points.push(p);
+            prev = next;
         }
     }
-    let mut hello_after = Vec::new();
-    for &c in &conns {
-        hello_after.push(load_point(
-            cfg, &hello, "hello", &hello_url, c, "GET", None, None,
-        )?);
-    }
     drop(hello);
-
-    let base_of = |c: usize| -> (f64, f64) {
-        let b: Vec<&Point> = hello_before
-            .iter()
-            .chain(hello_after.iter())
-            .filter(|p| p.conns == c)
-            .collect();
-        let n = b.len().max(1) as f64;
-        (
-            b.iter().map(|p| p.r.rps).sum::<f64>() / n,
-            b.iter().map(|p| p.server_cpu_us).sum::<f64>() / n,
-        )
-    };
+    // Table order: endpoint, then connections.
+    let order: Vec<String> = endpoints
+        .iter()
+        .map(|e| e.0.replace(" N", &format!(" {}", cfg.detail_records)))
+        .collect();
+    points.sort_by_key(|p| (order.iter().position(|n| *n == p.name), p.conns));
 
     let mut sec = Section::new(
         "Emulator: throughput and latency (load generator in a separate process, loopback, keep-alive)",
@@ -544,54 +555,43 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
             "endpoint",
             "conns",
             "req/s",
+            "hello req/s (paired)",
             "req/s vs hello",
             "p50 µs",
             "p99 µs",
+            "hello p50 µs",
             "server CPU µs/req",
+            "hello CPU µs/req",
             "CPU/req vs hello",
+            "loadgen CPU µs/req",
             "bytes/resp",
             "errors",
         ],
     );
-    let hello_row = |p: &Point, label: &str| -> Vec<String> {
-        vec![
-            format!("bare axum hello world `GET /` ({label})"),
-            p.conns.to_string(),
-            f0(p.r.rps),
-            "baseline".into(),
-            p.r.p50_us.to_string(),
-            p.r.p99_us.to_string(),
-            f1(p.server_cpu_us),
-            "baseline".into(),
-            f0(p.r.mean_bytes),
-            p.r.errors.to_string(),
-        ]
-    };
-    for p in &hello_before {
-        sec.row(hello_row(p, "before"));
-    }
     for p in &points {
-        let (brps, bcpu) = base_of(p.conns);
         sec.row(vec![
             p.name.clone(),
             p.conns.to_string(),
             f0(p.r.rps),
-            pct(p.r.rps / brps),
+            f0(p.base_rps),
+            pct(p.r.rps / p.base_rps),
             p.r.p50_us.to_string(),
             p.r.p99_us.to_string(),
+            format!("{}/{}", p.base_p50.0, p.base_p50.1),
             f1(p.server_cpu_us),
-            ratio(p.server_cpu_us / bcpu),
+            f1(p.base_cpu_us),
+            ratio(p.server_cpu_us / p.base_cpu_us),
+            f1(p.r.loadgen_cpu_secs * 1e6 / p.r.requests.max(1) as f64),
             f0(p.r.mean_bytes),
             p.r.errors.to_string(),
         ]);
     }
-    for p in &hello_after {
-        sec.row(hello_row(p, "after"));
-    }
     sec.intro.push(format!(
-        "Each point: {} s (or {} requests) after 20 warm-up requests per connection; one reqwest client per connection (HTTP/1.1 keep-alive). \
-         The baseline for each connection count is the mean of the hello-world points before and after. \
-         Server CPU per request = the server process's utime+stime delta (from /proc, {} ticks/s) / requests served, so it is less sensitive to a busy machine than req/s.",
+        "Each point: {} s (or {} requests) after up to 20 warm-up requests per connection (at most 1 s); one reqwest client per connection (HTTP/1.1 keep-alive). \
+         Baseline: a bare axum hello world (`GET /`, 13 bytes) in its own process, measured right before and right after each emulator point with the same load generator and connection count (H E H E ... H); \
+         the 'paired' figures are the mean of those two, and 'hello p50' shows both. \
+         Server CPU per request = the server process's utime+stime delta (from /proc, {} ticks/s) / requests served (warm-up included), so it is less sensitive to a busy machine than req/s. \
+         Load generator and server share the same cores: when the load generator's own CPU per request is close to the server's, req/s is capped by the load generator and the req/s ratio understates the difference, so read the CPU ratio too.",
         cfg.duration, cfg.requests, stats::clk_tck()
     ));
     let errs: u64 = points.iter().map(|p| p.r.errors).sum();
@@ -617,14 +617,26 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
         ("20-item", 0.3, "Emulator 20-item page vs bare axum"),
     ] {
         let ps: Vec<&Point> = points.iter().filter(|p| p.name.contains(needle)).collect();
-        let ratios: Vec<(usize, f64)> = ps
+        let ratios: Vec<(usize, f64, f64)> = ps
             .iter()
-            .map(|p| (p.conns, p.r.rps / base_of(p.conns).0))
+            .map(|p| {
+                (
+                    p.conns,
+                    p.r.rps / p.base_rps,
+                    p.server_cpu_us / p.base_cpu_us,
+                )
+            })
             .collect();
         let worst = ratios.iter().map(|r| r.1).fold(f64::INFINITY, f64::min);
         let measured = ratios
             .iter()
-            .map(|(c, r)| format!("{} at {c} conn", pct(*r)))
+            .map(|(c, r, cpu)| {
+                format!(
+                    "{} at {c} conn (server CPU/req {} hello's)",
+                    pct(*r),
+                    ratio(*cpu)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let met = ps.iter().all(|p| p.r.errors == 0) && worst >= goal;
