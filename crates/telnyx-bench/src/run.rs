@@ -214,6 +214,7 @@ fn machine_info() -> Vec<(String, String)> {
             "Clock ticks/s (CLK_TCK)".into(),
             stats::clk_tck().to_string(),
         ),
+        ("Source".into(), source_state()),
     ]
 }
 
