@@ -413,13 +413,27 @@ mod tests {
 
     #[test]
     fn globals_anywhere_and_conflicts() {
-        let cli = Cli::try_parse_from(["telnyx", "invoices", "list", "--output", "json", "--all"]).unwrap();
+        let cli = Cli::try_parse_from(["telnyx", "invoices", "list", "--output", "json", "--all"])
+            .unwrap();
         assert_eq!(cli.global.output, OutputFormat::Json);
         assert!(cli.global.all);
-        assert!(Cli::try_parse_from(["telnyx", "--all", "--limit", "3", "invoices", "list"]).is_err());
-        let cli = Cli::try_parse_from(["telnyx", "detail-records", "list", "--type", "messaging", "--sort", "-created_at,cld"]).unwrap();
+        assert!(
+            Cli::try_parse_from(["telnyx", "--all", "--limit", "3", "invoices", "list"]).is_err()
+        );
+        let cli = Cli::try_parse_from([
+            "telnyx",
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--sort",
+            "-created_at,cld",
+        ])
+        .unwrap();
         match cli.command {
-            Command::DetailRecords(DetailRecordsCommand::List { sort, .. }) => assert_eq!(sort, vec!["-created_at", "cld"]),
+            Command::DetailRecords(DetailRecordsCommand::List { sort, .. }) => {
+                assert_eq!(sort, vec!["-created_at", "cld"])
+            }
             _ => panic!("wrong command"),
         }
     }

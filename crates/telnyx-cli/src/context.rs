@@ -52,7 +52,11 @@ impl Ctx {
     ///
     /// On Ctrl-C the items already written stay (whole lines; a JSON array is closed) and
     /// the error is [`CliError::Interrupted`]; the caller then removes a file target.
-    pub async fn stream_list<T>(&mut self, req: telnyx::ListRequest<T>, spec: ListSpec) -> Result<u64, CliError>
+    pub async fn stream_list<T>(
+        &mut self,
+        req: telnyx::ListRequest<T>,
+        spec: ListSpec,
+    ) -> Result<u64, CliError>
     where
         T: Serialize + serde::de::DeserializeOwned + Send + Unpin + 'static,
     {
@@ -103,7 +107,10 @@ impl Ctx {
                 // Close what can be closed so stdout stays valid; a file target is removed later.
                 let _ = writer.finish();
                 let kept = if self.out.target.is_file() {
-                    format!("removed the partial export after {count} {noun}; {} was not written", self.out.target.name())
+                    format!(
+                        "removed the partial export after {count} {noun}; {} was not written",
+                        self.out.target.name()
+                    )
                 } else {
                     format!("stopped after {count} {noun}; the output holds only complete items")
                 };
@@ -133,15 +140,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         let emu = telnyx_emulator::Emulator::start(config)
             .await
             .map_err(|e| CliError::Emulator(e.to_string()))?;
-        builder = builder.api_key(telnyx_emulator::DEMO_API_KEY).base_url(emu.base_url());
+        builder = builder
+            .api_key(telnyx_emulator::DEMO_API_KEY)
+            .base_url(emu.base_url());
         emulator = Some(emu);
     } else {
-        let key = global.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let key = global
+            .api_key
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty());
         let Some(key) = key else {
             return Err(CliError::NoApiKey);
         };
         builder = builder.api_key(key);
-        if let Some(url) = global.base_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        if let Some(url) = global
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
             builder = builder.base_url(url);
         }
     }
@@ -154,11 +172,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let client = builder.build()?;
 
     let target = match &global.out {
-        Some(path) => Target::file(path).map_err(|e| CliError::io(format!("creating {}", path.display()), e))?,
+        Some(path) => Target::file(path)
+            .map_err(|e| CliError::io(format!("creating {}", path.display()), e))?,
         None => Target::stdout(),
     };
     let color = color_ok && global.out.is_none() && stdout_tty;
-    let out = Output { format: global.output, style: Style { color }, target };
+    let out = Output {
+        format: global.output,
+        style: Style { color },
+        target,
+    };
     let mut ctx = Ctx {
         client,
         out,

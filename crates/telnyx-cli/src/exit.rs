@@ -126,17 +126,28 @@ fn api_exit_code(e: &telnyx::Error) -> u8 {
 }
 
 fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
-    let status = e.status().map(|s| format!(" (HTTP {s})")).unwrap_or_default();
+    let status = e
+        .status()
+        .map(|s| format!(" (HTTP {s})"))
+        .unwrap_or_default();
     let mut details = Vec::new();
     let headline;
     if let Some(first) = e.errors().first() {
         let title = first.title.clone().unwrap_or_else(|| e.to_string());
-        let code = first.code.as_deref().map(|c| format!("[{c}] ")).unwrap_or_default();
+        let code = first
+            .code
+            .as_deref()
+            .map(|c| format!("[{c}] "))
+            .unwrap_or_default();
         headline = format!("{code}{title}{status}");
         for (i, d) in e.errors().iter().enumerate() {
             let mut line = String::new();
             if i > 0 {
-                let code = d.code.as_deref().map(|c| format!("[{c}] ")).unwrap_or_default();
+                let code = d
+                    .code
+                    .as_deref()
+                    .map(|c| format!("[{c}] "))
+                    .unwrap_or_default();
                 let _ = write!(line, "{code}{}", d.title.as_deref().unwrap_or(""));
                 if d.detail.is_some() {
                     line.push_str(": ");
@@ -216,7 +227,16 @@ mod tests {
 
     #[test]
     fn codes_are_distinct() {
-        let codes = [OTHER, USAGE, AUTH, NOT_FOUND, VALIDATION, RATE_LIMITED, NETWORK, INTERRUPTED];
+        let codes = [
+            OTHER,
+            USAGE,
+            AUTH,
+            NOT_FOUND,
+            VALIDATION,
+            RATE_LIMITED,
+            NETWORK,
+            INTERRUPTED,
+        ];
         let mut sorted = codes.to_vec();
         sorted.dedup();
         assert_eq!(sorted.len(), codes.len());

@@ -21,12 +21,18 @@ impl AtomicFile {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".part")
             .tempfile_in(&dir)?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp: BufWriter::new(tmp) })
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp: BufWriter::new(tmp),
+        })
     }
 
     /// The final path.
@@ -171,7 +177,13 @@ impl Write for Target {
 pub fn safe_file_name(s: &str) -> String {
     let cleaned: String = s
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let trimmed = cleaned.trim_start_matches('.');
     if trimmed.is_empty() {

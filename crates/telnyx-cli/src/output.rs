@@ -83,11 +83,19 @@ pub struct Col {
 impl Col {
     /// A column read from a dotted JSON path.
     pub const fn path(header: &'static str, path: &'static str) -> Col {
-        Col { header, get: Getter::Path(path), status: false }
+        Col {
+            header,
+            get: Getter::Path(path),
+            status: false,
+        }
     }
     /// A computed column.
     pub const fn func(header: &'static str, f: fn(&Value) -> String) -> Col {
-        Col { header, get: Getter::Func(f), status: false }
+        Col {
+            header,
+            get: Getter::Func(f),
+            status: false,
+        }
     }
     /// The same column, colored as a status in tables.
     pub const fn status(mut self) -> Col {
@@ -150,7 +158,11 @@ pub fn flatten(v: &Value) -> Vec<(String, &Value)> {
         match v {
             Value::Object(m) if !m.is_empty() => {
                 for (k, x) in m {
-                    let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
                     go(&key, x, out);
                 }
             }
@@ -163,7 +175,16 @@ pub fn flatten(v: &Value) -> Vec<(String, &Value)> {
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    let one_line: String = s.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
+    let one_line: String = s
+        .chars()
+        .map(|c| {
+            if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     if one_line.chars().count() <= max {
         one_line
     } else {
@@ -178,10 +199,25 @@ fn width(s: &str) -> usize {
 }
 
 /// Renders rows as aligned columns: bold header, two spaces between columns, no trailing pad.
-pub fn render_table(style: &Style, headers: &[&str], rows: &[Vec<String>], status_cols: &[bool]) -> String {
+pub fn render_table(
+    style: &Style,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    status_cols: &[bool],
+) -> String {
     let widths = column_widths(headers, rows);
     let mut out = String::new();
-    out.push_str(&render_row(style, headers.iter().map(|h| h.to_string()).collect::<Vec<_>>().as_slice(), &widths, &[], true));
+    out.push_str(&render_row(
+        style,
+        headers
+            .iter()
+            .map(|h| h.to_string())
+            .collect::<Vec<_>>()
+            .as_slice(),
+        &widths,
+        &[],
+        true,
+    ));
     for r in rows {
         out.push_str(&render_row(style, r, &widths, status_cols, false));
     }
@@ -200,12 +236,22 @@ fn column_widths(headers: &[&str], rows: &[Vec<String>]) -> Vec<usize> {
     widths
 }
 
-fn render_row(style: &Style, cells: &[String], widths: &[usize], status_cols: &[bool], header: bool) -> String {
+fn render_row(
+    style: &Style,
+    cells: &[String],
+    widths: &[usize],
+    status_cols: &[bool],
+    header: bool,
+) -> String {
     let mut line = String::new();
     let last = cells.len().saturating_sub(1);
     for (i, c) in cells.iter().enumerate() {
         let w = widths.get(i).copied().unwrap_or(0);
-        let pad = if i == last { 0 } else { w.saturating_sub(width(c)) };
+        let pad = if i == last {
+            0
+        } else {
+            w.saturating_sub(width(c))
+        };
         let shown = if header {
             style.bold(c)
         } else if status_cols.get(i).copied().unwrap_or(false) {
@@ -247,7 +293,11 @@ pub struct Output {
 impl Output {
     /// Writes a single object: `table` is the human rendering; JSON/JSONL print the value,
     /// CSV prints a header of flattened fields and one row.
-    pub fn object(&mut self, value: &Value, table: impl FnOnce(&Style) -> String) -> Result<(), CliError> {
+    pub fn object(
+        &mut self,
+        value: &Value,
+        table: impl FnOnce(&Style) -> String,
+    ) -> Result<(), CliError> {
         let text = match self.format {
             OutputFormat::Table => table(&self.style),
             OutputFormat::Json => pretty(value)? + "\n",
@@ -259,7 +309,10 @@ impl Output {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(&headers).map_err(csv_err)?;
                 w.write_record(&row).map_err(csv_err)?;
-                String::from_utf8_lossy(&w.into_inner().map_err(|e| CliError::Other(e.to_string()))?).into_owned()
+                String::from_utf8_lossy(
+                    &w.into_inner().map_err(|e| CliError::Other(e.to_string()))?,
+                )
+                .into_owned()
             }
         };
         self.write_str(&text)
@@ -360,11 +413,17 @@ impl<'o> ListWriter<'o> {
                 self.write_csv_record(&row)
             }
             OutputFormat::Table => {
-                let row: Vec<String> = self.spec.table.iter().map(|c| truncate(&c.text(item), MAX_CELL)).collect();
+                let row: Vec<String> = self
+                    .spec
+                    .table
+                    .iter()
+                    .map(|c| truncate(&c.text(item), MAX_CELL))
+                    .collect();
                 match &self.widths {
                     Some(w) => {
                         let w = w.clone();
-                        let line = render_row(&self.out.style, &row, &w, &self.status_cols(), false);
+                        let line =
+                            render_row(&self.out.style, &row, &w, &self.status_cols(), false);
                         self.out.write_str(&line)
                     }
                     None => {
@@ -385,9 +444,13 @@ impl<'o> ListWriter<'o> {
 
     /// Encodes one record (quoting as needed) and writes it as one whole line.
     fn write_csv_record<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<(), CliError> {
-        let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::with_capacity(256));
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(256));
         w.write_record(fields).map_err(csv_err)?;
-        let bytes = w.into_inner().map_err(|e| CliError::Other(format!("CSV: {e}")))?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| CliError::Other(format!("CSV: {e}")))?;
         self.out
             .target
             .write_all(&bytes)
@@ -396,7 +459,12 @@ impl<'o> ListWriter<'o> {
 
     fn flush_table(&mut self) -> Result<(), CliError> {
         let headers: Vec<&str> = self.spec.table.iter().map(|c| c.header).collect();
-        let text = render_table(&self.out.style, &headers, &self.table_buf, &self.status_cols());
+        let text = render_table(
+            &self.out.style,
+            &headers,
+            &self.table_buf,
+            &self.status_cols(),
+        );
         self.widths = Some(column_widths(&headers, &self.table_buf));
         self.table_buf.clear();
         self.out.write_str(&text)
@@ -436,12 +504,20 @@ mod tests {
     use serde_json::json;
 
     fn mem_output(format: OutputFormat) -> Output {
-        Output { format, style: Style { color: false }, target: Target::memory() }
+        Output {
+            format,
+            style: Style { color: false },
+            target: Target::memory(),
+        }
     }
 
     fn spec() -> ListSpec {
         ListSpec {
-            table: vec![Col::path("ID", "id"), Col::path("AMOUNT", "amount"), Col::path("EVENT", "webhook.event_type")],
+            table: vec![
+                Col::path("ID", "id"),
+                Col::path("AMOUNT", "amount"),
+                Col::path("EVENT", "webhook.event_type"),
+            ],
             csv: vec!["id", "amount", "webhook.event_type", "tags"],
             noun: "things",
         }
@@ -493,7 +569,8 @@ mod tests {
         {
             let mut w = out.list(spec());
             for i in 0..(TABLE_SAMPLE + 50) {
-                w.push(&json!({"id": format!("id{i}"), "amount": "1.00"})).unwrap();
+                w.push(&json!({"id": format!("id{i}"), "amount": "1.00"}))
+                    .unwrap();
             }
             w.finish().unwrap();
         }
@@ -503,7 +580,10 @@ mod tests {
         // Rows after the sample keep the sampled column widths.
         let col = lines[1].find("1.00").unwrap();
         assert_eq!(lines.last().unwrap().find("1.00").unwrap(), col);
-        assert!(lines.last().unwrap().starts_with(&format!("id{}", TABLE_SAMPLE + 49)));
+        assert!(lines
+            .last()
+            .unwrap()
+            .starts_with(&format!("id{}", TABLE_SAMPLE + 49)));
     }
 
     #[test]
@@ -520,7 +600,10 @@ mod tests {
     #[test]
     fn jsonl_one_object_per_line() {
         let t = run(OutputFormat::Jsonl);
-        let lines: Vec<Value> = t.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<Value> = t
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1]["id"], "bbbbbb");
     }
@@ -529,7 +612,10 @@ mod tests {
     fn csv_flattens_nested_fields() {
         let t = run(OutputFormat::Csv);
         let mut r = csv::Reader::from_reader(t.as_bytes());
-        assert_eq!(r.headers().unwrap(), vec!["id", "amount", "webhook.event_type", "tags"]);
+        assert_eq!(
+            r.headers().unwrap(),
+            vec!["id", "amount", "webhook.event_type", "tags"]
+        );
         let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
         assert_eq!(&rows[0][1], "0.0040");
         assert_eq!(&rows[0][2], "call.initiated");
@@ -555,10 +641,22 @@ mod tests {
         let v = json!({"balance": "300.00", "currency": "USD"});
         let mut out = mem_output(OutputFormat::Csv);
         out.object(&v, |_| String::new()).unwrap();
-        assert_eq!(out.target.memory_contents(), "balance,currency\n300.00,USD\n");
+        assert_eq!(
+            out.target.memory_contents(),
+            "balance,currency\n300.00,USD\n"
+        );
         let mut out = mem_output(OutputFormat::Table);
-        out.object(&v, |s| render_kv(s, &[("Balance", "300.00".into()), ("Currency", "USD".into())])).unwrap();
-        assert_eq!(out.target.memory_contents(), "Balance   300.00\nCurrency  USD\n");
+        out.object(&v, |s| {
+            render_kv(
+                s,
+                &[("Balance", "300.00".into()), ("Currency", "USD".into())],
+            )
+        })
+        .unwrap();
+        assert_eq!(
+            out.target.memory_contents(),
+            "Balance   300.00\nCurrency  USD\n"
+        );
     }
 
     #[test]

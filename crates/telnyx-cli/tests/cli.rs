@@ -47,7 +47,10 @@ fn shared() -> &'static Server {
 fn restricted() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
     S.get_or_init(|| {
-        start_server(telnyx_emulator::EmulatorConfig { api_keys: vec!["good".into()], ..Default::default() })
+        start_server(telnyx_emulator::EmulatorConfig {
+            api_keys: vec!["good".into()],
+            ..Default::default()
+        })
     })
 }
 
@@ -86,7 +89,13 @@ fn stderr(o: &Output) -> String {
 
 #[track_caller]
 fn ok(o: &Output) -> String {
-    assert!(o.status.success(), "exit {:?}\nstdout:\n{}\nstderr:\n{}", o.status.code(), stdout(o), stderr(o));
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        o.status.code(),
+        stdout(o),
+        stderr(o)
+    );
     stdout(o)
 }
 
@@ -101,7 +110,10 @@ fn csv_rows(o: &Output) -> (Vec<String>, Vec<Vec<String>>) {
     let out = ok(o);
     let mut r = csv::Reader::from_reader(out.as_bytes());
     let headers = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let rows = r
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
     (headers, rows)
 }
 
@@ -115,7 +127,15 @@ fn http_get(server: &Server, key: &str, path: &str) -> Value {
     let url = format!("{}{}", server.base_url, path);
     let key = key.to_string();
     server.runtime.block_on(async move {
-        let text = reqwest::Client::new().get(url).bearer_auth(key).send().await.unwrap().text().await.unwrap();
+        let text = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         serde_json::from_str::<Value>(&text).unwrap()
     })
 }
@@ -138,23 +158,39 @@ fn control(server: &Server, path: &str, body: Value) -> Value {
 
 /// How many requests to paths containing `needle` the emulator has answered.
 fn answered(server: &Server, needle: &str) -> usize {
-    let url = format!("{}/_emulator/requests?limit=1000", server.base_url.trim_end_matches("/v2"));
-    let text = server.runtime.block_on(async move { reqwest::get(url).await.unwrap().text().await.unwrap() });
+    let url = format!(
+        "{}/_emulator/requests?limit=1000",
+        server.base_url.trim_end_matches("/v2")
+    );
+    let text = server
+        .runtime
+        .block_on(async move { reqwest::get(url).await.unwrap().text().await.unwrap() });
     let v: Value = serde_json::from_str(&text).unwrap();
-    v["data"].as_array().unwrap().iter().filter(|e| e["path"].as_str().is_some_and(|p| p.contains(needle))).count()
+    v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"].as_str().is_some_and(|p| p.contains(needle)))
+        .count()
 }
 
 /// Waits (up to 20 s) until the emulator has answered at least `n` such requests.
 fn wait_answered(server: &Server, needle: &str, n: usize) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while answered(server, needle) < n {
-        assert!(std::time::Instant::now() < deadline, "the CLI never fetched {needle}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the CLI never fetched {needle}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
 
 fn dec(v: &Value) -> Decimal {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).parse().unwrap()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .parse()
+        .unwrap()
 }
 
 // ---------------------------------------------------------------- offline mode and errors
@@ -165,13 +201,17 @@ fn emulator_flag_works_with_empty_environment_and_matches_http() {
     let cli = json(&o);
     // A fresh emulator seeds the demo account deterministically: compare with the HTTP API.
     let http = http_get(shared(), telnyx_emulator::DEMO_API_KEY, "/balance");
-    assert_eq!(cli, http["data"], "CLI balance differs from the emulator's HTTP answer");
+    assert_eq!(
+        cli, http["data"],
+        "CLI balance differs from the emulator's HTTP answer"
+    );
     assert_eq!(cli["record_type"], "balance");
     let available = dec(&cli["available_credit"]);
     assert_eq!(available, dec(&cli["balance"]) + dec(&cli["credit_limit"]));
     // --emulator wins over a real account configured in the environment.
     let mut c = telnyx();
-    c.env("TELNYX_API_KEY", "real-key").env("TELNYX_BASE_URL", "http://127.0.0.1:1/v2");
+    c.env("TELNYX_API_KEY", "real-key")
+        .env("TELNYX_BASE_URL", "http://127.0.0.1:1/v2");
     assert_eq!(json(&run(c, &["--emulator", "balance", "-o", "json"])), cli);
 }
 
@@ -181,7 +221,10 @@ fn no_key_says_how_to_get_going() {
     assert_eq!(code(&o), 3);
     let err = stderr(&o);
     assert!(err.contains("no API key"), "{err}");
-    assert!(err.contains("TELNYX_API_KEY") && err.contains("--api-key") && err.contains("--emulator"), "{err}");
+    assert!(
+        err.contains("TELNYX_API_KEY") && err.contains("--api-key") && err.contains("--emulator"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -189,29 +232,66 @@ fn no_key_says_how_to_get_going() {
 fn exit_codes_match_error_kinds() {
     // auth: the restricted emulator only knows "good".
     let mut c = telnyx();
-    c.args(["--base-url", &restricted().base_url, "--api-key", "bad", "--max-retries", "0"]);
+    c.args([
+        "--base-url",
+        &restricted().base_url,
+        "--api-key",
+        "bad",
+        "--max-retries",
+        "0",
+    ]);
     let o = run(c, &["balance"]);
     assert_eq!(code(&o), 3, "{}", stderr(&o));
-    assert!(stderr(&o).contains("TELNYX_API_KEY"), "hint missing: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains("TELNYX_API_KEY"),
+        "hint missing: {}",
+        stderr(&o)
+    );
     let mut c = telnyx();
     c.args(["--base-url", &restricted().base_url, "--api-key", "good"]);
     ok(&run(c, &["balance"]));
 
     // not found
-    let o = run(against("codes"), &["invoices", "get", "0b7c2f0e-0000-4000-8000-000000000000"]);
+    let o = run(
+        against("codes"),
+        &["invoices", "get", "0b7c2f0e-0000-4000-8000-000000000000"],
+    );
     assert_eq!(code(&o), 4, "{}", stderr(&o));
 
     // validation: a 40-day range
-    let o = run(against("codes"), &["charges", "summary", "--start", "2025-05-01", "--end", "2025-06-10"]);
+    let o = run(
+        against("codes"),
+        &[
+            "charges",
+            "summary",
+            "--start",
+            "2025-05-01",
+            "--end",
+            "2025-06-10",
+        ],
+    );
     assert_eq!(code(&o), 5, "{}", stderr(&o));
     // validation: a bad amount
-    let o = run(against("codes"), &["payment", "create", "--amount", "12.3.4", "--yes"]);
+    let o = run(
+        against("codes"),
+        &["payment", "create", "--amount", "12.3.4", "--yes"],
+    );
     assert_eq!(code(&o), 5, "{}", stderr(&o));
 
     // usage
     let o = run(against("codes"), &["balance", "--no-such-flag"]);
     assert_eq!(code(&o), 2);
-    let o = run(against("codes"), &["charges", "summary", "--start", "not-a-date", "--end", "2025-06-01"]);
+    let o = run(
+        against("codes"),
+        &[
+            "charges",
+            "summary",
+            "--start",
+            "not-a-date",
+            "--end",
+            "2025-06-01",
+        ],
+    );
     assert_eq!(code(&o), 2);
 
     // network: a closed port
@@ -220,7 +300,14 @@ fn exit_codes_match_error_kinds() {
         l.local_addr().unwrap().port()
     };
     let mut c = telnyx();
-    c.args(["--base-url", &format!("http://127.0.0.1:{port}/v2"), "--api-key", "k", "--max-retries", "0"]);
+    c.args([
+        "--base-url",
+        &format!("http://127.0.0.1:{port}/v2"),
+        "--api-key",
+        "k",
+        "--max-retries",
+        "0",
+    ]);
     let o = run(c, &["balance"]);
     assert_eq!(code(&o), 7, "{}", stderr(&o));
     assert!(stderr(&o).contains("--base-url"), "{}", stderr(&o));
@@ -248,7 +335,13 @@ fn rate_limit_is_exit_6_with_a_wait_hint() {
 fn help_documents_exit_codes() {
     let o = run(telnyx(), &["--help"]);
     let out = ok(&o);
-    for needle in ["Exit codes", "3    authentication", "7    network", "--emulator", "--output"] {
+    for needle in [
+        "Exit codes",
+        "3    authentication",
+        "7    network",
+        "--emulator",
+        "--output",
+    ] {
         assert!(out.contains(needle), "--help lacks {needle:?}");
     }
 }
@@ -260,7 +353,10 @@ fn balance_in_every_format() {
     let key = "fmt-balance";
     let http = http_get(shared(), key, "/balance")["data"].clone();
     let table = ok(&run(against(key), &["balance"]));
-    assert!(table.contains("Balance") && table.contains(http["balance"].as_str().unwrap()), "{table}");
+    assert!(
+        table.contains("Balance") && table.contains(http["balance"].as_str().unwrap()),
+        "{table}"
+    );
     assert!(!table.contains('\x1b'), "no colors when piped");
     let j = json(&run(against(key), &["balance", "-o", "json"]));
     assert_eq!(j, http);
@@ -269,7 +365,11 @@ fn balance_in_every_format() {
     assert_eq!(serde_json::from_str::<Value>(&l).unwrap(), http);
     let (h, rows) = csv_rows(&run(against(key), &["balance", "-o", "csv"]));
     let i = h.iter().position(|c| c == "balance").unwrap();
-    assert_eq!(rows[0][i], http["balance"].as_str().unwrap(), "money is the wire string");
+    assert_eq!(
+        rows[0][i],
+        http["balance"].as_str().unwrap(),
+        "money is the wire string"
+    );
 }
 
 #[test]
@@ -279,15 +379,32 @@ fn invoices_list_get_and_download() {
     let total = http["meta"]["total_results"].as_u64().unwrap();
     assert!(total > 0);
 
-    let all = json(&run(against(key), &["invoices", "list", "--all", "-o", "json", "--sort", "-period_start"]));
+    let all = json(&run(
+        against(key),
+        &[
+            "invoices",
+            "list",
+            "--all",
+            "-o",
+            "json",
+            "--sort",
+            "-period_start",
+        ],
+    ));
     let all = all.as_array().unwrap();
     assert_eq!(all.len() as u64, total);
-    let starts: Vec<&str> = all.iter().map(|i| i["period_start"].as_str().unwrap()).collect();
+    let starts: Vec<&str> = all
+        .iter()
+        .map(|i| i["period_start"].as_str().unwrap())
+        .collect();
     let mut sorted = starts.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(starts, sorted, "--sort -period_start");
 
-    let (h, rows) = csv_rows(&run(against(key), &["invoices", "list", "--limit", "2", "-o", "csv"]));
+    let (h, rows) = csv_rows(&run(
+        against(key),
+        &["invoices", "list", "--limit", "2", "-o", "csv"],
+    ));
     assert_eq!(h[0], "invoice_id");
     assert_eq!(rows.len(), 2);
 
@@ -296,7 +413,10 @@ fn invoices_list_get_and_download() {
     assert!(table.lines().next().unwrap().contains("INVOICE ID"));
     assert_eq!(table.lines().count(), 4, "{table}");
 
-    let got = json(&run(against(key), &["invoices", "get", id, "--link", "-o", "json"]));
+    let got = json(&run(
+        against(key),
+        &["invoices", "get", id, "--link", "-o", "json"],
+    ));
     assert_eq!(got["invoice_id"], id);
     assert!(got["download_url"].as_str().unwrap().starts_with("http"));
     let t = ok(&run(against(key), &["invoices", "get", id]));
@@ -304,7 +424,18 @@ fn invoices_list_get_and_download() {
 
     // download everything
     let dir = tempfile::tempdir().unwrap();
-    let o = run(against(key), &["invoices", "download", "--all", "--dir", dir.path().to_str().unwrap(), "-o", "json"]);
+    let o = run(
+        against(key),
+        &[
+            "invoices",
+            "download",
+            "--all",
+            "--dir",
+            dir.path().to_str().unwrap(),
+            "-o",
+            "json",
+        ],
+    );
     let saved = json(&o);
     assert_eq!(saved.as_array().unwrap().len() as u64, total);
     let files = pdfs(dir.path());
@@ -315,20 +446,62 @@ fn invoices_list_get_and_download() {
     }
     // one by id, and --since filtering
     let dir2 = tempfile::tempdir().unwrap();
-    ok(&run(against(key), &["invoices", "download", id, "--dir", dir2.path().to_str().unwrap()]));
+    ok(&run(
+        against(key),
+        &[
+            "invoices",
+            "download",
+            id,
+            "--dir",
+            dir2.path().to_str().unwrap(),
+        ],
+    ));
     assert_eq!(pdfs(dir2.path()).len(), 1);
     let newest = starts[0];
     let dir3 = tempfile::tempdir().unwrap();
-    ok(&run(against(key), &["invoices", "download", "--all", "--since", newest, "--dir", dir3.path().to_str().unwrap()]));
-    assert_eq!(pdfs(dir3.path()).len(), starts.iter().filter(|s| **s >= newest).count());
+    ok(&run(
+        against(key),
+        &[
+            "invoices",
+            "download",
+            "--all",
+            "--since",
+            newest,
+            "--dir",
+            dir3.path().to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(
+        pdfs(dir3.path()).len(),
+        starts.iter().filter(|s| **s >= newest).count()
+    );
     // neither id nor --all
-    assert_eq!(code(&run(against(key), &["invoices", "download", "--dir", dir3.path().to_str().unwrap()])), 2);
+    assert_eq!(
+        code(&run(
+            against(key),
+            &[
+                "invoices",
+                "download",
+                "--dir",
+                dir3.path().to_str().unwrap()
+            ]
+        )),
+        2
+    );
 }
 
 fn pdfs(dir: &Path) -> Vec<std::path::PathBuf> {
-    let all: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    assert!(all.iter().all(|p| !p.to_string_lossy().ends_with(".part")), "temp files left: {all:?}");
-    all.into_iter().filter(|p| p.extension().is_some_and(|e| e == "pdf")).collect()
+    let all: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        all.iter().all(|p| !p.to_string_lossy().ends_with(".part")),
+        "temp files left: {all:?}"
+    );
+    all.into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .collect()
 }
 
 #[test]
@@ -338,27 +511,104 @@ fn charges_summary_and_breakdown() {
     let start = chrono::Datelike::with_day(&today, 1).unwrap();
     let end = today.succ_opt().unwrap();
     let (s, e) = (start.to_string(), end.to_string());
-    let http = http_get(shared(), key, &format!("/charges_summary?start_date={s}&end_date={e}"))["data"].clone();
+    let http = http_get(
+        shared(),
+        key,
+        &format!("/charges_summary?start_date={s}&end_date={e}"),
+    )["data"]
+        .clone();
 
-    let j = json(&run(against(key), &["charges", "summary", "--start", &s, "--end", &e, "-o", "json"]));
+    let j = json(&run(
+        against(key),
+        &[
+            "charges", "summary", "--start", &s, "--end", &e, "-o", "json",
+        ],
+    ));
     assert_eq!(j["total"]["grand_total"], http["total"]["grand_total"]);
-    let t = ok(&run(against(key), &["charges", "summary", "--start", &s, "--end", &e]));
-    assert!(t.contains("Grand total") && t.contains(http["total"]["grand_total"].as_str().unwrap()), "{t}");
-    let (h, rows) = csv_rows(&run(against(key), &["charges", "summary", "--start", &s, "--end", &e, "-o", "csv"]));
+    let t = ok(&run(
+        against(key),
+        &["charges", "summary", "--start", &s, "--end", &e],
+    ));
+    assert!(
+        t.contains("Grand total") && t.contains(http["total"]["grand_total"].as_str().unwrap()),
+        "{t}"
+    );
+    let (h, rows) = csv_rows(&run(
+        against(key),
+        &[
+            "charges", "summary", "--start", &s, "--end", &e, "-o", "csv",
+        ],
+    ));
     assert_eq!(h[0], "type");
-    assert_eq!(rows.len(), http["summary"]["lines"].as_array().unwrap().len());
+    assert_eq!(
+        rows.len(),
+        http["summary"]["lines"].as_array().unwrap().len()
+    );
 
-    let http_b = http_get(shared(), key, &format!("/charges_breakdown?start_date={s}&end_date={e}"))["data"].clone();
-    let j = json(&run(against(key), &["charges", "breakdown", "--start", &s, "--end", &e, "-o", "json"]));
+    let http_b = http_get(
+        shared(),
+        key,
+        &format!("/charges_breakdown?start_date={s}&end_date={e}"),
+    )["data"]
+        .clone();
+    let j = json(&run(
+        against(key),
+        &[
+            "charges",
+            "breakdown",
+            "--start",
+            &s,
+            "--end",
+            &e,
+            "-o",
+            "json",
+        ],
+    ));
     assert_eq!(j["results"], http_b["results"]);
-    let services: usize = http_b["results"].as_array().unwrap().iter().map(|r| r["services"].as_array().unwrap().len().max(1)).sum();
-    let (h, rows) = csv_rows(&run(against(key), &["charges", "breakdown", "--start", &s, "--end", &e, "-o", "csv"]));
-    assert_eq!(h, vec!["tn", "charge_type", "service", "cost_type", "cost", "service_owner_email"]);
+    let services: usize = http_b["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["services"].as_array().unwrap().len().max(1))
+        .sum();
+    let (h, rows) = csv_rows(&run(
+        against(key),
+        &[
+            "charges",
+            "breakdown",
+            "--start",
+            &s,
+            "--end",
+            &e,
+            "-o",
+            "csv",
+        ],
+    ));
+    assert_eq!(
+        h,
+        vec![
+            "tn",
+            "charge_type",
+            "service",
+            "cost_type",
+            "cost",
+            "service_owner_email"
+        ]
+    );
     assert_eq!(rows.len(), services);
-    let t = ok(&run(against(key), &["charges", "breakdown", "--start", &s, "--end", &e]));
-    assert!(t.contains("NUMBER") && t.contains(http_b["results"][0]["tn"].as_str().unwrap()), "{t}");
+    let t = ok(&run(
+        against(key),
+        &["charges", "breakdown", "--start", &s, "--end", &e],
+    ));
+    assert!(
+        t.contains("NUMBER") && t.contains(http_b["results"][0]["tn"].as_str().unwrap()),
+        "{t}"
+    );
     // the server's CSV, verbatim
-    let raw = ok(&run(against(key), &["charges", "breakdown", "--start", &s, "--end", &e, "--csv"]));
+    let raw = ok(&run(
+        against(key),
+        &["charges", "breakdown", "--start", &s, "--end", &e, "--csv"],
+    ));
     let mut r = csv::Reader::from_reader(raw.as_bytes());
     assert!(r.headers().unwrap().len() > 1);
     assert!(r.records().count() > 0);
@@ -369,24 +619,57 @@ fn audit_events_formats_and_filters() {
     let key = "audit";
     let http = http_get(shared(), key, "/audit_events?sort=asc&page%5Bsize%5D=250");
     let total = http["meta"]["total_results"].as_u64().unwrap();
-    let all = json(&run(against(key), &["audit-events", "list", "--all", "--sort", "asc", "-o", "json"]));
+    let all = json(&run(
+        against(key),
+        &[
+            "audit-events",
+            "list",
+            "--all",
+            "--sort",
+            "asc",
+            "-o",
+            "json",
+        ],
+    ));
     let all = all.as_array().unwrap();
     assert_eq!(all.len() as u64, total);
     assert_eq!(all[0]["id"], http["data"][0]["id"]);
-    let lines = ok(&run(against(key), &["audit-events", "list", "--limit", "3", "-o", "jsonl"]));
+    let lines = ok(&run(
+        against(key),
+        &["audit-events", "list", "--limit", "3", "-o", "jsonl"],
+    ));
     assert_eq!(lines.lines().count(), 3.min(total as usize));
     for l in lines.lines() {
         assert!(serde_json::from_str::<Value>(l).unwrap()["id"].is_string());
     }
-    let (h, rows) = csv_rows(&run(against(key), &["audit-events", "list", "--limit", "3", "-o", "csv"]));
+    let (h, rows) = csv_rows(&run(
+        against(key),
+        &["audit-events", "list", "--limit", "3", "-o", "csv"],
+    ));
     assert_eq!(h[0], "id");
     assert_eq!(rows.len(), 3.min(total as usize));
-    let t = ok(&run(against(key), &["audit-events", "list", "--limit", "2"]));
+    let t = ok(&run(
+        against(key),
+        &["audit-events", "list", "--limit", "2"],
+    ));
     assert!(t.starts_with("CREATED AT"), "{t}");
     // a window in the future is empty
-    let none = json(&run(against(key), &["audit-events", "list", "--after", "2999-01-01", "-o", "json"]));
+    let none = json(&run(
+        against(key),
+        &[
+            "audit-events",
+            "list",
+            "--after",
+            "2999-01-01",
+            "-o",
+            "json",
+        ],
+    ));
     assert_eq!(none, serde_json::json!([]));
-    let t = ok(&run(against(key), &["audit-events", "list", "--after", "2999-01-01"]));
+    let t = ok(&run(
+        against(key),
+        &["audit-events", "list", "--after", "2999-01-01"],
+    ));
     assert!(t.contains("no audit events"), "{t}");
 }
 
@@ -403,7 +686,19 @@ fn detail_records_stream_all_to_a_csv_file() {
     let path = dir.path().join("records.csv");
     let o = run(
         against(key),
-        &["detail-records", "list", "--type", "messaging", "--all", "-o", "csv", "--out", path.to_str().unwrap(), "--sort", "-created_at"],
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--all",
+            "-o",
+            "csv",
+            "--out",
+            path.to_str().unwrap(),
+            "--sort",
+            "-created_at",
+        ],
     );
     ok(&o);
     assert!(stderr(&o).contains("wrote"), "{}", stderr(&o));
@@ -413,64 +708,195 @@ fn detail_records_stream_all_to_a_csv_file() {
     let cost = headers.iter().position(|h| h == "cost").unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len() as u64, n);
-    assert!(rows.windows(2).all(|w| w[0][created] >= w[1][created]), "sorted by -created_at");
+    assert!(
+        rows.windows(2).all(|w| w[0][created] >= w[1][created]),
+        "sorted by -created_at"
+    );
     assert!(rows.iter().all(|r| !r[cost].is_empty()));
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(entries.len(), 1, "no temp files left");
 
     // filters go through: every row's cld contains the digits
-    let some = json(&run(against(key), &["detail-records", "list", "--type", "messaging", "-o", "json", "--limit", "5"]));
+    let some = json(&run(
+        against(key),
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "-o",
+            "json",
+            "--limit",
+            "5",
+        ],
+    ));
     let cld = some[0]["cld"].as_str().unwrap().to_string();
     let needle = &cld[cld.len() - 4..];
     let filtered = json(&run(
         against(key),
-        &["detail-records", "list", "--type", "messaging", "--filter", &format!("cld[contains]={needle}"), "--all", "-o", "json"],
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--filter",
+            &format!("cld[contains]={needle}"),
+            "--all",
+            "-o",
+            "json",
+        ],
     ));
     let filtered = filtered.as_array().unwrap();
     assert!(!filtered.is_empty());
-    assert!(filtered.iter().all(|r| r["cld"].as_str().unwrap().contains(needle)));
+    assert!(filtered
+        .iter()
+        .all(|r| r["cld"].as_str().unwrap().contains(needle)));
 
-    let t = ok(&run(against(key), &["detail-records", "list", "--type", "messaging", "--date-range", "last_30_days", "--limit", "4"]));
+    let t = ok(&run(
+        against(key),
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--date-range",
+            "last_30_days",
+            "--limit",
+            "4",
+        ],
+    ));
     assert!(t.starts_with("CREATED AT"), "{t}");
     assert!(t.lines().count() <= 5);
-    let other = json(&run(against(key), &["detail-records", "list", "--type", "call-control", "--limit", "2", "-o", "json"]));
+    let other = json(&run(
+        against(key),
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "call-control",
+            "--limit",
+            "2",
+            "-o",
+            "json",
+        ],
+    ));
     assert!(other.is_array());
-    assert_eq!(code(&run(against(key), &["detail-records", "list", "--type", "messaging", "--filter", "nonsense"])), 5);
+    assert_eq!(
+        code(&run(
+            against(key),
+            &[
+                "detail-records",
+                "list",
+                "--type",
+                "messaging",
+                "--filter",
+                "nonsense"
+            ]
+        )),
+        5
+    );
 }
 
 #[test]
 fn webhook_deliveries_list_and_get() {
     let key = "webhooks";
-    let failed = json(&run(against(key), &["webhook-deliveries", "list", "--status", "failed", "--all", "-o", "json"]));
+    let failed = json(&run(
+        against(key),
+        &[
+            "webhook-deliveries",
+            "list",
+            "--status",
+            "failed",
+            "--all",
+            "-o",
+            "json",
+        ],
+    ));
     let failed = failed.as_array().unwrap();
-    assert!(!failed.is_empty(), "the seeded account has failed deliveries");
+    assert!(
+        !failed.is_empty(),
+        "the seeded account has failed deliveries"
+    );
     assert!(failed.iter().all(|d| d["status"] == "failed"));
-    let http = http_get(shared(), key, "/webhook_deliveries?filter%5Bstatus%5D%5Beq%5D=failed&page%5Bsize%5D=250");
-    assert_eq!(failed.len() as u64, http["meta"]["total_results"].as_u64().unwrap());
+    let http = http_get(
+        shared(),
+        key,
+        "/webhook_deliveries?filter%5Bstatus%5D%5Beq%5D=failed&page%5Bsize%5D=250",
+    );
+    assert_eq!(
+        failed.len() as u64,
+        http["meta"]["total_results"].as_u64().unwrap()
+    );
 
     let event = failed[0]["webhook"]["event_type"].as_str().unwrap();
-    let by_event = json(&run(against(key), &["webhook-deliveries", "list", "--event-type", event, "--all", "-o", "json"]));
-    assert!(by_event.as_array().unwrap().iter().all(|d| d["webhook"]["event_type"] == event));
+    let by_event = json(&run(
+        against(key),
+        &[
+            "webhook-deliveries",
+            "list",
+            "--event-type",
+            event,
+            "--all",
+            "-o",
+            "json",
+        ],
+    ));
+    assert!(by_event
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["webhook"]["event_type"] == event));
 
-    let (h, rows) = csv_rows(&run(against(key), &["webhook-deliveries", "list", "--limit", "5", "-o", "csv"]));
+    let (h, rows) = csv_rows(&run(
+        against(key),
+        &["webhook-deliveries", "list", "--limit", "5", "-o", "csv"],
+    ));
     assert!(h.contains(&"webhook.event_type".to_string()));
     assert_eq!(rows.len(), 5);
 
     let id = failed[0]["id"].as_str().unwrap();
-    let one = json(&run(against(key), &["webhook-deliveries", "get", id, "-o", "json"]));
+    let one = json(&run(
+        against(key),
+        &["webhook-deliveries", "get", id, "-o", "json"],
+    ));
     assert_eq!(one["id"], id);
     let t = ok(&run(against(key), &["webhook-deliveries", "get", id]));
-    assert!(t.contains("Attempts (") && t.contains("HTTP") && t.contains("failed"), "{t}");
+    assert!(
+        t.contains("Attempts (") && t.contains("HTTP") && t.contains("failed"),
+        "{t}"
+    );
     let attempts = one["attempts"].as_array().unwrap();
-    assert!(t.contains(attempts[0]["started_at"].as_str().unwrap()) || t.contains("STARTED AT"), "{t}");
+    assert!(
+        t.contains(attempts[0]["started_at"].as_str().unwrap()) || t.contains("STARTED AT"),
+        "{t}"
+    );
     if let Some(status) = attempts[0]["http"]["response"]["status"].as_u64() {
         assert!(t.contains(&status.to_string()), "{t}");
     }
-    let t = ok(&run(against(key), &["webhook-deliveries", "list", "--limit", "3"]));
+    let t = ok(&run(
+        against(key),
+        &["webhook-deliveries", "list", "--limit", "3"],
+    ));
     assert!(t.starts_with("ID"), "{t}");
-    assert_eq!(code(&run(against(key), &["webhook-deliveries", "get", "6f1e2d3c-0000-4000-8000-00000000abcd"])), 4);
+    assert_eq!(
+        code(&run(
+            against(key),
+            &[
+                "webhook-deliveries",
+                "get",
+                "6f1e2d3c-0000-4000-8000-00000000abcd"
+            ]
+        )),
+        4
+    );
     // a malformed id is the API's validation error (400, code 10006)
-    assert_eq!(code(&run(against(key), &["webhook-deliveries", "get", "nope-nope"])), 5);
+    assert_eq!(
+        code(&run(
+            against(key),
+            &["webhook-deliveries", "get", "nope-nope"]
+        )),
+        5
+    );
 }
 
 #[test]
@@ -479,25 +905,58 @@ fn auto_recharge_show_and_set() {
     let before = json(&run(against(key), &["auto-recharge", "show", "-o", "json"]));
     let after = json(&run(
         against(key),
-        &["auto-recharge", "set", "--enabled", "false", "--threshold", "42.50", "--amount", "150.00", "--preference", "ach", "-o", "json"],
+        &[
+            "auto-recharge",
+            "set",
+            "--enabled",
+            "false",
+            "--threshold",
+            "42.50",
+            "--amount",
+            "150.00",
+            "--preference",
+            "ach",
+            "-o",
+            "json",
+        ],
     ));
     assert_eq!(after["enabled"], false);
     assert_eq!(after["threshold_amount"], "42.50");
     assert_eq!(after["recharge_amount"], "150.00");
     assert_eq!(after["preference"], "ach");
-    assert_eq!(after["invoice_enabled"], before["invoice_enabled"], "unsent fields unchanged");
+    assert_eq!(
+        after["invoice_enabled"], before["invoice_enabled"],
+        "unsent fields unchanged"
+    );
     let shown = ok(&run(against(key), &["auto-recharge", "show"]));
-    assert!(shown.contains("42.50") && shown.contains("off") && shown.contains("ach"), "{shown}");
-    assert_eq!(http_get(shared(), key, "/payment/auto_recharge_prefs")["data"]["threshold_amount"], "42.50");
+    assert!(
+        shown.contains("42.50") && shown.contains("off") && shown.contains("ach"),
+        "{shown}"
+    );
+    assert_eq!(
+        http_get(shared(), key, "/payment/auto_recharge_prefs")["data"]["threshold_amount"],
+        "42.50"
+    );
     assert_eq!(code(&run(against(key), &["auto-recharge", "set"])), 2);
-    assert_eq!(code(&run(against(key), &["auto-recharge", "set", "--amount", "lots"])), 5);
+    assert_eq!(
+        code(&run(
+            against(key),
+            &["auto-recharge", "set", "--amount", "lots"]
+        )),
+        5
+    );
 }
 
 #[test]
 fn payment_adds_credit_and_is_idempotent() {
     let key = "payments";
     let b0 = dec(&json(&run(against(key), &["balance", "-o", "json"]))["balance"]);
-    let o = run(against(key), &["payment", "create", "--amount", "12.34", "--yes", "-o", "json"]);
+    let o = run(
+        against(key),
+        &[
+            "payment", "create", "--amount", "12.34", "--yes", "-o", "json",
+        ],
+    );
     let tx = json(&o);
     assert_eq!(tx["amount_cents"], 1234);
     let err = stderr(&o);
@@ -512,12 +971,28 @@ fn payment_adds_credit_and_is_idempotent() {
     assert_eq!(b1 - b0, "12.34".parse::<Decimal>().unwrap());
 
     // Replaying with the same key does not charge twice.
-    let tx2 = json(&run(against(key), &["payment", "create", "--amount", "12.34", "--yes", "--idempotency-key", &generated, "-o", "json"]));
+    let tx2 = json(&run(
+        against(key),
+        &[
+            "payment",
+            "create",
+            "--amount",
+            "12.34",
+            "--yes",
+            "--idempotency-key",
+            &generated,
+            "-o",
+            "json",
+        ],
+    ));
     assert_eq!(tx2["id"], tx["id"]);
     let b2 = dec(&json(&run(against(key), &["balance", "-o", "json"]))["balance"]);
     assert_eq!(b2, b1);
     let requests = shared().runtime.block_on(async {
-        let url = format!("{}/_emulator/requests?limit=50", shared().base_url.trim_end_matches("/v2"));
+        let url = format!(
+            "{}/_emulator/requests?limit=50",
+            shared().base_url.trim_end_matches("/v2")
+        );
         reqwest::get(url).await.unwrap().text().await.unwrap()
     });
     assert!(requests.contains(&generated), "the key was sent");
@@ -528,7 +1003,10 @@ fn payment_adds_credit_and_is_idempotent() {
     assert!(stderr(&o).contains("--yes"));
     let b3 = dec(&json(&run(against(key), &["balance", "-o", "json"]))["balance"]);
     assert_eq!(b3, b2);
-    let t = ok(&run(against(key), &["payment", "create", "--amount", "1.00", "--yes"]));
+    let t = ok(&run(
+        against(key),
+        &["payment", "create", "--amount", "1.00", "--yes"],
+    ));
     assert!(t.contains("1.00") && t.contains("Idempotency key"), "{t}");
 }
 
@@ -542,11 +1020,21 @@ fn tags_formats() {
     assert!(!number_tags.is_empty());
     let (h, rows) = csv_rows(&run(against(key), &["tags", "list", "-o", "csv"]));
     assert_eq!(h, vec!["kind", "tag"]);
-    assert_eq!(rows.len(), number_tags.len() + http["outbound_profile_tags"].as_array().unwrap().len());
+    assert_eq!(
+        rows.len(),
+        number_tags.len() + http["outbound_profile_tags"].as_array().unwrap().len()
+    );
     let first = number_tags[0].as_str().unwrap();
     let prefix: String = first.chars().take(2).collect();
-    let filtered = json(&run(against(key), &["tags", "list", "--prefix", &prefix, "-o", "json"]));
-    assert!(filtered["number_tags"].as_array().unwrap().iter().all(|t| t.as_str().unwrap().starts_with(&prefix)));
+    let filtered = json(&run(
+        against(key),
+        &["tags", "list", "--prefix", &prefix, "-o", "json"],
+    ));
+    assert!(filtered["number_tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t.as_str().unwrap().starts_with(&prefix)));
     let t = ok(&run(against(key), &["tags", "list"]));
     assert!(t.contains(first), "{t}");
 }
@@ -556,14 +1044,23 @@ fn overview_shows_every_section() {
     let key = "overview";
     let balance = http_get(shared(), key, "/balance")["data"].clone();
     let t = ok(&run(against(key), &["overview"]));
-    for section in ["Balance", "Month to date", "Last invoices", "Auto recharge", "Failed webhook deliveries"] {
+    for section in [
+        "Balance",
+        "Month to date",
+        "Last invoices",
+        "Auto recharge",
+        "Failed webhook deliveries",
+    ] {
         assert!(t.contains(section), "missing {section}:\n{t}");
     }
     assert!(t.contains(balance["balance"].as_str().unwrap()), "{t}");
     assert!(!t.contains("unavailable"), "{t}");
     let j = json(&run(against(key), &["overview", "-o", "json"]));
     assert_eq!(j["balance"], balance);
-    assert!(j["month_to_date"]["total"]["grand_total"].is_string(), "{j}");
+    assert!(
+        j["month_to_date"]["total"]["grand_total"].is_string(),
+        "{j}"
+    );
     assert!(j["last_invoices"].as_array().unwrap().len() <= 3);
     assert!(j["failed_webhook_deliveries_7d"]["total"].is_u64());
     assert!(j["auto_recharge"]["enabled"].is_boolean());
@@ -573,7 +1070,11 @@ fn overview_shows_every_section() {
 fn ctrl_c_during_export_removes_the_partial_file() {
     let key = "interrupt";
     let server = start_server(telnyx_emulator::EmulatorConfig::default());
-    control(&server, "/_emulator/seed", serde_json::json!({"api_key": key, "detail_records": 2000, "detail_record_type": "messaging"}));
+    control(
+        &server,
+        "/_emulator/seed",
+        serde_json::json!({"api_key": key, "detail_records": 2000, "detail_record_type": "messaging"}),
+    );
     // Slow every page down so the export is surely running when the signal lands.
     control(
         &server,
@@ -585,26 +1086,51 @@ fn ctrl_c_during_export_removes_the_partial_file() {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"));
     cmd.env_clear()
         .args(["--base-url", &server.base_url, "--api-key", key])
-        .args(["detail-records", "list", "--type", "messaging", "--all", "-o", "jsonl", "--out", path.to_str().unwrap()])
+        .args([
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--all",
+            "-o",
+            "jsonl",
+            "--out",
+            path.to_str().unwrap(),
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().unwrap();
     // Once a page was served the export is running (and its Ctrl-C handler installed).
     wait_answered(&server, "detail_records", 1);
     std::thread::sleep(std::time::Duration::from_millis(100));
-    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "stderr: {}", stderr(&o));
     assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
     assert!(!path.exists(), "the partial export was removed");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temp file left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no temp file left"
+    );
 
     // On stdout: the items written so far stay, and the JSON array is closed.
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"))
         .env_clear()
         .args(["--base-url", &server.base_url, "--api-key", key])
-        .args(["detail-records", "list", "--type", "messaging", "--all", "-o", "json"])
+        .args([
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--all",
+            "-o",
+            "json",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -612,26 +1138,52 @@ fn ctrl_c_during_export_removes_the_partial_file() {
     let before = answered(&server, "detail_records");
     wait_answered(&server, "detail_records", before + 2);
     std::thread::sleep(std::time::Duration::from_millis(100));
-    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130), "stderr: {}", stderr(&o));
-    let partial: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let partial: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
     let n = partial.as_array().unwrap().len();
     assert!(n > 0 && n < 2000, "a partial but valid array: {n} items");
-    assert!(partial.as_array().unwrap().iter().all(|r| r["uuid"].is_string()));
+    assert!(partial
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["uuid"].is_string()));
 }
 
 #[test]
 fn limits_and_streaming_json_to_stdout() {
     let key = "limits";
-    let j = json(&run(against(key), &["webhook-deliveries", "list", "--limit", "7", "-o", "json"]));
+    let j = json(&run(
+        against(key),
+        &["webhook-deliveries", "list", "--limit", "7", "-o", "json"],
+    ));
     assert_eq!(j.as_array().unwrap().len(), 7);
-    let j = json(&run(against(key), &["webhook-deliveries", "list", "-o", "json"]));
+    let j = json(&run(
+        against(key),
+        &["webhook-deliveries", "list", "-o", "json"],
+    ));
     assert_eq!(j.as_array().unwrap().len(), 20, "default: one page of 20");
-    let l = ok(&run(against(key), &["webhook-deliveries", "list", "--all", "-o", "jsonl"]));
+    let l = ok(&run(
+        against(key),
+        &["webhook-deliveries", "list", "--all", "-o", "jsonl"],
+    ));
     let http = http_get(shared(), key, "/webhook_deliveries?page%5Bsize%5D=1");
-    assert_eq!(l.lines().count() as u64, http["meta"]["total_results"].as_u64().unwrap());
-    assert_eq!(code(&run(against(key), &["invoices", "list", "--all", "--limit", "2"])), 2);
+    assert_eq!(
+        l.lines().count() as u64,
+        http["meta"]["total_results"].as_u64().unwrap()
+    );
+    assert_eq!(
+        code(&run(
+            against(key),
+            &["invoices", "list", "--all", "--limit", "2"]
+        )),
+        2
+    );
 }
 
 #[test]
@@ -643,12 +1195,28 @@ fn timeout_is_a_network_error() {
         serde_json::json!({"method": "GET", "path_prefix": "/v2/balance", "latency_ms": 3000, "times": 5}),
     );
     let mut c = telnyx();
-    c.args(["--base-url", &server.base_url, "--api-key", "slow", "--timeout", "300ms", "--max-retries", "0"]);
+    c.args([
+        "--base-url",
+        &server.base_url,
+        "--api-key",
+        "slow",
+        "--timeout",
+        "300ms",
+        "--max-retries",
+        "0",
+    ]);
     let started = std::time::Instant::now();
     let o = run(c, &["balance"]);
     assert_eq!(code(&o), 7, "{}", stderr(&o));
-    assert!(started.elapsed() < std::time::Duration::from_secs(3), "--timeout was applied");
-    assert!(stderr(&o).contains("timed out") || stderr(&o).contains("timeout"), "{}", stderr(&o));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "--timeout was applied"
+    );
+    assert!(
+        stderr(&o).contains("timed out") || stderr(&o).contains("timeout"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -670,15 +1238,31 @@ fn emulator_command_serves_until_ctrl_c() {
     let first = lines.next().unwrap().unwrap();
     let url = format!("http://127.0.0.1:{port}/v2");
     assert!(first.contains(&url), "{first}");
-    let rest: Vec<String> = lines.by_ref().take_while(|l| !l.as_ref().unwrap().contains("Ctrl-C")).map(|l| l.unwrap()).collect();
-    assert!(rest.iter().any(|l| l.contains("TELNYX_BASE_URL=") && l.contains(&url)), "{rest:?}");
+    let rest: Vec<String> = lines
+        .by_ref()
+        .take_while(|l| !l.as_ref().unwrap().contains("Ctrl-C"))
+        .map(|l| l.unwrap())
+        .collect();
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("TELNYX_BASE_URL=") && l.contains(&url)),
+        "{rest:?}"
+    );
 
     let mut c = telnyx();
-    c.args(["--base-url", &url, "--api-key", telnyx_emulator::DEMO_API_KEY]);
+    c.args([
+        "--base-url",
+        &url,
+        "--api-key",
+        telnyx_emulator::DEMO_API_KEY,
+    ]);
     let j = json(&run(c, &["balance", "-o", "json"]));
     assert_eq!(j["record_type"], "balance");
 
-    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "stops cleanly on Ctrl-C: {status:?}");

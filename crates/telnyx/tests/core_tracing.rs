@@ -61,8 +61,14 @@ async fn attempts_are_traced_without_secrets() {
     assert!(text.contains("telnyx.request"), "{text}");
     assert!(text.contains("method=POST"), "{text}");
     assert!(text.contains("path=/payments"), "{text}");
-    assert!(text.contains("attempt=1") && text.contains("attempt=2"), "{text}");
-    assert!(text.contains("status=503") && text.contains("status=200"), "{text}");
+    assert!(
+        text.contains("attempt=1") && text.contains("attempt=2"),
+        "{text}"
+    );
+    assert!(
+        text.contains("status=503") && text.contains("status=200"),
+        "{text}"
+    );
     assert!(text.contains("duration_ms="), "{text}");
     assert!(text.contains("retrying"), "{text}");
     assert!(!text.contains("SECRET"), "{text}");

@@ -12,10 +12,16 @@ pub const MAX_PAGE: u32 = 250;
 
 /// Runs `telnyx audit-events ...`.
 pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError> {
-    let AuditEventsCommand::List { after, before, sort } = cmd;
+    let AuditEventsCommand::List {
+        after,
+        before,
+        sort,
+    } = cmd;
     if let (Some(a), Some(b)) = (after, before) {
         if a >= b {
-            return Err(CliError::Invalid(format!("--after ({a}) must be earlier than --before ({b})")));
+            return Err(CliError::Invalid(format!(
+                "--after ({a}) must be earlier than --before ({b})"
+            )));
         }
     }
     let mut params = telnyx::AuditEventListParams::default().page_size(ctx.page_size(MAX_PAGE));

@@ -12,9 +12,20 @@ use crate::output::{render_kv, Style};
 pub async fn run(ctx: &mut Ctx, cmd: AutoRechargeCommand) -> Result<(), CliError> {
     let prefs = match cmd {
         AutoRechargeCommand::Show => ctx.client.payment().auto_recharge_prefs().list().await?,
-        AutoRechargeCommand::Set { enabled, threshold, amount, preference, invoice_enabled } => {
+        AutoRechargeCommand::Set {
+            enabled,
+            threshold,
+            amount,
+            preference,
+            invoice_enabled,
+        } => {
             let mut update = telnyx::AutoRechargePrefUpdate::default();
-            if enabled.is_none() && threshold.is_none() && amount.is_none() && preference.is_none() && invoice_enabled.is_none() {
+            if enabled.is_none()
+                && threshold.is_none()
+                && amount.is_none()
+                && preference.is_none()
+                && invoice_enabled.is_none()
+            {
                 return Err(CliError::Usage(
                     "nothing to change: pass at least one of --enabled, --threshold, --amount, --preference, --invoice-enabled".into(),
                 ));
@@ -37,7 +48,11 @@ pub async fn run(ctx: &mut Ctx, cmd: AutoRechargeCommand) -> Result<(), CliError
                     PreferenceArg::CreditPaypal => telnyx::RechargePreference::CreditPaypal,
                 });
             }
-            ctx.client.payment().auto_recharge_prefs().update(update).await?
+            ctx.client
+                .payment()
+                .auto_recharge_prefs()
+                .update(update)
+                .await?
         }
     };
     let v = to_json(&prefs)?;

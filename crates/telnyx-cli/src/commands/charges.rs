@@ -36,7 +36,14 @@ pub fn render_summary(st: &crate::output::Style, v: &Value) -> String {
     let mut out = render_kv(
         st,
         &[
-            ("Period", format!("{} .. {} (end exclusive)", d(v, "start_date"), d(v, "end_date"))),
+            (
+                "Period",
+                format!(
+                    "{} .. {} (end exclusive)",
+                    d(v, "start_date"),
+                    d(v, "end_date")
+                ),
+            ),
             ("Currency", d(v, "currency")),
             ("Account", d(v, "user_email")),
         ],
@@ -61,17 +68,28 @@ pub fn render_summary(st: &crate::output::Style, v: &Value) -> String {
         out.push_str(line);
         out.push('\n');
     }
-    let lines = v.pointer("/summary/lines").and_then(Value::as_array).cloned().unwrap_or_default();
+    let lines = v
+        .pointer("/summary/lines")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     out.push('\n');
     out.push_str(&st.bold(&format!("Lines ({})", lines.len())));
     out.push('\n');
     if !lines.is_empty() {
         let cols = line_cols();
         let headers: Vec<&str> = cols.iter().map(|c| c.header).collect();
-        let rows: Vec<Vec<String>> = lines.iter().map(|l| cols.iter().map(|c| c.text(l)).collect()).collect();
+        let rows: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| cols.iter().map(|c| c.text(l)).collect())
+            .collect();
         out.push_str(&render_table(st, &headers, &rows, &[]));
     }
-    let adjustments = v.pointer("/summary/adjustments").and_then(Value::as_array).cloned().unwrap_or_default();
+    let adjustments = v
+        .pointer("/summary/adjustments")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if !adjustments.is_empty() {
         out.push('\n');
         out.push_str(&st.bold(&format!("Adjustments ({})", adjustments.len())));
@@ -80,12 +98,21 @@ pub fn render_summary(st: &crate::output::Style, v: &Value) -> String {
             .iter()
             .map(|a| vec![s(a, "event_date"), s(a, "amount"), s(a, "description")])
             .collect();
-        out.push_str(&render_table(st, &["DATE", "AMOUNT", "DESCRIPTION"], &rows, &[]));
+        out.push_str(&render_table(
+            st,
+            &["DATE", "AMOUNT", "DESCRIPTION"],
+            &rows,
+            &[],
+        ));
     }
     out
 }
 
-async fn summary(ctx: &mut Ctx, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Result<(), CliError> {
+async fn summary(
+    ctx: &mut Ctx,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> Result<(), CliError> {
     let params = telnyx::ChargesSummaryParams::new(start, end);
     let summary = ctx.client.charges_summary().retrieve(params).await?;
     let v = to_json(&summary)?;
@@ -108,7 +135,11 @@ async fn summary(ctx: &mut Ctx, start: chrono::NaiveDate, end: chrono::NaiveDate
             ],
             noun: "lines",
         };
-        let lines = v.pointer("/summary/lines").and_then(Value::as_array).cloned().unwrap_or_default();
+        let lines = v
+            .pointer("/summary/lines")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let mut w = ctx.out.list(spec);
         for l in &lines {
             w.push(l)?;
@@ -129,18 +160,33 @@ async fn breakdown(
     if csv {
         // The server's own CSV export, printed verbatim.
         let text = ctx.client.charges_breakdown().retrieve_csv(params).await?;
-        let text = if text.ends_with('\n') || text.is_empty() { text } else { text + "\n" };
+        let text = if text.ends_with('\n') || text.is_empty() {
+            text
+        } else {
+            text + "\n"
+        };
         return ctx.out.write_str(&text);
     }
     let breakdown = ctx.client.charges_breakdown().retrieve(params).await?;
     let v = to_json(&breakdown)?;
     // One row per (number, service) for table, CSV and JSONL; JSON is the whole object.
     let mut rows = Vec::new();
-    for r in v.get("results").and_then(Value::as_array).into_iter().flatten() {
-        let services = r.get("services").and_then(Value::as_array).cloned().unwrap_or_default();
+    for r in v
+        .get("results")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let services = r
+            .get("services")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if services.is_empty() {
-            rows.push(json!({"tn": r.get("tn"), "charge_type": r.get("charge_type"),
-                "service_owner_email": r.get("service_owner_email")}));
+            rows.push(
+                json!({"tn": r.get("tn"), "charge_type": r.get("charge_type"),
+                "service_owner_email": r.get("service_owner_email")}),
+            );
         }
         for sv in services {
             rows.push(json!({
@@ -160,7 +206,14 @@ async fn breakdown(
                 let header = render_kv(
                     &ctx.out.style,
                     &[
-                        ("Period", format!("{} .. {} (end exclusive)", d(&v, "start_date"), d(&v, "end_date"))),
+                        (
+                            "Period",
+                            format!(
+                                "{} .. {} (end exclusive)",
+                                d(&v, "start_date"),
+                                d(&v, "end_date")
+                            ),
+                        ),
                         ("Currency", d(&v, "currency")),
                         ("Account", d(&v, "user_email")),
                     ],
@@ -176,7 +229,14 @@ async fn breakdown(
                     Col::path("COST", "cost"),
                     Col::path("OWNER", "service_owner_email"),
                 ],
-                csv: vec!["tn", "charge_type", "service", "cost_type", "cost", "service_owner_email"],
+                csv: vec![
+                    "tn",
+                    "charge_type",
+                    "service",
+                    "cost_type",
+                    "cost",
+                    "service_owner_email",
+                ],
                 noun: "charges",
             };
             let mut w = ctx.out.list(spec);

@@ -16,7 +16,13 @@ pub async fn run(args: &EmulatorArgs, color: bool) -> Result<(), CliError> {
         .map_err(|e| CliError::Emulator(format!("starting on {}: {e}", args.bind)))?;
     let url = emu.base_url();
     let key = telnyx_emulator::DEMO_API_KEY;
-    let bold = |s: &str| if color && std::io::IsTerminal::is_terminal(&std::io::stdout()) { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
+    let bold = |s: &str| {
+        if color && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            format!("\x1b[1m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     println!("{} {url}", bold("Telnyx emulator listening on"));
     println!();
     println!("Point the CLI or the SDK at it:");

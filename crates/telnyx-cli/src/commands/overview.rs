@@ -52,9 +52,14 @@ pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
             .into_future(),
     );
     let balance = to_json(&balance?)?;
-    let section = |r: Result<Value, CliError>| r.unwrap_or_else(|e| json!({ "error": error_line(&e) }));
+    let section =
+        |r: Result<Value, CliError>| r.unwrap_or_else(|e| json!({ "error": error_line(&e) }));
     let summary = section(summary.map_err(CliError::from).and_then(|s| to_json(&s)));
-    let invoices = section(invoices.map_err(CliError::from).and_then(|p| to_json(&p.data)));
+    let invoices = section(
+        invoices
+            .map_err(CliError::from)
+            .and_then(|p| to_json(&p.data)),
+    );
     let prefs = section(prefs.map_err(CliError::from).and_then(|p| to_json(&p)));
     let failed = section(failed.map_err(CliError::from).and_then(|p| {
         let total = p.total_results().unwrap_or(p.data.len() as u64);
@@ -71,7 +76,12 @@ pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
 }
 
 fn error_line(e: &CliError) -> String {
-    e.render(false).lines().next().unwrap_or("error").trim_start_matches("error: ").to_string()
+    e.render(false)
+        .lines()
+        .next()
+        .unwrap_or("error")
+        .trim_start_matches("error: ")
+        .to_string()
 }
 
 fn heading(st: &Style, s: &str) -> String {
@@ -96,7 +106,10 @@ fn render(st: &Style, v: &Value) -> String {
     out.push_str(&indent(&render_kv(
         st,
         &[
-            ("Balance", format!("{} {}", d(b, "balance"), d(b, "currency"))),
+            (
+                "Balance",
+                format!("{} {}", d(b, "balance"), d(b, "currency")),
+            ),
             ("Available credit", d(b, "available_credit")),
             ("Credit limit", d(b, "credit_limit")),
             ("Pending", d(b, "pending")),
@@ -111,9 +124,22 @@ fn render(st: &Style, v: &Value) -> String {
         Ok(s) => out.push_str(&indent(&render_kv(
             st,
             &[
-                ("Period", format!("{} .. {} (end exclusive)", d(s, "start_date"), d(s, "end_date"))),
-                ("Grand total", format!("{} {}", d(s, "total.grand_total"), d(s, "currency"))),
-                ("New MRC / OTC", format!("{} / {}", d(s, "total.new_mrc"), d(s, "total.new_otc"))),
+                (
+                    "Period",
+                    format!(
+                        "{} .. {} (end exclusive)",
+                        d(s, "start_date"),
+                        d(s, "end_date")
+                    ),
+                ),
+                (
+                    "Grand total",
+                    format!("{} {}", d(s, "total.grand_total"), d(s, "currency")),
+                ),
+                (
+                    "New MRC / OTC",
+                    format!("{} / {}", d(s, "total.new_mrc"), d(s, "total.new_otc")),
+                ),
                 ("Existing MRC", d(s, "total.existing_mrc")),
                 ("Credits", d(s, "total.credits")),
             ],
@@ -135,13 +161,23 @@ fn render(st: &Style, v: &Value) -> String {
                         Some(false) => "unpaid",
                         None => "-",
                     };
-                    vec![d(i, "period_start"), d(i, "period_end"), paid.to_string(), d(i, "invoice_id")]
+                    vec![
+                        d(i, "period_start"),
+                        d(i, "period_end"),
+                        paid.to_string(),
+                        d(i, "invoice_id"),
+                    ]
                 })
                 .collect();
             if rows.is_empty() {
                 out.push_str("  (no invoices)\n");
             } else {
-                out.push_str(&indent(&render_table(st, &["PERIOD START", "PERIOD END", "PAID", "INVOICE ID"], &rows, &[false, false, true, false])));
+                out.push_str(&indent(&render_table(
+                    st,
+                    &["PERIOD START", "PERIOD END", "PAID", "INVOICE ID"],
+                    &rows,
+                    &[false, false, true, false],
+                )));
             }
         }
     }
@@ -150,7 +186,9 @@ fn render(st: &Style, v: &Value) -> String {
     out.push_str(&heading(st, "Auto recharge"));
     match err_or(st, &v["auto_recharge"]) {
         Err(e) => out.push_str(&e),
-        Ok(p) => out.push_str(&indent(&crate::commands::auto_recharge::render_prefs(st, p))),
+        Ok(p) => out.push_str(&indent(&crate::commands::auto_recharge::render_prefs(
+            st, p,
+        ))),
     }
 
     out.push('\n');
@@ -169,9 +207,16 @@ fn render(st: &Style, v: &Value) -> String {
                     .flatten()
                     .map(|w| vec![d(w, "started_at"), d(w, "webhook.event_type"), d(w, "id")])
                     .collect();
-                out.push_str(&indent(&render_table(st, &["STARTED AT", "EVENT TYPE", "ID"], &rows, &[])));
+                out.push_str(&indent(&render_table(
+                    st,
+                    &["STARTED AT", "EVENT TYPE", "ID"],
+                    &rows,
+                    &[],
+                )));
                 if total > rows.len() as u64 {
-                    out.push_str(&indent(&st.dim("more: telnyx webhook-deliveries list --status failed --all")));
+                    out.push_str(&indent(
+                        &st.dim("more: telnyx webhook-deliveries list --status failed --all"),
+                    ));
                 }
             }
         }

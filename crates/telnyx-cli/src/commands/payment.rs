@@ -12,7 +12,11 @@ use crate::output::render_kv;
 
 /// Runs `telnyx payment ...`.
 pub async fn run(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
-    let PaymentCommand::Create { amount, idempotency_key, yes } = cmd;
+    let PaymentCommand::Create {
+        amount,
+        idempotency_key,
+        yes,
+    } = cmd;
     let amount = amount.trim().to_string();
     let key = match idempotency_key {
         Some(k) => {
@@ -64,7 +68,9 @@ fn cents(v: &Value) -> String {
         Some(c) => {
             let sign = if c < 0 { "-" } else { "" };
             let a = c.unsigned_abs();
-            format!("{sign}{}.{:02} {currency}", a / 100, a % 100).trim_end().to_string()
+            format!("{sign}{}.{:02} {currency}", a / 100, a % 100)
+                .trim_end()
+                .to_string()
         }
         None => "-".into(),
     }
@@ -72,7 +78,9 @@ fn cents(v: &Value) -> String {
 
 /// Telnyx's rule: 1-255 characters of `[A-Za-z0-9_:-]`.
 fn check_key(k: &str) -> Result<(), CliError> {
-    let ok = (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'));
+    let ok = (1..=255).contains(&k.len())
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-'));
     if ok {
         Ok(())
     } else {
@@ -99,7 +107,10 @@ fn confirm(amount: &str) -> Result<(), CliError> {
         )));
     }
     let mut err = std::io::stderr().lock();
-    let _ = write!(err, "Charge {amount} to the account's stored payment method? [y/N] ");
+    let _ = write!(
+        err,
+        "Charge {amount} to the account's stored payment method? [y/N] "
+    );
     let _ = err.flush();
     drop(err);
     let mut line = String::new();
@@ -131,7 +142,10 @@ mod tests {
 
     #[test]
     fn cents_are_exact() {
-        assert_eq!(cents(&serde_json::json!({"amount_cents": 1234, "amount_currency": "USD"})), "12.34 USD");
+        assert_eq!(
+            cents(&serde_json::json!({"amount_cents": 1234, "amount_currency": "USD"})),
+            "12.34 USD"
+        );
         assert_eq!(cents(&serde_json::json!({"amount_cents": 5})), "0.05");
     }
 }

@@ -18,7 +18,9 @@ pub async fn run(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
     let tags = ctx.client.user_tags().list(params).await?;
     let v = to_json(&tags)?;
     match ctx.out.format {
-        crate::cli::OutputFormat::Json | crate::cli::OutputFormat::Jsonl => ctx.out.object(&v, |_| String::new()),
+        crate::cli::OutputFormat::Json | crate::cli::OutputFormat::Jsonl => {
+            ctx.out.object(&v, |_| String::new())
+        }
         _ => {
             // Table and CSV: one row per tag, with its kind.
             let spec = ListSpec {
@@ -38,7 +40,10 @@ pub async fn run(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
 
 fn rows(v: &Value) -> Vec<Value> {
     let mut out = Vec::new();
-    for (key, kind) in [("number_tags", "number"), ("outbound_profile_tags", "outbound_profile")] {
+    for (key, kind) in [
+        ("number_tags", "number"),
+        ("outbound_profile_tags", "outbound_profile"),
+    ] {
         if let Some(arr) = v.get(key).and_then(Value::as_array) {
             for t in arr {
                 out.push(json!({"kind": kind, "tag": t}));

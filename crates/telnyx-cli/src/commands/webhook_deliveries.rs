@@ -19,7 +19,12 @@ pub fn list_spec() -> ListSpec {
             Col::path("STATUS", "status").status(),
             Col::path("EVENT TYPE", "webhook.event_type"),
             Col::path("STARTED AT", "started_at"),
-            Col::func("ATTEMPTS", |v| v.get("attempts").and_then(Value::as_array).map_or(0, Vec::len).to_string()),
+            Col::func("ATTEMPTS", |v| {
+                v.get("attempts")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+                    .to_string()
+            }),
             Col::func("LAST HTTP", |v| {
                 let t = s(v, "attempts.0.http.response.status");
                 if t.is_empty() {
@@ -50,16 +55,24 @@ pub fn list_spec() -> ListSpec {
 /// Runs `telnyx webhook-deliveries ...`.
 pub async fn run(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), CliError> {
     match cmd {
-        WebhookDeliveriesCommand::List { status, event_types, since } => {
-            let mut params = telnyx::WebhookDeliveryListParams::default().page_size(ctx.page_size(MAX_PAGE));
+        WebhookDeliveriesCommand::List {
+            status,
+            event_types,
+            since,
+        } => {
+            let mut params =
+                telnyx::WebhookDeliveryListParams::default().page_size(ctx.page_size(MAX_PAGE));
             if let Some(st) = status {
                 params = params.status(match st {
                     DeliveryStatusArg::Delivered => telnyx::WebhookDeliveryStatus::Delivered,
                     DeliveryStatusArg::Failed => telnyx::WebhookDeliveryStatus::Failed,
                 });
             }
-            let event_types: Vec<String> =
-                event_types.into_iter().map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect();
+            let event_types: Vec<String> = event_types
+                .into_iter()
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .collect();
             if !event_types.is_empty() {
                 params = params.event_types(event_types);
             }
@@ -121,7 +134,11 @@ pub fn render_delivery(st: &Style, v: &Value) -> String {
             ("URL", d(v, "attempts.0.http.request.url")),
         ],
     );
-    let attempts = v.get("attempts").and_then(Value::as_array).cloned().unwrap_or_default();
+    let attempts = v
+        .get("attempts")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     out.push('\n');
     out.push_str(&st.bold(&format!("Attempts ({}, newest first)", attempts.len())));
     out.push('\n');
@@ -152,7 +169,11 @@ pub fn render_delivery(st: &Style, v: &Value) -> String {
     let body = s(v, "attempts.0.http.response.body");
     if !body.is_empty() {
         let shown: String = body.chars().take(300).collect();
-        let more = if body.chars().count() > 300 { " …" } else { "" };
+        let more = if body.chars().count() > 300 {
+            " …"
+        } else {
+            ""
+        };
         out.push('\n');
         out.push_str(&st.bold("Last response body"));
         out.push('\n');
