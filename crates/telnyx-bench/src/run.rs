@@ -944,7 +944,9 @@ fn sdk_and_node(cfg: &Cfg, base: &str, with_node: bool, report: &mut Report) -> 
             } else {
                 None
             },
-            note: if !met && worst.is_finite() {
+            note: if let Some(Err(e)) = &node {
+                e.clone()
+            } else if !met && worst.is_finite() {
                 format!(
                     "short by {:.0} % (Node/Rust {:.2}x, needs 5x)",
                     (1.0 - worst / 5.0) * 100.0,
@@ -1027,7 +1029,9 @@ fn sdk_and_node(cfg: &Cfg, base: &str, with_node: bool, report: &mut Report) -> 
                 target: ">= 3x faster".into(),
                 measured: m,
                 met,
-                note: if met == Some(false) {
+                note: if let Some(Err(e)) = &node {
+                    e.clone()
+                } else if met == Some(false) {
                     format!(
                         "short by {:.0} % ({:.2}x, needs 3x)",
                         (1.0 - x / 3.0) * 100.0,
