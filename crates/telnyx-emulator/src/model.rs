@@ -1,8 +1,11 @@
 //! In-memory account state: the data every handler reads and the events that change it.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Number, Value};
@@ -30,10 +33,13 @@ pub enum Kind {
 }
 
 /// One field value of a detail record.
+///
+/// Kept small (24 bytes): strings are shared `Arc<str>` (seeding interns the repeated ones),
+/// arrays are boxed slices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fv {
     /// String.
-    S(String),
+    S(Arc<str>),
     /// Integer.
     I(i64),
     /// Number, carried as a decimal so it is exact.
@@ -45,14 +51,14 @@ pub enum Fv {
     /// Decimal string with the given scale.
     D(Decimal, u32),
     /// String array.
-    A(Vec<String>),
+    A(Box<[String]>),
 }
 
 impl Fv {
     /// The JSON form.
     pub fn to_json(&self) -> Value {
         match self {
-            Fv::S(s) => Value::String(s.clone()),
+            Fv::S(s) => Value::String(s.to_string()),
             Fv::I(i) => Value::Number((*i).into()),
             Fv::N(d) => {
                 let f: f64 = d.to_string().parse().unwrap_or(0.0);
@@ -69,15 +75,127 @@ impl Fv {
 
     /// The text form used by `contains`/`starts_with`/`ends_with`.
     pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    /// Appends [`Fv::text`] to `out` without allocating (beyond growing `out`).
+    pub fn write_text(&self, out: &mut String) {
         match self {
-            Fv::S(s) => s.clone(),
-            Fv::I(i) => i.to_string(),
-            Fv::N(d) => d.normalize().to_string(),
-            Fv::B(b) => b.to_string(),
-            Fv::T(t) => ts(*t),
-            Fv::D(d, s) => dec_str(*d, *s),
-            Fv::A(a) => a.join(","),
+            Fv::S(s) => out.push_str(s),
+            Fv::I(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Fv::N(d) => {
+                let _ = write!(out, "{}", d.normalize());
+            }
+            Fv::B(b) => out.push_str(if *b { "true" } else { "false" }),
+            Fv::T(t) => write_ts(out, *t),
+            Fv::D(d, s) => {
+                let mut d = d.round_dp(*s);
+                d.rescale(*s);
+                let _ = write!(out, "{d}");
+            }
+            Fv::A(a) => {
+                for (i, s) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(s);
+                }
+            }
         }
+    }
+}
+
+/// Appends `ts(t)` (RFC 3339, seconds, `Z`) to `out`; allocation-free for years 0-9999.
+fn write_ts(out: &mut String, t: DateTime<Utc>) {
+    let year = t.year();
+    if (0..=9999).contains(&year) && t.nanosecond() < 1_000_000_000 {
+        let _ = write!(
+            out,
+            "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+    } else {
+        out.push_str(&ts(t));
+    }
+}
+
+/// Shares one `Arc<str>` per distinct string (seeding: most record fields repeat a few values).
+#[derive(Debug, Default)]
+pub struct Interner {
+    map: HashMap<Box<str>, Arc<str>, std::hash::BuildHasherDefault<WordHasher>>,
+    /// The last result per input address (mostly literals): checked by content, so only a
+    /// shortcut past hashing.
+    recent: Vec<Option<Arc<str>>>,
+}
+
+/// A word-at-a-time multiplicative hasher (the interner's keys are short and trusted).
+#[derive(Debug, Default, Clone, Copy)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let mut w = [0u8; 8];
+        let tail = chunks.remainder();
+        w[..tail.len()].copy_from_slice(tail);
+        self.add(u64::from_le_bytes(w) ^ ((tail.len() as u64) << 56));
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        const RECENT: usize = 64;
+        if self.recent.len() != RECENT {
+            self.recent = vec![None; RECENT];
+        }
+        let slot = ((s.as_ptr() as usize >> 3).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) % RECENT;
+        if let Some(a) = &self.recent[slot] {
+            if **a == *s {
+                return a.clone();
+            }
+        }
+        let a = match self.map.get(s) {
+            Some(a) => a.clone(),
+            None => {
+                let a: Arc<str> = Arc::from(s);
+                self.map.insert(s.into(), a.clone());
+                a
+            }
+        };
+        self.recent[slot] = Some(a.clone());
+        a
     }
 }
 
@@ -90,7 +208,7 @@ pub struct RecordType {
     pub wire: &'static str,
     /// The time field that `filter[date_range]` and the default sort use.
     pub date_field: &'static str,
-    /// Field names and kinds, in the order of [`Record::values`].
+    /// Field names and kinds, in the order of the [`Records`] columns.
     pub fields: &'static [(&'static str, Kind)],
 }
 
@@ -400,21 +518,76 @@ pub fn record_type(filter: &str) -> Option<&'static RecordType> {
     ALL_TYPES.iter().copied().find(|t| t.filter == filter)
 }
 
-/// One detail record: values aligned with its [`RecordType::fields`].
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// Field values.
-    pub values: Vec<Fv>,
+/// The detail records of one type, stored by column: one `Vec<Fv>` per field of its
+/// [`RecordType::fields`], rows sorted by the type's date field (oldest first). A filter or a
+/// sort reads one contiguous column instead of one scattered allocation per record.
+#[derive(Debug, Clone, Default)]
+pub struct Records {
+    columns: Vec<Vec<Fv>>,
+    len: usize,
 }
 
-impl Record {
-    /// The JSON object for `ty`.
-    pub fn to_json(&self, ty: &RecordType) -> Value {
+impl Records {
+    /// A table from row-major `values` (`width` per row), rows ordered by the values of column
+    /// `order_by` with [`cmp_fv`] (a stable sort: equal rows keep their order).
+    pub fn from_rows(width: usize, mut values: Vec<Fv>, order_by: Option<usize>) -> Records {
+        let width = width.max(1);
+        let len = values.len() / width;
+        let mut rows: Vec<usize> = (0..len).collect();
+        if let Some(c) = order_by.filter(|c| *c < width) {
+            // Sort on a contiguous copy of the key column, not through the rows.
+            let key: Vec<Fv> = (0..len).map(|r| values[r * width + c].clone()).collect();
+            rows.sort_by(|a, b| cmp_fv(&key[*a], &key[*b]));
+        }
+        let mut columns: Vec<Vec<Fv>> = (0..width).map(|_| Vec::with_capacity(len)).collect();
+        for r in rows {
+            let row = &mut values[r * width..(r + 1) * width];
+            for (col, v) in columns.iter_mut().zip(row) {
+                col.push(std::mem::replace(v, Fv::B(false)));
+            }
+        }
+        Records { columns, len }
+    }
+
+    /// Number of records.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values of field `idx`, one per record in stored order (empty for an unknown field).
+    pub fn column(&self, idx: usize) -> &[Fv] {
+        self.columns.get(idx).map_or(&[], Vec::as_slice)
+    }
+
+    /// The JSON object of record `row` for `ty`.
+    pub fn to_json(&self, row: usize, ty: &RecordType) -> Value {
         let mut m = Map::with_capacity(ty.fields.len());
-        for ((name, _), v) in ty.fields.iter().zip(&self.values) {
-            m.insert((*name).to_string(), v.to_json());
+        for ((name, _), col) in ty.fields.iter().zip(&self.columns) {
+            if let Some(v) = col.get(row) {
+                m.insert((*name).to_string(), v.to_json());
+            }
         }
         Value::Object(m)
+    }
+}
+
+/// Orders two field values of the same kind (values of different kinds compare equal).
+pub fn cmp_fv(a: &Fv, b: &Fv) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Fv::S(x), Fv::S(y)) => x.cmp(y),
+        (Fv::I(x), Fv::I(y)) => x.cmp(y),
+        (Fv::N(x), Fv::N(y)) => x.cmp(y),
+        (Fv::B(x), Fv::B(y)) => x.cmp(y),
+        (Fv::T(x), Fv::T(y)) => x.cmp(y),
+        (Fv::D(x, _), Fv::D(y, _)) => x.cmp(y),
+        (Fv::A(x), Fv::A(y)) => x.cmp(y),
+        _ => Ordering::Equal,
     }
 }
 
@@ -523,7 +696,8 @@ pub struct Invoice {
     pub paid: bool,
 }
 
-/// A webhook delivery, with the text forms filters search in.
+/// A webhook delivery: its API object stored serialized (compact JSON), which is also where the
+/// `webhook` and `attempts` texts that filters search in live.
 #[derive(Debug, Clone)]
 pub struct Webhook {
     /// Lowercase UUID.
@@ -531,17 +705,92 @@ pub struct Webhook {
     /// `delivered` or `failed`.
     pub status: &'static str,
     /// Event type.
-    pub event_type: String,
+    pub event_type: &'static str,
     /// First attempt start.
     pub started_at: DateTime<Utc>,
     /// Last attempt end.
     pub finished_at: DateTime<Utc>,
-    /// Serialized `webhook` object for `filter[webhook][contains]`.
-    pub webhook_text: String,
-    /// Serialized `attempts` for `filter[attempts][contains]`.
-    pub attempts_text: String,
-    /// The full API object.
-    pub json: Value,
+    /// The serialized API object, then any filter text not found verbatim inside it.
+    text: Box<str>,
+    json_len: u32,
+    webhook_at: Range<u32>,
+    attempts_at: Range<u32>,
+}
+
+/// Where `part`, the value of member `key` of the object serialized in `buf[..within]`, occurs
+/// in it; appended to `buf` if it does not occur (never expected).
+fn locate(buf: &mut String, within: usize, key: &str, part: &str) -> Range<u32> {
+    let member = format!("\"{key}\":");
+    let direct = buf[..within]
+        .match_indices(&member)
+        .map(|(at, _)| at + member.len())
+        .find(|at| buf[*at..within].starts_with(part));
+    let at = direct
+        .or_else(|| buf[..within].find(part))
+        .unwrap_or_else(|| {
+            let at = buf.len();
+            buf.push_str(part);
+            at
+        });
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    to_u32(at)..to_u32(at + part.len())
+}
+
+impl Webhook {
+    /// Builds a delivery from its API object and its `webhook` and `attempts` members.
+    pub fn new(
+        id: String,
+        status: &'static str,
+        event_type: &'static str,
+        started_at: DateTime<Utc>,
+        finished_at: DateTime<Utc>,
+        json: &Value,
+    ) -> Webhook {
+        let mut buf = json.to_string();
+        let json_len = buf.len();
+        let webhook = json
+            .get("webhook")
+            .map(Value::to_string)
+            .unwrap_or_default();
+        let attempts = json
+            .get("attempts")
+            .map(Value::to_string)
+            .unwrap_or_default();
+        let webhook_at = locate(&mut buf, json_len, "webhook", &webhook);
+        let attempts_at = locate(&mut buf, json_len, "attempts", &attempts);
+        Webhook {
+            id,
+            status,
+            event_type,
+            started_at,
+            finished_at,
+            text: buf.into_boxed_str(),
+            json_len: u32::try_from(json_len).unwrap_or(u32::MAX),
+            webhook_at,
+            attempts_at,
+        }
+    }
+
+    fn part(&self, r: &Range<u32>) -> &str {
+        self.text
+            .get(r.start as usize..r.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The API object, serialized.
+    pub fn json(&self) -> &str {
+        self.part(&(0..self.json_len))
+    }
+
+    /// Serialized `webhook` object, for `filter[webhook][contains]`.
+    pub fn webhook_text(&self) -> &str {
+        self.part(&self.webhook_at)
+    }
+
+    /// Serialized `attempts`, for `filter[attempts][contains]`.
+    pub fn attempts_text(&self) -> &str {
+        self.part(&self.attempts_at)
+    }
 }
 
 /// An audit event.
@@ -549,8 +798,18 @@ pub struct Webhook {
 pub struct AuditEvent {
     /// Creation time.
     pub created_at: DateTime<Utc>,
-    /// The full API object.
-    pub json: Value,
+    /// The full API object, serialized.
+    pub json: Box<str>,
+}
+
+impl AuditEvent {
+    /// An event from its API object.
+    pub fn new(created_at: DateTime<Utc>, json: &Value) -> AuditEvent {
+        AuditEvent {
+            created_at,
+            json: json.to_string().into_boxed_str(),
+        }
+    }
 }
 
 /// A stored idempotent result.
@@ -618,11 +877,12 @@ pub struct AccountData {
     pub adjustments: Vec<Adjustment>,
     /// Invoices, oldest first.
     pub invoices: Vec<Invoice>,
-    /// Detail records per filter type, oldest first.
-    pub records: HashMap<&'static str, Vec<Record>>,
+    /// Detail records per filter type, sorted by the type's date field (oldest first; the list
+    /// binary-searches it for `filter[date_range]`).
+    pub records: HashMap<&'static str, Records>,
     /// Webhook deliveries, newest first.
     pub webhooks: Vec<Webhook>,
-    /// Audit events, oldest first.
+    /// Audit events, sorted by `created_at` (oldest first; the list binary-searches it).
     pub audit_events: Vec<AuditEvent>,
     /// Number tags.
     pub number_tags: Vec<String>,
@@ -660,10 +920,7 @@ impl AccountData {
                         .and_then(Value::as_str)
                         .and_then(crate::util::parse_time)
                         .unwrap_or_else(Utc::now);
-                    self.audit_events.push(AuditEvent {
-                        created_at,
-                        json: a.clone(),
-                    });
+                    self.audit_events.push(AuditEvent::new(created_at, a));
                     self.audit_events.sort_by_key(|e| e.created_at);
                 }
             }
@@ -672,6 +929,6 @@ impl AccountData {
 
     /// Total detail records.
     pub fn detail_record_count(&self) -> u64 {
-        self.records.values().map(|v| v.len() as u64).sum()
+        self.records.values().map(|r| r.len() as u64).sum()
     }
 }

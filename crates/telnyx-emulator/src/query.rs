@@ -112,14 +112,34 @@ impl Page {
 
     /// The slice of `items` on this page.
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
+        &items[self.window(items.len())]
+    }
+
+    /// The positions on this page in a result of `total` items (empty past the end).
+    pub fn window(&self, total: usize) -> std::ops::Range<usize> {
         let start = (self.number - 1).saturating_mul(self.size);
-        let start = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .min(items.len());
+        let start = usize::try_from(start).unwrap_or(usize::MAX).min(total);
         let end = start
             .saturating_add(usize::try_from(self.size).unwrap_or(usize::MAX))
-            .min(items.len());
-        &items[start..end]
+            .min(total);
+        start..end
+    }
+
+    /// One pass over a result in order: its total count and the items on this page (only
+    /// those are kept).
+    pub fn collect<T>(&self, items: impl Iterator<Item = T>) -> (usize, Vec<T>) {
+        let start = (self.number - 1).saturating_mul(self.size);
+        let start = usize::try_from(start).unwrap_or(usize::MAX);
+        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
+        let mut total = 0usize;
+        let mut page = Vec::new();
+        for item in items {
+            if total >= start && total - start < size {
+                page.push(item);
+            }
+            total += 1;
+        }
+        (total, page)
     }
 
     /// The `meta` object for a result of `total` items.
@@ -157,6 +177,18 @@ mod tests {
         assert!(Page::parse(&p, 250).is_err());
         let page = Page { number: 3, size: 2 };
         assert_eq!(page.slice(&[1, 2, 3, 4, 5]), &[5]);
+        assert_eq!(page.window(5), 4..5);
+        assert_eq!(page.window(3), 3..3);
+        let huge = Page {
+            number: MAX_PAGE_NUMBER,
+            size: 250,
+        };
+        assert_eq!(huge.window(10), 10..10);
+        assert_eq!(huge.collect(0..10), (10, vec![]));
+        assert_eq!(page.collect(0..5), (5, vec![4]));
+        assert_eq!(page.collect(0..4), (4, vec![]));
+        let first = Page { number: 1, size: 2 };
+        assert_eq!(first.collect(0..5), (5, vec![0, 1]));
         assert_eq!(page.meta(5)["total_pages"], 3);
     }
 }

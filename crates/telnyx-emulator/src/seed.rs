@@ -309,7 +309,7 @@ fn d(n: i64, scale: u32) -> Decimal {
     Decimal::new(n, scale)
 }
 
-fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Record> {
+fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Records {
     let own: Vec<&str> = ctx.numbers.iter().map(|p| p.tn.as_str()).collect();
     let own_of = |rng: &mut fastrand::Rng| {
         own.get(rng.usize(..own.len().max(1)))
@@ -317,11 +317,13 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
             .unwrap_or("+13125550100")
     };
     let remote = |rng: &mut fastrand::Rng| REMOTE[rng.usize(..REMOTE.len())];
-    let cap = usize::try_from(n).unwrap_or(0);
+    let width = ty.fields.len();
+    let cap = usize::try_from(n).unwrap_or(0).saturating_mul(width);
     let mut out = Vec::with_capacity(cap);
+    let mut strings = Interner::default();
     for i in 0..n {
         let t = record_time(rng, i, ctx.midnight);
-        let s = |x: &str| Fv::S(x.to_string());
+        let mut s = |x: &str| Fv::S(strings.get(x));
         let values = match ty.filter {
             "messaging" => {
                 let outbound = rng.u8(0..10) < 7;
@@ -343,7 +345,7 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 };
                 let done = t + Duration::seconds(rng.i64(1..20));
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(&ctx.user_id),
                     s(ty.wire),
                     Fv::T(t),
@@ -372,7 +374,11 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                     s("USD"),
                     s("40017f3b-ccd4-4d4c-9ea4-7d1c2f5a2b11"),
                     s("Default messaging profile"),
-                    Fv::A(if failed { vec!["40008".into()] } else { vec![] }),
+                    Fv::A(if failed {
+                        vec!["40008".into()].into()
+                    } else {
+                        Box::default()
+                    }),
                     Fv::B(false),
                     Fv::B(false),
                     s(if i % 3 == 0 { "campaign-a" } else { "" }),
@@ -389,11 +395,11 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                     (remote(rng), own_of(rng))
                 };
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(&ctx.user_id),
                     s(ty.wire),
-                    Fv::S(uuid_from(rng)),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
+                    Fv::S(uuid_from(rng).into()),
                     Fv::T(t),
                     Fv::T(t + Duration::seconds(secs)),
                     s(if outbound { "outbound" } else { "inbound" }),
@@ -420,13 +426,13 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 let secs = rng.i64(60..3600);
                 let count = rng.i64(2..8);
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(&ctx.user_id),
                     s(ty.wire),
-                    Fv::S(format!("Conference {}", rng.u32(100..999))),
+                    Fv::S(format!("Conference {}", rng.u32(100..999)).into()),
                     s(["ch1", "dc2", "ams1"][rng.usize(..3)]),
-                    Fv::S(uuid_from(rng)),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
+                    Fv::S(uuid_from(rng).into()),
                     s("1583941447772537867"),
                     Fv::T(t),
                     Fv::T(t + Duration::seconds(secs)),
@@ -442,12 +448,12 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 let billed = (secs + 59) / 60 * 60;
                 let rate = d(20, 4);
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(&ctx.user_id),
                     s(ty.wire),
-                    Fv::S(uuid_from(rng)),
-                    Fv::S(uuid_from(rng)),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
+                    Fv::S(uuid_from(rng).into()),
+                    Fv::S(uuid_from(rng).into()),
                     Fv::T(t),
                     Fv::T(t + Duration::seconds(secs)),
                     Fv::I(secs),
@@ -462,10 +468,10 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 ]
             }
             "amd" => vec![
-                Fv::S(uuid_from(rng)),
+                Fv::S(uuid_from(rng).into()),
                 s(ty.wire),
-                Fv::S(uuid_from(rng)),
-                Fv::S(uuid_from(rng)),
+                Fv::S(uuid_from(rng).into()),
+                Fv::S(uuid_from(rng).into()),
                 s("1684947189014463919"),
                 s("Main call control app"),
                 s("01977831-abdd-4894-84f3-244385621424"),
@@ -483,13 +489,13 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 let ch = ["sms", "call", "flashcall", "psd2"][rng.usize(..4)];
                 let ok = rng.u8(0..10) < 8;
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(ty.wire),
                     Fv::T(t),
                     Fv::T(t + Duration::seconds(rng.i64(5..120))),
                     s(remote(rng)),
                     s(ch),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s("49000176-1ab2-8bc1-352e-4009f6c37f82"),
                     s(if ok { "accepted" } else { "expired" }),
                     s(if ok { "delivered" } else { "failed" }),
@@ -504,15 +510,15 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                 let down = rng.i64(0..200_000);
                 let mb = d(up + down, 3);
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(ty.wire),
                     Fv::T(t),
                     Fv::T(t + Duration::seconds(rng.i64(60..7200))),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s("6b14e151-8493-4fa1-8664-1cc4e6d14158"),
                     s("Fleet SIMs"),
-                    Fv::S(format!("3114800{:08}", rng.u32(0..100_000_000))),
-                    Fv::S(format!("100.64.{}.{}", rng.u8(0..255), rng.u8(1..255))),
+                    Fv::S(format!("3114800{:08}", rng.u32(0..100_000_000)).into()),
+                    Fv::S(format!("100.64.{}.{}", rng.u8(0..255), rng.u8(1..255)).into()),
                     s("310"),
                     s("410"),
                     s(own_of(rng)),
@@ -528,14 +534,14 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
             "media_storage" => {
                 let action = ["upload", "download", "delete"][rng.usize(..3)];
                 vec![
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                     s(&ctx.user_id),
                     s(&ctx.org_id),
                     s(ty.wire),
                     Fv::T(t),
                     s(action),
-                    Fv::S(uuid_from(rng)),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
+                    Fv::S(uuid_from(rng).into()),
                     s("message"),
                     s(if rng.u8(0..10) == 0 {
                         "failed"
@@ -546,18 +552,16 @@ fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) 
                     s("events"),
                     Fv::D(d(1, 4), 4),
                     s("USD"),
-                    Fv::S(uuid_from(rng)),
+                    Fv::S(uuid_from(rng).into()),
                 ]
             }
-            _ => return Vec::new(),
+            _ => return Records::default(),
         };
-        out.push(Record { values });
+        debug_assert_eq!(values.len(), width, "{} row width", ty.filter);
+        out.extend(values);
     }
     // Oldest first by the type's date field.
-    if let Some((idx, _)) = ty.field(ty.date_field) {
-        out.sort_by(|a, b| crate::routes::detail_records::cmp_fv(&a.values[idx], &b.values[idx]));
-    }
-    out
+    Records::from_rows(width, out, ty.field(ty.date_field).map(|(idx, _)| idx))
 }
 
 const EVENT_TYPES: [&str; 6] = [
@@ -656,7 +660,6 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
         });
         let id = uuid_from(rng);
         let status = if failed { "failed" } else { "delivered" };
-        let attempts = Value::Array(attempts);
         let json = json!({
             "id": id,
             "user_id": ctx.user_id,
@@ -667,16 +670,9 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
             "webhook": webhook,
             "attempts": attempts,
         });
-        out.push(Webhook {
-            id,
-            status,
-            event_type: event_type.to_string(),
-            started_at: started,
-            finished_at: finished,
-            webhook_text: webhook.to_string(),
-            attempts_text: attempts.to_string(),
-            json,
-        });
+        out.push(Webhook::new(
+            id, status, event_type, started, finished, &json,
+        ));
     }
     out.sort_by_key(|w| std::cmp::Reverse(w.started_at));
     out
@@ -737,10 +733,7 @@ fn gen_audit(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<AuditEvent> 
             "resource_id": uuid_from(rng),
             "user_id": ctx.user_id,
         });
-        out.push(AuditEvent {
-            created_at: created,
-            json,
-        });
+        out.push(AuditEvent::new(created, &json));
     }
     out.sort_by_key(|e| e.created_at);
     out

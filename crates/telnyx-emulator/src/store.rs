@@ -159,13 +159,13 @@ impl Store {
                         params![key_hash(k)],
                     )?;
                 }
+                // Taken out under the shard lock, freed after it (a large account takes a while).
                 let removed = self
                     .shard(k)
                     .write()
                     .unwrap_or_else(|e| e.into_inner())
-                    .remove(k)
-                    .is_some();
-                Ok(usize::from(removed))
+                    .remove(k);
+                Ok(usize::from(removed.is_some()))
             }
             None => {
                 if let Some(db) = &self.db {
@@ -174,9 +174,9 @@ impl Store {
                 }
                 let mut n = 0;
                 for s in &self.shards {
-                    let mut w = s.write().unwrap_or_else(|e| e.into_inner());
-                    n += w.len();
-                    w.clear();
+                    let removed =
+                        std::mem::take(&mut *s.write().unwrap_or_else(|e| e.into_inner()));
+                    n += removed.len();
                 }
                 Ok(n)
             }
@@ -216,7 +216,9 @@ impl Store {
             key_hash: hash,
             data: RwLock::new(data),
         });
-        self.shard(key)
+        // The replaced account is freed after the shard lock is released.
+        let _replaced = self
+            .shard(key)
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key.to_string(), acct);

@@ -7,7 +7,7 @@
 use axum::extract::RawQuery;
 use axum::response::Response;
 
-use super::{ok_list, Acct};
+use super::{ok_list_raw, Acct};
 use crate::error::ApiError;
 use crate::query::{Page, Params};
 use crate::util::parse_time;
@@ -40,16 +40,25 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         }
     };
     let d = a.read();
-    let mut items: Vec<_> = d
-        .audit_events
-        .iter()
-        .filter(|e| {
-            after.is_none_or(|t| e.created_at >= t) && before.is_none_or(|t| e.created_at < t)
-        })
-        .collect();
-    if desc {
-        items.reverse();
-    }
-    let data = page.slice(&items).iter().map(|e| e.json.clone()).collect();
-    Ok(ok_list(data, page.meta(items.len())))
+    // Stored oldest first, so each bound is a binary search and the result a contiguous run.
+    let events = &d.audit_events;
+    let lo = after.map_or(0, |t| events.partition_point(|e| e.created_at < t));
+    let hi = before.map_or(events.len(), |t| {
+        events.partition_point(|e| e.created_at < t)
+    });
+    let run = &events[lo..hi.max(lo)];
+    let w = page.window(run.len());
+    let body = if desc {
+        ok_list_raw(
+            run.iter()
+                .rev()
+                .skip(w.start)
+                .take(w.len())
+                .map(|e| &*e.json),
+            &page.meta(run.len()),
+        )
+    } else {
+        ok_list_raw(run[w].iter().map(|e| &*e.json), &page.meta(run.len()))
+    };
+    Ok(body)
 }

@@ -14,26 +14,14 @@ use rust_decimal::Decimal;
 
 use super::{ok_list, Acct};
 use crate::error::ApiError;
-use crate::model::{record_type, Fv, Kind, Record, RecordType, ALL_TYPES};
+use crate::model::{record_type, Fv, Kind, RecordType, Records, ALL_TYPES};
 use crate::query::{Page, Params};
 use crate::util::{month_start, next_month_start, parse_time};
 
 /// Maximum `page[size]` for detail records.
 pub const MAX_PAGE_SIZE: u64 = 50;
 
-/// Orders two field values of the same kind.
-pub fn cmp_fv(a: &Fv, b: &Fv) -> Ordering {
-    match (a, b) {
-        (Fv::S(x), Fv::S(y)) => x.cmp(y),
-        (Fv::I(x), Fv::I(y)) => x.cmp(y),
-        (Fv::N(x), Fv::N(y)) => x.cmp(y),
-        (Fv::B(x), Fv::B(y)) => x.cmp(y),
-        (Fv::T(x), Fv::T(y)) => x.cmp(y),
-        (Fv::D(x, _), Fv::D(y, _)) => x.cmp(y),
-        (Fv::A(x), Fv::A(y)) => x.cmp(y),
-        _ => Ordering::Equal,
-    }
-}
+pub use crate::model::cmp_fv;
 
 /// A filter operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,9 +83,28 @@ fn fv_decimal(v: &Fv) -> Option<Decimal> {
     }
 }
 
+/// One condition's scratch space for a request.
+struct Scratch {
+    /// The text form of a non-string value.
+    buf: String,
+    /// Text-test results by string address. Seeded strings are shared `Arc<str>`s (alive while
+    /// the account is read-locked), so a column of a few distinct values costs a few tests.
+    memo: [(usize, bool); 64],
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            buf: String::new(),
+            memo: [(0, false); 64],
+        }
+    }
+}
+
 impl Cond {
-    fn matches(&self, r: &Record) -> bool {
-        let Some(v) = r.values.get(self.idx) else {
+    /// Whether a record whose value of field `idx` is `v` passes.
+    fn matches(&self, v: Option<&Fv>, scratch: &mut Scratch) -> bool {
+        let Some(v) = v else {
             return false;
         };
         match (&self.target, self.op) {
@@ -113,8 +120,23 @@ impl Cond {
                     Op::Lte => s <= t.as_str(),
                 };
                 match v {
+                    Fv::S(s) => {
+                        let addr = s.as_ptr() as usize;
+                        let slot = ((addr >> 4).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) & 63;
+                        let (seen, hit) = scratch.memo[slot];
+                        if seen == addr {
+                            return hit;
+                        }
+                        let hit = test(s);
+                        scratch.memo[slot] = (addr, hit);
+                        hit
+                    }
                     Fv::A(items) => items.iter().any(|s| test(s)),
-                    other => test(&other.text()),
+                    other => {
+                        scratch.buf.clear();
+                        other.write_text(&mut scratch.buf);
+                        test(&scratch.buf)
+                    }
                 }
             }
             (Target::Time(t), op) => match v {
@@ -253,6 +275,7 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
     let page = Page::parse(&p, MAX_PAGE_SIZE)?;
     let d = a.read();
     let mut conds = Vec::new();
+    let mut range = None;
     if let Some(dr) = p.get_nonempty("filter[date_range]") {
         let (from, to) = date_range(dr, d.today).ok_or_else(|| {
             ApiError::invalid_param(
@@ -263,6 +286,7 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         let (idx, _) = ty
             .field(ty.date_field)
             .ok_or_else(|| ApiError::bad_request("record type has no date field"))?;
+        range = Some((idx, from, to));
         conds.push(Cond {
             idx,
             op: Op::Gte,
@@ -317,36 +341,140 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
         })?;
         sort.push((idx, desc));
     }
-    let default_sort = sort.is_empty();
-    let empty = Vec::new();
-    let all = d.records.get(ty.filter).unwrap_or(&empty);
-    let mut items: Vec<&Record> = all
-        .iter()
-        .filter(|r| conds.iter().all(|c| c.matches(r)))
-        .collect();
-    if default_sort {
-        // Stored oldest first by the date field: newest first is a reversal, not a sort.
-        items.reverse();
-    } else {
-        sort_records(&mut items, &sort);
+    let empty = Records::default();
+    let table = d.records.get(ty.filter).unwrap_or(&empty);
+    let mut rows = 0..table.len();
+    if let Some((idx, from, to)) = range {
+        // Records are stored sorted by the date field, so the range is a contiguous run; the
+        // date conditions stay in `conds` and are checked again on it.
+        let col = table.column(idx);
+        let before = |t: DateTime<Utc>| move |v: &Fv| matches!(v, Fv::T(x) if *x < t);
+        let lo = col.partition_point(before(from));
+        rows = lo..col.partition_point(before(to)).max(lo);
     }
-    let data = page.slice(&items).iter().map(|r| r.to_json(ty)).collect();
-    Ok(ok_list(data, page.meta(items.len())))
+    let cols: Vec<&[Fv]> = conds.iter().map(|c| table.column(c.idx)).collect();
+    let mut scratch: Vec<Scratch> = conds.iter().map(|_| Scratch::default()).collect();
+    let mut keep = |i: usize| {
+        conds
+            .iter()
+            .zip(&cols)
+            .zip(&mut scratch)
+            .all(|((c, col), s)| c.matches(col.get(i), s))
+    };
+    let (total, items) = if !sort.is_empty() {
+        sorted_page(table, rows, &mut keep, &sort, page)
+    } else if conds.is_empty() {
+        // Stored oldest first by the date field: newest first is the reversed run.
+        let total = rows.len();
+        let w = page.window(total);
+        (total, rows.rev().skip(w.start).take(w.len()).collect())
+    } else {
+        page.collect(rows.rev().filter(|&i| keep(i)))
+    };
+    let data = items.iter().map(|&i| table.to_json(i, ty)).collect();
+    Ok(ok_list(data, page.meta(total)))
 }
 
-/// Stable multi-key sort: `(field index, descending)` pairs in priority order.
-fn sort_records(items: &mut [&Record], sort: &[(usize, bool)]) {
-    items.sort_by(|a, b| {
-        for (idx, desc) in sort {
-            let (Some(x), Some(y)) = (a.values.get(*idx), b.values.get(*idx)) else {
-                continue;
-            };
-            let o = cmp_fv(x, y);
-            let o = if *desc { o.reverse() } else { o };
+/// A sort field's value, borrowed or copied out of its column so that comparing needs neither
+/// allocation nor a second look at the record.
+#[derive(Debug, Clone, Copy)]
+enum Key<'a> {
+    S(&'a str),
+    I(i64),
+    N(Decimal),
+    B(bool),
+    T(DateTime<Utc>),
+    D(Decimal),
+    A(&'a [String]),
+    Missing,
+}
+
+impl<'a> Key<'a> {
+    fn of(v: Option<&'a Fv>) -> Key<'a> {
+        match v {
+            Some(Fv::S(s)) => Key::S(s),
+            Some(Fv::I(i)) => Key::I(*i),
+            Some(Fv::N(d)) => Key::N(*d),
+            Some(Fv::B(b)) => Key::B(*b),
+            Some(Fv::T(t)) => Key::T(*t),
+            Some(Fv::D(d, _)) => Key::D(*d),
+            Some(Fv::A(a)) => Key::A(a),
+            None => Key::Missing,
+        }
+    }
+
+    /// The same order as [`cmp_fv`]; a missing value or another kind compares equal.
+    fn cmp(&self, other: &Key<'_>) -> Ordering {
+        match (self, other) {
+            (Key::S(x), Key::S(y)) => x.cmp(y),
+            (Key::I(x), Key::I(y)) => x.cmp(y),
+            (Key::N(x), Key::N(y)) | (Key::D(x), Key::D(y)) => x.cmp(y),
+            (Key::B(x), Key::B(y)) => x.cmp(y),
+            (Key::T(x), Key::T(y)) => x.cmp(y),
+            (Key::A(x), Key::A(y)) => x.cmp(y),
+            _ => Ordering::Equal,
+        }
+    }
+}
+
+/// The total and the page (row numbers) of the records in `rows` that `keep` accepts, ordered
+/// by the `(field index, descending)` keys in priority order, ties in stored order: exactly the
+/// page of a stable sort of all matches, found by selection (O(n)) and sorting only the page.
+fn sorted_page(
+    table: &Records,
+    rows: std::ops::Range<usize>,
+    keep: &mut dyn FnMut(usize) -> bool,
+    sort: &[(usize, bool)],
+    page: Page,
+) -> (usize, Vec<usize>) {
+    let Some((&(first, first_desc), more)) = sort.split_first() else {
+        return (0, Vec::new());
+    };
+    let first_col = table.column(first);
+    let more_cols: Vec<&[Fv]> = more.iter().map(|&(idx, _)| table.column(idx)).collect();
+    // Per match: its first key and its position among the matches (= stored order). The other
+    // keys of match `p` are `rest[p * more.len()..][..more.len()]`, its row `ids[p]`.
+    let mut order: Vec<(Key<'_>, usize)> = Vec::new();
+    let mut rest: Vec<Key<'_>> = Vec::new();
+    let mut ids: Vec<usize> = Vec::new();
+    for i in rows {
+        if !keep(i) {
+            continue;
+        }
+        order.push((Key::of(first_col.get(i)), ids.len()));
+        ids.push(i);
+        rest.extend(more_cols.iter().map(|col| Key::of(col.get(i))));
+    }
+    let dir = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
+    let cmp = |a: &(Key<'_>, usize), b: &(Key<'_>, usize)| {
+        let o = dir(a.0.cmp(&b.0), first_desc);
+        if o != Ordering::Equal {
+            return o;
+        }
+        let (ka, kb) = (&rest[a.1 * more.len()..], &rest[b.1 * more.len()..]);
+        for (j, &(_, desc)) in more.iter().enumerate() {
+            let o = dir(ka[j].cmp(&kb[j]), desc);
             if o != Ordering::Equal {
                 return o;
             }
         }
-        Ordering::Equal
-    });
+        a.1.cmp(&b.1)
+    };
+    let total = order.len();
+    let w = page.window(total);
+    if w.is_empty() {
+        return (total, Vec::new());
+    }
+    // The order is total (positions are unique), so unstable selection and sorting give the
+    // same result as a stable sort. Keep the `w.end` smallest, then the page among them.
+    if w.end < total {
+        order.select_nth_unstable_by(w.end, cmp);
+    }
+    let head = &mut order[..w.end];
+    if w.start > 0 {
+        head.select_nth_unstable_by(w.start, cmp);
+    }
+    head[w.start..].sort_unstable_by(cmp);
+    let items = head[w.start..].iter().map(|&(_, p)| ids[p]).collect();
+    (total, items)
 }

@@ -95,6 +95,40 @@ pub fn ok_list(data: Vec<Value>, meta: Value) -> Response {
     json_response(StatusCode::OK, &json!({ "data": data, "meta": meta }))
 }
 
+/// `200 {"data": raw}` for an object stored serialized.
+pub fn ok_data_raw(raw: &str) -> Response {
+    let mut out = String::with_capacity(raw.len() + 10);
+    out.push_str("{\"data\":");
+    out.push_str(raw);
+    out.push('}');
+    raw_response(out)
+}
+
+/// `200 {"data": [...], "meta": {...}}` from items stored serialized; the same bytes as
+/// [`ok_list`] over the parsed items, without building or cloning any `Value`.
+pub fn ok_list_raw<'a>(items: impl IntoIterator<Item = &'a str>, meta: &Value) -> Response {
+    let mut out = String::from("{\"data\":[");
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push_str("],\"meta\":");
+    out.push_str(&meta.to_string());
+    out.push('}');
+    raw_response(out)
+}
+
+fn raw_response(body: String) -> Response {
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
 /// The last path segment, percent-decoded, validated as a UUID and lowercased.
 pub fn path_uuid(uri: &Uri) -> Result<String, ApiError> {
     let raw = uri.path().rsplit('/').next().unwrap_or("");

@@ -4,8 +4,9 @@ use axum::extract::RawQuery;
 use axum::http::Uri;
 use axum::response::Response;
 
-use super::{ok_data, ok_list, path_uuid, Acct};
+use super::{ok_data_raw, ok_list_raw, path_uuid, Acct};
 use crate::error::ApiError;
+use crate::model::Webhook;
 use crate::query::{Page, Params};
 use crate::util::parse_time;
 
@@ -70,23 +71,32 @@ pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiE
     let s_lte = time("filter[started_at][lte]")?;
     let f_gte = time("filter[finished_at][gte]")?;
     let f_lte = time("filter[finished_at][lte]")?;
+    let filtered = status.is_some()
+        || !event_types.is_empty()
+        || webhook_contains.is_some()
+        || attempts_contains.is_some()
+        || [s_gte, s_lte, f_gte, f_lte].iter().any(Option::is_some);
+    let keep = |w: &Webhook| {
+        status.as_deref().is_none_or(|s| w.status == s)
+            && (event_types.is_empty() || event_types.iter().any(|e| e == w.event_type))
+            && webhook_contains.is_none_or(|s| w.webhook_text().contains(s))
+            && attempts_contains.is_none_or(|s| w.attempts_text().contains(s))
+            && s_gte.is_none_or(|t| w.started_at >= t)
+            && s_lte.is_none_or(|t| w.started_at <= t)
+            && f_gte.is_none_or(|t| w.finished_at >= t)
+            && f_lte.is_none_or(|t| w.finished_at <= t)
+    };
     let d = a.read();
-    let items: Vec<_> = d
-        .webhooks
-        .iter()
-        .filter(|w| status.as_deref().is_none_or(|s| w.status == s))
-        .filter(|w| event_types.is_empty() || event_types.contains(&w.event_type))
-        .filter(|w| webhook_contains.is_none_or(|s| w.webhook_text.contains(s)))
-        .filter(|w| attempts_contains.is_none_or(|s| w.attempts_text.contains(s)))
-        .filter(|w| {
-            s_gte.is_none_or(|t| w.started_at >= t) && s_lte.is_none_or(|t| w.started_at <= t)
-        })
-        .filter(|w| {
-            f_gte.is_none_or(|t| w.finished_at >= t) && f_lte.is_none_or(|t| w.finished_at <= t)
-        })
-        .collect();
-    let data = page.slice(&items).iter().map(|w| w.json.clone()).collect();
-    Ok(ok_list(data, page.meta(items.len())))
+    // Stored newest first: the unfiltered page is a slice; a filtered one keeps only its items.
+    let (total, items): (usize, Vec<&Webhook>) = if filtered {
+        page.collect(d.webhooks.iter().filter(|w| keep(w)))
+    } else {
+        (d.webhooks.len(), page.slice(&d.webhooks).iter().collect())
+    };
+    Ok(ok_list_raw(
+        items.iter().map(|w| w.json()),
+        &page.meta(total),
+    ))
 }
 
 /// `GET /webhook_deliveries/{id}`.
@@ -98,5 +108,5 @@ pub async fn retrieve(Acct(a): Acct, uri: Uri) -> Result<Response, ApiError> {
         .iter()
         .find(|w| w.id == id)
         .ok_or_else(|| ApiError::not_found(format!("Webhook delivery {id} not found.")))?;
-    Ok(ok_data(w.json.clone()))
+    Ok(ok_data_raw(w.json()))
 }
