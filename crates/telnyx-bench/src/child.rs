@@ -156,3 +156,25 @@ pub fn free_port() -> Result<u16, String> {
     let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct R {
+        n: u64,
+    }
+
+    #[test]
+    fn last_json_line_wins_over_log_lines() {
+        let out = "installing...\n{\"n\":1}\nnoise\n{\"n\":2}\n";
+        assert_eq!(parse_last_json::<R>(out).unwrap(), R { n: 2 });
+        assert!(parse_last_json::<R>("no json here").is_err());
+    }
+
+    #[test]
+    fn free_port_is_loopback_and_nonzero() {
+        assert_ne!(free_port().unwrap(), 0);
+    }
+}

@@ -238,3 +238,16 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
         loadgen_cpu_secs: cpu,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn only_loopback_urls_are_accepted() {
+        assert!(is_loopback("http://127.0.0.1:8080/v2/balance"));
+        assert!(is_loopback("http://localhost:1/"));
+        assert!(!is_loopback("https://api.telnyx.com/v2/balance"));
+        assert!(!is_loopback("http://127.0.0.1.evil.example:80/"));
+    }
+}
