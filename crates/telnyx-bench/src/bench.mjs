@@ -3,6 +3,7 @@
 // Usage:
 //   node bench.mjs balance <baseURL> <apiKey> <n> <concurrency> <warmup>
 //   node bench.mjs page    <baseURL> <apiKey> <pageSize> <expectedItems>
+//   node bench.mjs decode  - - <pageFile> <reps>
 // Prints one JSON line: {n, errors, first_error, wall_secs, cpu_secs, peak_rss_kb, version}.
 import Telnyx from 'telnyx';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ try {
   version = JSON.parse(readFileSync(new URL('./node_modules/telnyx/package.json', import.meta.url), 'utf8')).version;
 } catch {}
 const [mode, baseURL, apiKey, a, b, c] = process.argv.slice(2);
-const client = new Telnyx({ apiKey, baseURL, maxRetries: 0, timeout: 60_000 });
+const client = mode === 'decode' ? null : new Telnyx({ apiKey, baseURL, maxRetries: 0, timeout: 60_000 });
 
 function out(obj) {
   process.stdout.write(JSON.stringify({ version, node: process.version, ...obj }) + '\n');
@@ -66,10 +67,30 @@ async function page(size, expected) {
         peak_rss_kb: process.resourceUsage().maxRSS });
 }
 
+// JSON.parse of a saved page, the untyped decode the Node SDK does per page.
+async function decode(file, reps) {
+  const { readFileSync: read } = await import('node:fs');
+  const text = read(file, 'utf8');
+  let items = 0;
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    const v = JSON.parse(text);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    items = v.data.length;
+  }
+  times.sort((x, y) => x - y);
+  out({ n: items, errors: 0, first_error: null, wall_secs: times[Math.floor((times.length - 1) / 2)], cpu_secs: 0,
+        peak_rss_kb: process.resourceUsage().maxRSS });
+}
+
 if (mode === 'balance') {
   await balance(Number(a), Number(b), Number(c ?? 100));
 } else if (mode === 'page') {
   await page(Number(a), Number(b));
+} else if (mode === 'decode') {
+  // node bench.mjs decode - - <file> <reps>
+  await decode(a, Number(b));
 } else {
   console.error(`unknown mode ${mode}`);
   process.exit(2);

@@ -988,6 +988,8 @@ fn sdk_and_node(cfg: &Cfg, base: &str, with_node: bool, report: &mut Report) -> 
         None
     };
 
+    decode_breakdown(&http, base, node_script.as_ref(), report)?;
+
     let items = cfg.page_items;
     if with_node {
         let judge = |o: &PagingOutcome| -> (String, Option<bool>, f64) {
@@ -1060,6 +1062,120 @@ fn sdk_and_node(cfg: &Cfg, base: &str, with_node: bool, report: &mut Report) -> 
             String::new()
         },
     });
+    Ok(())
+}
+
+/// Where the client's paging CPU goes: one 250-item page decoded in this process three ways
+/// (untyped, typed, typed with path tracking as the SDK does), and by Node's `JSON.parse`.
+#[cfg(feature = "sdk")]
+fn decode_breakdown(
+    http: &Http,
+    base: &str,
+    node_script: Option<&PathBuf>,
+    report: &mut Report,
+) -> Result<(), String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        data: Vec<telnyx::WebhookDelivery>,
+    }
+    let (status, page) = http.call(
+        "GET",
+        &format!("{base}/webhook_deliveries?page%5Bsize%5D=250"),
+        Some(KEY_PAGE),
+        None,
+    )?;
+    if status != 200 {
+        return Err(format!("GET webhook_deliveries answered {status}"));
+    }
+    let bytes = page.as_bytes();
+    let reps = 50;
+    type Decoder<'a> = Box<dyn Fn() -> Result<usize, String> + 'a>;
+    let decoders: Vec<Decoder<'_>> = vec![
+        Box::new(|| {
+            let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            Ok(v.get("data")
+                .and_then(|d| d.as_array())
+                .map(|a| a.len())
+                .unwrap_or(0))
+        }),
+        Box::new(|| {
+            let e: Envelope = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            Ok(e.data.len())
+        }),
+        Box::new(|| {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let e: Envelope =
+                serde_path_to_error::deserialize(&mut de).map_err(|e| e.to_string())?;
+            Ok(e.data.len())
+        }),
+    ];
+    // Round-robin over the decoders so that drift in machine load hits all of them alike.
+    let mut times = vec![Vec::new(); decoders.len()];
+    let mut counts = vec![0usize; decoders.len()];
+    for _ in 0..reps {
+        for (i, d) in decoders.iter().enumerate() {
+            let t0 = Instant::now();
+            counts[i] = d()?;
+            times[i].push(t0.elapsed());
+        }
+    }
+    let result = |i: usize| (stats::median(&times[i]).as_secs_f64(), counts[i]);
+    let (untyped, typed, tracked) = (result(0), result(1), result(2));
+    let per = |(secs, n): (f64, usize)| secs * 1e6 / n.max(1) as f64;
+    let mut sec = Section::new(
+        &format!(
+            "SDK: decoding one 250-item webhook delivery page ({} KB), median of {reps}",
+            bytes.len() / 1024
+        ),
+        &["decoder", "µs per item", "vs typed serde_json"],
+    );
+    let base_us = per(typed);
+    let mut rows = vec![
+        (
+            "serde_json::Value (untyped, like JSON.parse)".to_string(),
+            per(untyped),
+        ),
+        (
+            "typed `telnyx::WebhookDelivery`, plain serde_json".to_string(),
+            base_us,
+        ),
+        (
+            "typed, through serde_path_to_error (what the SDK does)".to_string(),
+            per(tracked),
+        ),
+    ];
+    if let Some(script) = node_script {
+        let file = script.with_file_name("page.json");
+        std::fs::write(&file, bytes).map_err(|e| format!("{}: {e}", file.display()))?;
+        match run_node(
+            script,
+            &[
+                "decode".into(),
+                "-".into(),
+                "-".into(),
+                file.display().to_string(),
+                reps.to_string(),
+            ],
+        ) {
+            Ok(w) => rows.push((
+                "Node `JSON.parse` (all the npm SDK does per page)".to_string(),
+                w.wall_secs * 1e6 / w.n.max(1) as f64,
+            )),
+            Err(e) => sec
+                .notes
+                .push(format!("Node decode failed: {}", short_err(&e))),
+        }
+    }
+    for (name, us) in rows {
+        sec.row(vec![name, f2(us), ratio(us / base_us)]);
+    }
+    sec.intro.push("The paging client is decode-bound on loopback; this isolates the decode from the I/O. The page is fetched once from the emulator and decoded in-process (Rust) or in the Node harness.".into());
+    report.sections.push(sec);
+    Ok(())
+}
+
+#[cfg(not(feature = "sdk"))]
+fn decode_breakdown(_: &Http, _: &str, _: Option<&PathBuf>, _: &mut Report) -> Result<(), String> {
     Ok(())
 }
 
