@@ -57,6 +57,9 @@ pub struct LoadResult {
     pub mean_bytes: f64,
     /// CPU used by the load generator itself during the window.
     pub loadgen_cpu_secs: f64,
+    /// 1000 evenly spaced latency quantiles (µs), to merge several windows' percentiles.
+    #[serde(default)]
+    pub quantiles: Vec<u32>,
 }
 
 /// Latency samples kept per connection; beyond this we still count requests but stop
@@ -236,6 +239,7 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
             0.0
         },
         loadgen_cpu_secs: cpu,
+        quantiles: stats::quantile_sketch(&lat, 1000),
     })
 }
 

@@ -26,6 +26,8 @@ pub enum Which {
 /// API keys the bench uses (the emulator creates accounts per key).
 const KEY_BENCH: &str = "KEY_BENCH_LOAD";
 const KEY_PAGE: &str = "KEY_BENCH_PAGE";
+/// Workers of the multi-thread runtime in the extra paging row.
+const MT_WORKERS: usize = 2;
 const NODE_SDK_VERSION: &str = "7.24.0";
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -36,6 +38,8 @@ struct Cfg {
     page_items: u64,
     detail_records: u64,
     quick: bool,
+    /// Windows per emulator load point, interleaved with hello-world windows.
+    rounds: usize,
 }
 
 pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
@@ -52,6 +56,7 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
             .unwrap_or(if opts.quick { 10_000 } else { 100_000 }),
         detail_records: if opts.quick { 10_000 } else { 100_000 },
         quick: opts.quick,
+        rounds: if opts.quick { 1 } else { 3 },
     };
     let mut report = Report {
         command: format!(
@@ -431,15 +436,58 @@ fn in_process_start(_reps: usize) -> Result<Option<(f64, f64)>, String> {
     Ok(None)
 }
 
+#[derive(Clone)]
 struct Point {
     name: String,
     conns: usize,
     r: LoadResult,
     server_cpu_us: f64,
-    /// Paired hello-world baseline (mean of the points before and after).
+    /// Requests the server handled (measured + warm-up) and the CPU it spent on them.
+    served: u64,
+    server_cpu_secs: f64,
+    /// Paired hello-world baseline.
     base_rps: f64,
     base_cpu_us: f64,
-    base_p50: (u32, u32),
+    base_p50: u32,
+}
+
+/// Several windows of the same point as one: summed requests and time, merged percentiles.
+fn merge_points(ps: &[Point]) -> Option<Point> {
+    let first = ps.first()?;
+    let sum = |f: &dyn Fn(&Point) -> f64| ps.iter().map(f).sum::<f64>();
+    let requests = ps.iter().map(|p| p.r.requests).sum::<u64>();
+    let elapsed = sum(&|p| p.r.elapsed_secs);
+    let slices: Vec<(u64, &[u32])> = ps
+        .iter()
+        .map(|p| (p.r.requests, p.r.quantiles.as_slice()))
+        .collect();
+    let served = ps.iter().map(|p| p.served).sum::<u64>();
+    let server_cpu_secs = sum(&|p| p.server_cpu_secs);
+    let r = LoadResult {
+        connections: first.conns,
+        warmup_requests: ps.iter().map(|p| p.r.warmup_requests).sum(),
+        requests,
+        errors: ps.iter().map(|p| p.r.errors).sum(),
+        first_error: ps.iter().find_map(|p| p.r.first_error.clone()),
+        elapsed_secs: elapsed,
+        rps: requests as f64 / elapsed.max(1e-9),
+        p50_us: stats::merged_percentile(&slices, 50.0),
+        p99_us: stats::merged_percentile(&slices, 99.0),
+        mean_bytes: sum(&|p| p.r.mean_bytes * p.r.requests as f64) / requests.max(1) as f64,
+        loadgen_cpu_secs: sum(&|p| p.r.loadgen_cpu_secs),
+        quantiles: Vec::new(),
+    };
+    Some(Point {
+        name: first.name.clone(),
+        conns: first.conns,
+        server_cpu_us: server_cpu_secs * 1e6 / served.max(1) as f64,
+        served,
+        server_cpu_secs,
+        r,
+        base_rps: f64::NAN,
+        base_cpu_us: f64::NAN,
+        base_p50: 0,
+    })
 }
 
 #[allow(clippy::too_many_arguments)] // one call site per kind of point; a struct would only rename them
@@ -452,6 +500,7 @@ fn load_point(
     method: &str,
     body: Option<&str>,
     bearer: Option<&str>,
+    duration: f64,
 ) -> Result<Point, String> {
     let warmup = 20u32;
     let mut args: Vec<String> = vec![
@@ -461,7 +510,7 @@ fn load_point(
         "--connections".into(),
         conns.to_string(),
         "--duration-secs".into(),
-        cfg.duration.to_string(),
+        duration.to_string(),
         "--max-requests".into(),
         cfg.requests.to_string(),
         "--warmup".into(),
@@ -476,7 +525,7 @@ fn load_point(
         args.extend(["--bearer".into(), k.into()]);
     }
     let cpu0 = stats::proc_cpu(&server.pid()).unwrap_or_default();
-    let r: LoadResult = child::run_self_json(&args, Duration::from_secs_f64(cfg.duration + 120.0))?;
+    let r: LoadResult = child::run_self_json(&args, Duration::from_secs_f64(duration + 120.0))?;
     let cpu = stats::proc_cpu(&server.pid())
         .unwrap_or_default()
         .saturating_sub(cpu0);
@@ -496,10 +545,12 @@ fn load_point(
         name: name.into(),
         conns,
         server_cpu_us: cpu.as_secs_f64() * 1e6 / served.max(1) as f64,
+        served,
+        server_cpu_secs: cpu.as_secs_f64(),
         r,
         base_rps: f64::NAN,
         base_cpu_us: f64::NAN,
-        base_p50: (0, 0),
+        base_p50: 0,
     })
 }
 
@@ -525,21 +576,46 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
         ),
     ];
 
-    // Hello-world points interleaved with the emulator points (H E1 H E2 H ... H per
-    // connection count); each emulator point's baseline is the mean of the hello points
-    // right before and after it, so a burst of load from elsewhere hits both alike.
+    // Hello-world windows interleaved with the emulator windows: per connection count
+    // H E1 H E1 H E1 H E2 H ... H, `rounds` windows per endpoint. Each endpoint's baseline
+    // merges the hello windows on both sides of its own windows, so a burst of load from
+    // elsewhere (or a change in how the VM schedules the two processes) hits both alike.
+    let rounds = cfg.rounds.max(1);
+    let slice = cfg.duration / rounds as f64;
     let mut points = Vec::new();
     for &c in &conns {
-        let mut prev = load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?;
+        let hello_point = || {
+            load_point(
+                cfg, &hello, "hello", &hello_url, c, "GET", None, None, slice,
+            )
+        };
+        let mut prev = hello_point()?;
         for (name, url, method, body) in &endpoints {
             let name = name.replace(" N", &format!(" {}", cfg.detail_records));
-            let mut p = load_point(cfg, emu, &name, url, c, method, *body, Some(KEY_BENCH))?;
-            let next = load_point(cfg, &hello, "hello", &hello_url, c, "GET", None, None)?;
-            p.base_rps = (prev.r.rps + next.r.rps) / 2.0;
-            p.base_cpu_us = (prev.server_cpu_us + next.server_cpu_us) / 2.0;
-            p.base_p50 = (prev.r.p50_us, next.r.p50_us);
+            let mut hs = vec![prev.clone()];
+            let mut es = Vec::new();
+            for _ in 0..rounds {
+                es.push(load_point(
+                    cfg,
+                    emu,
+                    &name,
+                    url,
+                    c,
+                    method,
+                    *body,
+                    Some(KEY_BENCH),
+                    slice,
+                )?);
+                hs.push(hello_point()?);
+            }
+            prev = hs[hs.len() - 1].clone();
+            let (Some(mut p), Some(h)) = (merge_points(&es), merge_points(&hs)) else {
+                continue;
+            };
+            p.base_rps = h.r.rps;
+            p.base_cpu_us = h.server_cpu_us;
+            p.base_p50 = h.r.p50_us;
             points.push(p);
-            prev = next;
         }
     }
     drop(hello);
@@ -578,7 +654,7 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
             pct(p.r.rps / p.base_rps),
             p.r.p50_us.to_string(),
             p.r.p99_us.to_string(),
-            format!("{}/{}", p.base_p50.0, p.base_p50.1),
+            p.base_p50.to_string(),
             f1(p.server_cpu_us),
             f1(p.base_cpu_us),
             ratio(p.server_cpu_us / p.base_cpu_us),
@@ -588,9 +664,9 @@ fn emulator_load(cfg: &Cfg, emu: &Server, base: &str, report: &mut Report) -> Re
         ]);
     }
     sec.intro.push(format!(
-        "Each point: {} s (or {} requests) after up to 20 warm-up requests per connection (at most 1 s); one reqwest client per connection (HTTP/1.1 keep-alive). \
-         Baseline: a bare axum hello world (`GET /`, 13 bytes) in its own process, measured right before and right after each emulator point with the same load generator and connection count (H E H E ... H); \
-         the 'paired' figures are the mean of those two, and 'hello p50' shows both. \
+        "Each row: {} s in total (or {} requests per window), each window after up to 20 warm-up requests per connection (at most 1 s); one reqwest client per connection (HTTP/1.1 keep-alive). \
+         Baseline: a bare axum hello world (`GET /`, 13 bytes) in its own process, hit by the same load generator with the same connection count in windows interleaved with the emulator's ({rounds} emulator windows of {slice:.2} s per row, each between two hello-world windows: H E H E H E H); \
+         the 'paired' hello figures merge the hello windows around that row's windows (percentiles are merged from 1000-point quantile sketches of each window). \
          Server CPU per request = the server process's utime+stime delta (from /proc, {} ticks/s) / requests served (warm-up included), so it is less sensitive to a busy machine than req/s. \
          Load generator and server share the same cores: when the load generator's own CPU per request is close to the server's, req/s is capped by the load generator and the req/s ratio understates the difference, so read the CPU ratio too.",
         cfg.duration, cfg.requests, stats::clk_tck()
@@ -1136,11 +1212,11 @@ fn decode_breakdown(
             per(untyped),
         ),
         (
-            "typed `telnyx::WebhookDelivery`, plain serde_json".to_string(),
+            "typed `telnyx::WebhookDelivery`, plain serde_json (what the SDK does)".to_string(),
             base_us,
         ),
         (
-            "typed, through serde_path_to_error (what the SDK does)".to_string(),
+            "typed, through serde_path_to_error (the SDK's error path only)".to_string(),
             per(tracked),
         ),
     ];
@@ -1219,12 +1295,20 @@ fn paging(
     // Configurations run round-robin, `reps` times each; the row shows the run with the median
     // wall time, and the peak memory is the highest of all runs.
     let reps = if cfg.quick { 1 } else { 3 };
-    let mut configs: Vec<(String, String, Option<usize>)> = vec![
-        ("telnyx (Rust SDK)".into(), "sequential".into(), Some(0)),
+    // (label, mode, Some((prefetch, runtime threads)) for Rust, None for Node). The first two
+    // Rust rows run on a current-thread runtime like Node (the like-for-like comparison, and
+    // the one the target is judged on); the third shows what `#[tokio::main]` gives.
+    let mut configs: Vec<(String, String, Option<(usize, usize)>)> = vec![
+        ("telnyx (Rust SDK)".into(), "sequential".into(), Some((0, 1))),
         (
             "telnyx (Rust SDK)".into(),
             "prefetch 4 (`.concurrency(4)`)".into(),
-            Some(4),
+            Some((4, 1)),
+        ),
+        (
+            "telnyx (Rust SDK)".into(),
+            format!("prefetch 4, multi-thread runtime ({MT_WORKERS} workers)"),
+            Some((4, MT_WORKERS)),
         ),
     ];
     if node_script.is_some() {
@@ -1243,7 +1327,7 @@ fn paging(
                 rep + 1
             );
             let r = match (prefetch, node_script) {
-                (Some(p), _) => {
+                (Some((p, threads)), _) => {
                     let args: Vec<String> = [
                         "sdk-page",
                         "--url",
@@ -1256,6 +1340,8 @@ fn paging(
                         &p.to_string(),
                         "--expect",
                         &items.to_string(),
+                        "--threads",
+                        &threads.to_string(),
                     ]
                     .iter()
                     .map(|s| s.to_string())
@@ -1300,7 +1386,8 @@ fn paging(
     }
     let seq = runs[0].2.as_ref().ok().map(|w| w.wall_secs);
     let node_wall = runs
-        .get(2)
+        .iter()
+        .find(|r| r.0.starts_with("npm"))
         .and_then(|r| r.2.as_ref().ok())
         .map(|w| w.wall_secs);
     let mut peak_kb = 0u64;
@@ -1347,7 +1434,8 @@ fn paging(
             }
         }
     }
-    sec.intro.push(format!("Each run is a separate process streaming every item (`list(..).into_stream()` / `for await`), counting them. The three configurations run round-robin {reps} time(s); each row is the run with the median wall time, its peak RSS the highest of its runs. Peak RSS is the process's VmHWM (Rust) or `process.resourceUsage().maxRSS` (Node), so it includes the runtime, the HTTP client and everything else in the process."));
+    sec.intro.push(format!("Each run is a separate process streaming every item (`list(..).into_stream()` / `for await`), counting them. The configurations run round-robin {reps} time(s); each row is the run with the median wall time, its peak RSS the highest of its runs. Peak RSS is the process's VmHWM (Rust) or `process.resourceUsage().maxRSS` (Node), so it includes the runtime, the HTTP client and everything else in the process."));
+    sec.intro.push(format!("The Rust rows run on a current-thread runtime (like Node's single thread; the target is judged on the `prefetch 4` row) except the multi-thread row, which runs on a {MT_WORKERS}-worker runtime, as `#[tokio::main]` gives a Rust user: there each prefetched page is fetched and decoded in its own spawned task, on any worker. On this machine the emulator shares the same cores."));
     if latency_ms > 0 {
         sec.intro.push(format!("A latency-only fault rule (`POST /_emulator/faults` `{{\"path_prefix\":\"/v2/webhook_deliveries\",\"latency_ms\":{latency_ms}}}`) delays every page by {latency_ms} ms, a stand-in for a network round trip: this is where prefetching pays."));
     }

@@ -54,12 +54,27 @@ pub struct PageArgs {
     /// Items expected (the run is an error otherwise).
     #[arg(long, default_value_t = 100_000)]
     pub expect: u64,
+    /// Tokio runtime: 1 = current-thread (like Node, the like-for-like comparison); N > 1 =
+    /// multi-thread with N workers (what `#[tokio::main]` gives a Rust user).
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
 }
 
 fn current_thread() -> Result<tokio::runtime::Runtime, String> {
     // One thread, like Node: CPU per request is then comparable and not inflated by
     // cross-thread wake-ups.
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, String> {
+    if threads <= 1 {
+        return current_thread();
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())
@@ -178,7 +193,7 @@ async fn balance_sdk(_args: BalanceArgs) -> Result<WorkResult, String> {
 #[cfg(feature = "sdk")]
 pub fn page(args: PageArgs) -> Result<WorkResult, String> {
     use futures::TryStreamExt;
-    current_thread()?.block_on(async move {
+    runtime(args.threads)?.block_on(async move {
         let client = sdk_client(&args.url, &args.key)?;
         let params = telnyx::WebhookDeliveryListParams::default().page_size(args.page_size);
         let mut list = client.webhook_deliveries().list(params);

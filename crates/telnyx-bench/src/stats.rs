@@ -15,6 +15,47 @@ pub fn percentile_sorted(sorted: &[u32], p: f64) -> u32 {
     sorted[idx]
 }
 
+/// `k` evenly spaced quantiles (at (i + 0.5) / k) of a sorted slice: a compact sketch that
+/// slices measured separately can be merged from.
+pub fn quantile_sketch(sorted: &[u32], k: usize) -> Vec<u32> {
+    if sorted.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    (0..k)
+        .map(|i| {
+            let idx = (((i as f64 + 0.5) / k as f64) * sorted.len() as f64) as usize;
+            sorted[idx.min(sorted.len() - 1)]
+        })
+        .collect()
+}
+
+/// Percentile `p` of the union of several slices, each given as (sample count, sketch):
+/// every sketch point stands for count / sketch length samples.
+pub fn merged_percentile(slices: &[(u64, &[u32])], p: f64) -> u32 {
+    let mut pts: Vec<(u32, f64)> = Vec::new();
+    for (count, sketch) in slices {
+        if sketch.is_empty() {
+            continue;
+        }
+        let w = *count as f64 / sketch.len() as f64;
+        pts.extend(sketch.iter().map(|&v| (v, w)));
+    }
+    if pts.is_empty() {
+        return 0;
+    }
+    pts.sort_by_key(|&(v, _)| v);
+    let total: f64 = pts.iter().map(|&(_, w)| w).sum();
+    let target = (p.clamp(0.0, 100.0) / 100.0) * total;
+    let mut acc = 0.0;
+    for &(v, w) in &pts {
+        acc += w;
+        if acc >= target {
+            return v;
+        }
+    }
+    pts[pts.len() - 1].0
+}
+
 /// Median of durations (sorts a copy); zero when empty.
 pub fn median(durations: &[Duration]) -> Duration {
     let mut v = durations.to_vec();
@@ -162,6 +203,22 @@ mod tests {
         assert_eq!(percentile_sorted(&[7], 99.0), 7);
         assert_eq!(percentile_sorted(&[], 50.0), 0);
         assert_eq!(percentile_sorted(&[1, 2, 3, 4], 50.0), 2);
+    }
+
+    #[test]
+    fn sketches_merge_like_the_union() {
+        let a: Vec<u32> = (1..=1000).collect();
+        let b: Vec<u32> = (1001..=2000).collect();
+        let (sa, sb) = (quantile_sketch(&a, 100), quantile_sketch(&b, 100));
+        assert_eq!(sa.len(), 100);
+        // Equal counts: the median of the union sits at the boundary between the two.
+        let m = merged_percentile(&[(1000, &sa), (1000, &sb)], 50.0);
+        assert!((990..=1010).contains(&m), "{m}");
+        // A slice with ten times the samples dominates.
+        let m = merged_percentile(&[(10_000, &sa), (1000, &sb)], 50.0);
+        assert!((540..=560).contains(&m), "{m}");
+        assert_eq!(merged_percentile(&[], 50.0), 0);
+        assert!(quantile_sketch(&[], 10).is_empty());
     }
 
     #[test]
