@@ -54,6 +54,9 @@ pub struct Client {
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// `base_url`, parsed once: request URLs are built from it without parsing the scheme
+    /// and host again on every call.
+    pub(crate) base: reqwest::Url,
     /// `Bearer <key>`, marked sensitive.
     pub(crate) authorization: HeaderValue,
     pub(crate) default_headers: HeaderMap,
@@ -104,16 +107,20 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The full URL of `path` (relative to the base URL) with `query`.
-    pub(crate) fn url(&self, path: &str, query: &Query) -> String {
-        let mut url = self.inner.base_url.clone();
+    /// The full URL of `path` (relative to the base URL) with `query`: the pre-parsed base
+    /// URL with `path` appended to its path and `query` set as encoded.
+    pub(crate) fn url(&self, path: &str, query: &Query) -> reqwest::Url {
+        let mut url = self.inner.base.clone();
+        let base_path = url.path().trim_end_matches('/');
+        let mut full = String::with_capacity(base_path.len() + path.len() + 1);
+        full.push_str(base_path);
         if !path.starts_with('/') {
-            url.push('/');
+            full.push('/');
         }
-        url.push_str(path);
+        full.push_str(path);
+        url.set_path(&full);
         if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query.encode());
+            url.set_query(Some(&query.encode()));
         }
         url
     }
@@ -244,6 +251,9 @@ impl ClientBuilder {
         authorization.set_sensitive(true);
 
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::configuration(format!("invalid base URL {base_url:?}: {e}")).with_source(e)
+        })?;
 
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
@@ -281,6 +291,7 @@ impl ClientBuilder {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                base,
                 authorization,
                 default_headers,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
@@ -350,11 +361,35 @@ mod tests {
             .base_url("http://h/v2/")
             .build()
             .unwrap();
-        assert_eq!(c.url("/balance", &Query::new()), "http://h/v2/balance");
         assert_eq!(
-            c.url("invoices", &Query::new().push("page[number]", "2")),
+            c.url("/balance", &Query::new()).as_str(),
+            "http://h/v2/balance"
+        );
+        assert_eq!(
+            c.url("invoices", &Query::new().push("page[number]", "2"))
+                .as_str(),
             "http://h/v2/invoices?page%5Bnumber%5D=2"
         );
+        let root = Client::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:8080/")
+            .build()
+            .unwrap();
+        assert_eq!(
+            root.url("/balance", &Query::new()).as_str(),
+            "http://127.0.0.1:8080/balance"
+        );
+        // The same bytes as parsing the whole string, for awkward paths and queries.
+        for (path, query) in [
+            ("/a%20b/c", "x=1&y=%5B%5D"),
+            ("/x/'q'", "a='b'&c=%22"),
+            ("/détail", "k=v%C3%A9"),
+        ] {
+            let q = Query::new().push("k", query);
+            let built = c.url(path, &q);
+            let parsed = reqwest::Url::parse(&format!("http://h/v2{path}?{}", q.encode())).unwrap();
+            assert_eq!(built.as_str(), parsed.as_str());
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub mod query;
 mod request;
 mod resources;
 mod retry;
+mod timestamp;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,

@@ -15,9 +15,11 @@
 //!   so does a page whose `meta.total_pages` is 0 or 1.
 
 use std::fmt;
-use std::future::{ready, IntoFuture};
+use std::future::{ready, Future, IntoFuture};
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::stream::{self, BoxStream, Stream, StreamExt};
@@ -284,6 +286,10 @@ impl<T> ListRequest<T> {
     ///
     /// Prefetching starts after the first page, once `meta.total_pages` is known, and covers
     /// the pages up to that total. Items still come out in order.
+    ///
+    /// Each prefetched page is fetched and decoded in its own `tokio::spawn`ed task, so on a
+    /// multi-threaded runtime (`#[tokio::main]`) several pages are decoded at once, off the
+    /// consumer's task; the tasks are aborted when the stream is dropped.
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.concurrency = pages.max(1);
         self
@@ -382,6 +388,11 @@ fn sequential<T: DeserializeOwned + Send + 'static>(
 
 /// Pages `next..=total`, up to `concurrency` in flight, in order; ends after an error or an
 /// empty page.
+///
+/// Each page is fetched **and decoded** in its own `tokio::spawn`ed task, so that on a
+/// multi-threaded runtime several pages are decoded at once, off the consumer's thread (on
+/// a current-thread runtime this costs nothing extra). The tasks are aborted when the stream
+/// is dropped.
 fn prefetched<T: DeserializeOwned + Send + 'static>(
     ctx: Arc<ListContext>,
     next: u64,
@@ -389,7 +400,7 @@ fn prefetched<T: DeserializeOwned + Send + 'static>(
     concurrency: usize,
 ) -> BoxStream<'static, Result<Page<T>>> {
     stream::iter(next..=total)
-        .map(move |n| fetch_page::<T>(Arc::clone(&ctx), Some(n)))
+        .map(move |n| AbortOnDrop(tokio::spawn(fetch_page::<T>(Arc::clone(&ctx), Some(n)))))
         .buffered(concurrency)
         .scan(false, |failed, result| {
             if *failed {
@@ -407,11 +418,64 @@ fn prefetched<T: DeserializeOwned + Send + 'static>(
         .boxed()
 }
 
+/// A spawned page fetch, aborted when dropped (when the stream is dropped before the page
+/// is consumed), so that no task outlives the stream.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> Future for AbortOnDrop<Result<T>> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
+            Ok(result) => result,
+            // A panic while fetching or decoding the page: propagate it to the consumer, as
+            // when the page was fetched on its task.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Error::connection(
+                "the task fetching a page was cancelled (is the runtime shutting down?)",
+                e,
+            )),
+        })
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
     type Output = Result<Page<T>>;
     type IntoFuture = BoxFuture<Result<Page<T>>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[tokio::test]
+    async fn a_dropped_prefetch_task_is_aborted() {
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let guard = AbortOnDrop(tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            flag.store(true, Ordering::SeqCst);
+            Ok::<(), Error>(())
+        }));
+        drop(guard);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!done.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn a_finished_prefetch_task_yields_its_result() {
+        let guard = AbortOnDrop(tokio::spawn(async { Ok::<u8, Error>(7) }));
+        assert_eq!(guard.await.unwrap(), 7);
     }
 }

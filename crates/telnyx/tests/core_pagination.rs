@@ -422,3 +422,74 @@ async fn single_page_with_total_pages_one_ends() {
     assert_eq!(ids, [0, 1, 2]);
     assert!(err.is_none());
 }
+
+// On a multi-thread runtime, prefetched pages are fetched and decoded in spawned tasks on
+// several workers: items must still come out in order, and the guards must still hold.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefetch_on_a_multi_thread_runtime_keeps_order() {
+    let server = MockServer::start().await;
+    mount(&server, Pager::new(200, 3), 67).await;
+    let (ids, err) = collect(
+        list(&client(&server), Query::new())
+            .concurrency(4)
+            .into_stream(),
+    )
+    .await;
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(ids, (0..200).collect::<Vec<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_page_number_with_prefetch_on_a_multi_thread_runtime() {
+    let server = MockServer::start().await;
+    let pager = Pager {
+        stale: true,
+        ..Pager::new(30, 3)
+    };
+    Mock::given(method("GET"))
+        .respond_with(pager)
+        .mount(&server)
+        .await;
+    let (ids, err) = collect(
+        list(&client(&server), Query::new())
+            .concurrency(4)
+            .into_stream(),
+    )
+    .await;
+    assert_eq!(ids, [0, 1, 2]);
+    assert!(err
+        .unwrap()
+        .to_string()
+        .contains("asked for page 2, got page 1"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_prefetching_stream_stops_fetching() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(Pager::new(300, 3))
+        .mount(&server)
+        .await;
+    let mut stream = Box::pin(
+        list(&client(&server), Query::new())
+            .concurrency(4)
+            .into_stream(),
+    );
+    // The first page, then the first item of page 2 (prefetch has started by then).
+    for _ in 0..4 {
+        stream.next().await.unwrap().unwrap();
+    }
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let after_drop = server.received_requests().await.unwrap().len();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let later = server.received_requests().await.unwrap().len();
+    assert_eq!(
+        after_drop, later,
+        "requests continued after the stream was dropped"
+    );
+    assert!(
+        later <= 1 + 4 + 1,
+        "{later} requests for at most 2 consumed pages"
+    );
+}

@@ -36,6 +36,7 @@ pub struct AuditEvent {
     /// The changed fields (`null` or absent when not recorded).
     pub changes: Option<Vec<AuditEventChange>>,
     /// When the change was made.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// The organization the change belongs to.
     pub organization_id: Option<String>,

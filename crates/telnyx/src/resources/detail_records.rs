@@ -535,12 +535,14 @@ pub struct MessageDetailRecord {
     /// Source number.
     pub cli: Option<String>,
     /// When the message completed.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub completed_at: Option<DateTime<FixedOffset>>,
     /// Cost.
     pub cost: Option<Money>,
     /// Destination country code.
     pub country_code: Option<String>,
     /// When the record was created.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// Currency of the cost.
     pub currency: Option<String>,
@@ -573,6 +575,7 @@ pub struct MessageDetailRecord {
     /// Rate.
     pub rate: Option<Money>,
     /// When the message was sent.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub sent_at: Option<DateTime<FixedOffset>>,
     /// Source country code.
     pub source_country_code: Option<String>,
@@ -581,6 +584,7 @@ pub struct MessageDetailRecord {
     /// Comma-separated tags.
     pub tags: Option<String>,
     /// When the record was last updated.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub updated_at: Option<DateTime<FixedOffset>>,
     /// Owner user id.
     pub user_id: Option<String>,
@@ -600,8 +604,10 @@ pub struct ConferenceDetailRecord {
     /// Connection id.
     pub connection_id: Option<String>,
     /// When the conference ended.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub ended_at: Option<DateTime<FixedOffset>>,
     /// When the conference expires.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub expires_at: Option<DateTime<FixedOffset>>,
     /// Billed by Telnyx.
     pub is_telnyx_billable: Option<bool>,
@@ -614,6 +620,7 @@ pub struct ConferenceDetailRecord {
     /// Region, e.g. `ch1`.
     pub region: Option<String>,
     /// When the conference started.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub started_at: Option<DateTime<FixedOffset>>,
     /// Owner user id.
     pub user_id: Option<String>,
@@ -643,8 +650,10 @@ pub struct ConferenceParticipantDetailRecord {
     /// Billed by Telnyx.
     pub is_telnyx_billable: Option<bool>,
     /// When the participant joined.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub joined_at: Option<DateTime<FixedOffset>>,
     /// When the participant left.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub left_at: Option<DateTime<FixedOffset>>,
     /// Originating number.
     pub originating_number: Option<String>,
@@ -680,6 +689,7 @@ pub struct AmdDetailRecord {
     /// AMD feature.
     pub feature: Option<AmdFeature>,
     /// When AMD was invoked.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub invoked_at: Option<DateTime<FixedOffset>>,
     /// Billed by Telnyx.
     pub is_telnyx_billable: Option<bool>,
@@ -697,6 +707,7 @@ pub struct VerifyDetailRecord {
     /// Record id.
     pub id: Option<String>,
     /// When the record was created.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// Currency of the fee.
     pub currency: Option<String>,
@@ -709,6 +720,7 @@ pub struct VerifyDetailRecord {
     /// Unit of the rate.
     pub rate_measured_in: Option<String>,
     /// When the record was last updated.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub updated_at: Option<DateTime<FixedOffset>>,
     /// Verification status.
     pub verification_status: Option<String>,
@@ -731,8 +743,10 @@ pub struct SimCardUsageDetailRecord {
     /// Record id.
     pub id: Option<String>,
     /// When the usage window closed.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub closed_at: Option<DateTime<FixedOffset>>,
     /// When the record was created.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// Currency of the cost.
     pub currency: Option<String>,
@@ -781,6 +795,7 @@ pub struct MediaStorageDetailRecord {
     /// Cost.
     pub cost: Option<Money>,
     /// When the record was created.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// Currency of the cost.
     pub currency: Option<String>,

@@ -111,6 +111,7 @@ pub struct StoredPaymentTransaction {
     /// Whether this was an automatic recharge.
     pub auto_recharge: Option<bool>,
     /// When it was created.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub created_at: Option<DateTime<FixedOffset>>,
     /// Payment processor status, e.g. `submitted_for_settlement`.
     pub processor_status: Option<String>,

@@ -64,8 +64,24 @@ macro_rules! server_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                // Matched on the borrowed text: no `String` for known values.
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<$name, E> {
+                        match std::str::from_utf8(v) {
+                            Ok(s) => Ok($name::from(s)),
+                            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+                        }
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
             }
         }
     };

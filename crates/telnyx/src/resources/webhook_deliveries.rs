@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::shared::{check_page, format_date_time, invalid, push_page, server_enum};
 use crate::pagination::ListRequest;
@@ -34,8 +35,10 @@ pub struct WebhookDelivery {
     /// Final outcome.
     pub status: Option<WebhookDeliveryStatus>,
     /// When the first attempt started.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub started_at: Option<DateTime<FixedOffset>>,
     /// When the last attempt finished.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub finished_at: Option<DateTime<FixedOffset>>,
     /// The webhook that was delivered.
     pub webhook: Option<WebhookEvent>,
@@ -52,6 +55,7 @@ pub struct WebhookEvent {
     /// Event type, e.g. `call_initiated`.
     pub event_type: Option<String>,
     /// When the event occurred.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub occurred_at: Option<DateTime<FixedOffset>>,
     /// The event payload; fields vary by event type.
     pub payload: Option<serde_json::Value>,
@@ -68,8 +72,10 @@ pub struct WebhookDeliveryAttempt {
     /// Outcome of the attempt.
     pub status: Option<WebhookDeliveryStatus>,
     /// When the attempt started.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub started_at: Option<DateTime<FixedOffset>>,
     /// When the attempt finished.
+    #[serde(default, deserialize_with = "crate::timestamp::option")]
     pub finished_at: Option<DateTime<FixedOffset>>,
     /// Errors, as sent: integers (`75499`) or objects (`{"code": "75001", ...}`).
     #[serde(default, deserialize_with = "null_as_empty")]
@@ -132,15 +138,48 @@ pub struct WebhookHttpResponse {
     pub body: Option<String>,
 }
 
-/// HTTP headers as the server sent them, kept as raw JSON.
+/// HTTP headers as the server sent them, kept as raw JSON text.
 ///
 /// The spec says `[[name, value], ...]`, but examples also send `["Name: value"]` strings or a
-/// `{name: value}` object; [`HttpHeaders::pairs`] reads all three.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// `{name: value}` object; [`HttpHeaders::pairs`] reads all three. The JSON is kept as text
+/// (not decoded into a `serde_json::Value` tree) because headers are bulky and rarely read:
+/// decoding them on every delivery of a large listing costs a dozen allocations per attempt.
+/// [`to_value`](HttpHeaders::to_value) parses them on demand.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct HttpHeaders(pub serde_json::Value);
+pub struct HttpHeaders(Box<RawValue>);
+
+impl PartialEq for HttpHeaders {
+    /// Equal when the JSON values are equal (whitespace and number spelling aside).
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get() || self.to_value() == other.to_value()
+    }
+}
+
+impl From<serde_json::Value> for HttpHeaders {
+    fn from(value: serde_json::Value) -> Self {
+        HttpHeaders::new(&value)
+    }
+}
 
 impl HttpHeaders {
+    /// Headers from a JSON value (any of the shapes [`pairs`](HttpHeaders::pairs) reads).
+    pub fn new(value: &serde_json::Value) -> Self {
+        HttpHeaders(
+            serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned()),
+        )
+    }
+
+    /// The JSON text as the server sent it.
+    pub fn raw_json(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The headers as a JSON value, parsed on each call.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+
     /// The headers as `(name, value)` pairs, in order; entries of unknown shape are skipped.
     pub fn pairs(&self) -> Vec<(String, String)> {
         use serde_json::Value;
@@ -148,7 +187,7 @@ impl HttpHeaders {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        match &self.0 {
+        match &self.to_value() {
             Value::Array(items) => items
                 .iter()
                 .filter_map(|item| match item {
@@ -372,16 +411,70 @@ mod tests {
             .is_err());
     }
 
+    const DELIVERY: &str = r#"{"id":"d1","started_at":"2026-11-28T23:58:26.000Z",
+        "attempts":[{"started_at":"2026-11-28T23:58:26Z","finished_at":null,
+        "http":{"request":{"url":"https://x","headers":[["Accept","*/*"]]},
+        "response":{"status":STATUS,"headers":{"Content-Type":"text/plain"},"body":"OK"}}}]}"#;
+
+    #[test]
+    fn raw_headers_decode_and_errors_after_them_name_the_path() {
+        let ok = format!(
+            r#"{{"data":[{}],"meta":{{"page_number":1}}}}"#,
+            DELIVERY.replace("STATUS", "200")
+        );
+        let (data, _) = crate::pagination::decode_page::<WebhookDelivery>(ok.as_bytes()).unwrap();
+        let http = data[0].attempts[0].http.as_ref().unwrap();
+        let req = http.request.as_ref().unwrap().headers.as_ref().unwrap();
+        assert_eq!(req.get("accept").as_deref(), Some("*/*"));
+        assert_eq!(req.raw_json(), r#"[["Accept","*/*"]]"#);
+        let resp = http.response.as_ref().unwrap();
+        assert_eq!(
+            resp.headers
+                .as_ref()
+                .unwrap()
+                .get("content-type")
+                .as_deref(),
+            Some("text/plain")
+        );
+        // Round trip through serde_json, as the CLI renders it.
+        let v = serde_json::to_value(&data[0]).unwrap();
+        assert_eq!(v["attempts"][0]["http"]["request"]["headers"][0][1], "*/*");
+        let back: WebhookDelivery = serde_json::from_value(v).unwrap();
+        assert_eq!(back, data[0]);
+
+        let bad = format!(r#"{{"data":[{}]}}"#, DELIVERY.replace("STATUS", r#""x""#));
+        let err = crate::pagination::decode_page::<WebhookDelivery>(bad.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("data[0].attempts[0].http.response.status"),
+            "{err}"
+        );
+        let bad = format!(
+            r#"{{"data":[{}]}}"#,
+            DELIVERY
+                .replace("STATUS", "200")
+                .replace("23:58:26Z", "24:58:26Z")
+        );
+        let err = crate::pagination::decode_page::<WebhookDelivery>(bad.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string().contains("data[0].attempts[0].started_at"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn headers_in_every_shape() {
-        let h = HttpHeaders(serde_json::json!([
+        let h = HttpHeaders::from(serde_json::json!([
             ["Content-Type", "text/html"],
             ["Pragma", "no-cache"]
         ]));
         assert_eq!(h.get("pragma").as_deref(), Some("no-cache"));
-        let h = HttpHeaders(serde_json::json!(["Accept: */*"]));
+        let h = HttpHeaders::from(serde_json::json!(["Accept: */*"]));
         assert_eq!(h.pairs(), vec![("Accept".to_owned(), "*/*".to_owned())]);
-        let h = HttpHeaders(serde_json::json!({"Accept": "*/*"}));
+        let h = HttpHeaders::from(serde_json::json!({"Accept": "*/*"}));
         assert_eq!(h.get("accept").as_deref(), Some("*/*"));
+        let h = HttpHeaders::from(serde_json::json!("Accept: */*\r\nX-A: 1"));
+        assert_eq!(h.get("x-a").as_deref(), Some("1"));
+        assert_eq!(h.raw_json(), r#""Accept: */*\r\nX-A: 1""#);
     }
 }
