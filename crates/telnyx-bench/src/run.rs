@@ -1255,6 +1255,9 @@ fn decode_breakdown(_: &Http, _: &str, _: Option<&PathBuf>, _: &mut Report) -> R
     Ok(())
 }
 
+/// A paging row: (label, mode, `Some((prefetch, runtime threads))` for Rust, `None` for Node).
+type PagingConfig = (String, String, Option<(usize, usize)>);
+
 struct PagingOutcome {
     prefetch_wall: Option<f64>,
     node_wall: Option<f64>,
@@ -1298,8 +1301,12 @@ fn paging(
     // (label, mode, Some((prefetch, runtime threads)) for Rust, None for Node). The first two
     // Rust rows run on a current-thread runtime like Node (the like-for-like comparison, and
     // the one the target is judged on); the third shows what `#[tokio::main]` gives.
-    let mut configs: Vec<(String, String, Option<(usize, usize)>)> = vec![
-        ("telnyx (Rust SDK)".into(), "sequential".into(), Some((0, 1))),
+    let mut configs: Vec<PagingConfig> = vec![
+        (
+            "telnyx (Rust SDK)".into(),
+            "sequential".into(),
+            Some((0, 1)),
+        ),
         (
             "telnyx (Rust SDK)".into(),
             "prefetch 4 (`.concurrency(4)`)".into(),
