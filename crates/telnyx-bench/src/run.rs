@@ -1175,7 +1175,9 @@ fn decode_breakdown(
                 .unwrap_or(0))
         }),
         Box::new(|| {
-            let e: Envelope = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            // As the SDK decodes a page: one UTF-8 check of the body, then `from_str`.
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            let e: Envelope = serde_json::from_str(text).map_err(|e| e.to_string())?;
             Ok(e.data.len())
         }),
         Box::new(|| {
