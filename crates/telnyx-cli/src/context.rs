@@ -121,6 +121,15 @@ impl Ctx {
     }
 }
 
+/// An I/O error's text without the ` at path "..."` that `tempfile` appends.
+fn strip_path(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
 /// Parses the environment into a context and runs the command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let Cli { global, command } = cli;
@@ -172,8 +181,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let client = builder.build()?;
 
     let target = match &global.out {
-        Some(path) => Target::file(path)
-            .map_err(|e| CliError::io(format!("creating {}", path.display()), e))?,
+        // The OS error names the temp file; say which path the user asked for instead.
+        Some(path) => Target::file(path).map_err(|e| {
+            CliError::io(
+                format!("cannot write --out {}", path.display()),
+                std::io::Error::new(e.kind(), strip_path(&e)),
+            )
+        })?,
         None => Target::stdout(),
     };
     let color = color_ok && global.out.is_none() && stdout_tty;
@@ -189,7 +203,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         stderr_tty: crate::progress::Progress::available(),
         emulator,
     };
-    let result = crate::commands::dispatch(&mut ctx, command).await;
+    let base_url = ctx.client.base_url().to_string();
+    let result = crate::commands::dispatch(&mut ctx, command)
+        .await
+        .map_err(|e| match e {
+            CliError::Api(err) if err.kind() == telnyx::ErrorKind::Connection => {
+                CliError::Unreachable { base_url, err }
+            }
+            other => other,
+        });
     let Ctx { out, emulator, .. } = ctx;
     let outcome = match result {
         Ok(()) => match out.target.commit() {

@@ -43,6 +43,13 @@ pub enum CliError {
     Interrupted(String),
     /// Anything else.
     Other(String),
+    /// The API could not be reached (connection error) at this base URL.
+    Unreachable {
+        /// The base URL in use (`--base-url`, `TELNYX_BASE_URL` or the default).
+        base_url: String,
+        /// The SDK's connection error.
+        err: telnyx::Error,
+    },
 }
 
 impl From<telnyx::Error> for CliError {
@@ -60,7 +67,7 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Api(e) => api_exit_code(e),
+            CliError::Api(e) | CliError::Unreachable { err: e, .. } => api_exit_code(e),
             CliError::NoApiKey => AUTH,
             CliError::Usage(_) | CliError::Declined(_) => USAGE,
             CliError::Invalid(_) => VALIDATION,
@@ -91,6 +98,7 @@ impl CliError {
     fn parts(&self) -> (String, Vec<String>, Option<String>) {
         match self {
             CliError::Api(e) => api_parts(e),
+            CliError::Unreachable { base_url, err } => unreachable_parts(base_url, err),
             CliError::NoApiKey => (
                 "no API key".into(),
                 vec![],
@@ -102,7 +110,7 @@ impl CliError {
             ),
             CliError::Usage(m) => (m.clone(), vec![], Some("see `telnyx --help`".into())),
             CliError::Invalid(m) | CliError::Declined(m) => (m.clone(), vec![], None),
-            CliError::Io(ctx, e) => (format!("{ctx}: {e}"), vec![], None),
+            CliError::Io(ctx, e) => (format!("{ctx}: {e}"), vec![], io_hint(e)),
             CliError::Emulator(m) => (format!("the embedded emulator failed: {m}"), vec![], None),
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
@@ -110,9 +118,90 @@ impl CliError {
     }
 }
 
+/// What to do about a file error, when the OS message alone does not say.
+fn io_hint(e: &std::io::Error) -> Option<String> {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Some("the directory does not exist: create it first or pick another path".into())
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            Some("no permission to write there: pick a path you can write to".into())
+        }
+        _ => None,
+    }
+}
+
+/// The deepest cause of an error chain ("Connection refused (os error 111)").
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cur = e.source()?;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    Some(cur.to_string())
+}
+
+/// `could not connect to URL (GET /path)`, the OS cause, and a hint that depends on whether
+/// the URL is a local server (start it) or a remote one (network, proxy).
+fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
+    let text = e.to_string();
+    // The SDK appends the operation as ` [GET /balance]`.
+    let op = text
+        .rfind(" [")
+        .filter(|_| text.ends_with(']'))
+        .map(|i| format!(" ({})", &text[i + 2..text.len() - 1]))
+        .unwrap_or_default();
+    let headline = if text.starts_with("could not connect") {
+        format!("could not connect to {base_url}{op}")
+    } else {
+        format!("the connection to {base_url} failed before a complete response arrived{op}")
+    };
+    let cause = root_cause(e);
+    let details = cause.iter().map(|c| format!("cause: {c}")).collect();
+    let host_port = base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or(base_url);
+    let local = ["127.0.0.1", "localhost", "[::1]", "0.0.0.0"]
+        .iter()
+        .any(|h| host_port == *h || host_port.starts_with(&format!("{h}:")));
+    let hint = if local {
+        format!(
+            "nothing is serving {host_port}: start the emulator there (`telnyx emulator --bind {host_port}`), \
+             fix --base-url/TELNYX_BASE_URL, or use the built-in one with --emulator"
+        )
+    } else if cause
+        .as_deref()
+        .is_some_and(|c| c.contains("lookup") || c.contains("dns") || c.contains("resolve"))
+    {
+        format!(
+            "the host in {base_url} could not be resolved: check the spelling of \
+             --base-url/TELNYX_BASE_URL and your DNS"
+        )
+    } else {
+        "check your internet connection, proxy (HTTPS_PROXY) and firewall, then try again \
+         (--max-retries N retries connection errors); --emulator works offline"
+            .to_string()
+    };
+    (headline, details, Some(hint))
+}
+
+/// A `--base-url` the SDK could not parse: a usage error, not an authentication one.
+fn is_bad_base_url(e: &telnyx::Error) -> bool {
+    e.kind() == ErrorKind::Configuration && e.to_string().starts_with("invalid base URL")
+}
+
+/// The parameter the API blamed (`filter[nope][contains]`, `id`), if any.
+fn error_parameter(e: &telnyx::Error) -> Option<&str> {
+    e.errors()
+        .iter()
+        .find_map(|d| d.source.as_ref().and_then(|s| s.parameter.as_deref()))
+}
+
 /// Exit code for an SDK error kind.
 fn api_exit_code(e: &telnyx::Error) -> u8 {
     match e.kind() {
+        ErrorKind::Configuration if is_bad_base_url(e) => USAGE,
         ErrorKind::Authentication | ErrorKind::PermissionDenied | ErrorKind::Configuration => AUTH,
         ErrorKind::NotFound => NOT_FOUND,
         ErrorKind::BadRequest
@@ -166,7 +255,19 @@ fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
             }
         }
     } else {
-        headline = format!("{e}{status}");
+        let text = e.to_string();
+        // Local checks read `charges_summary: the range ...`; the prefix is the SDK's, not ours.
+        let text = match text.split_once(": ") {
+            Some((p, rest))
+                if e.kind() == ErrorKind::InvalidRequest
+                    && !p.is_empty()
+                    && p.chars().all(|c| c.is_ascii_lowercase() || c == '_') =>
+            {
+                rest.to_string()
+            }
+            _ => text,
+        };
+        headline = format!("{text}{status}");
     }
     if let Some(id) = e.request_id() {
         details.push(format!("request id: {id}"));
@@ -180,10 +281,12 @@ fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
         ErrorKind::PermissionDenied => {
             Some("this API key is valid but not allowed to do that; check its permissions".into())
         }
-        ErrorKind::Configuration => Some(
-            "check --api-key/TELNYX_API_KEY and --base-url/TELNYX_BASE_URL (a URL like https://api.telnyx.com/v2)"
+        // The SDK's message already says what is wrong and shows a valid URL.
+        ErrorKind::Configuration if is_bad_base_url(e) => Some(
+            "for a local emulator the URL looks like http://127.0.0.1:4010/v2 (`telnyx emulator`)"
                 .into(),
         ),
+        ErrorKind::Configuration => None,
         ErrorKind::RateLimit => Some(match e.retry_after() {
             Some(d) => format!("rate limited: wait {} s and try again", d.as_secs().max(1)),
             None => "rate limited: wait a few seconds and try again".into(),
@@ -195,6 +298,25 @@ fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
         ),
         ErrorKind::Timeout => Some(
             "the request timed out: check connectivity, or raise --timeout / --max-retries".into(),
+        ),
+        ErrorKind::InvalidRequest if e.to_string().contains("at most 31 days") => Some(
+            "ask for at most 31 days per call, e.g. one calendar month at a time \
+             (--start 2025-05-01 --end 2025-06-01), and add up the results"
+                .into(),
+        ),
+        ErrorKind::BadRequest | ErrorKind::UnprocessableEntity
+            if error_parameter(e).is_some_and(|p| p.starts_with("filter")) =>
+        {
+            Some(
+                "--filter takes FIELD[OP]=VALUE with a field of this record type \
+                 (`-o json` shows the fields), e.g. --filter 'cld[contains]=456'"
+                    .into(),
+            )
+        }
+        ErrorKind::BadRequest if error_parameter(e) == Some("id") => Some(
+            "ids are UUIDs (like 0c4c8c4e-5803-4258-bae2-796543917292): copy one from the \
+             matching `list` command"
+                .into(),
         ),
         ErrorKind::NotFound => Some("check the id (list them with the matching `list` command)".into()),
         ErrorKind::InternalServer => Some("a server-side error: try again later".into()),

@@ -314,6 +314,126 @@ fn exit_codes_match_error_kinds() {
     assert!(!stderr(&o).contains("panicked"));
 }
 
+/// The `error:` line says what went wrong, the `hint:` line what to do; they must not say the
+/// same thing twice.
+#[track_caller]
+fn error_and_hint(o: &Output) -> (String, String) {
+    let err = stderr(o);
+    let headline = err
+        .lines()
+        .find_map(|l| l.strip_prefix("error: "))
+        .unwrap_or_else(|| panic!("no error line: {err}"))
+        .to_string();
+    let hint = err
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: "))
+        .unwrap_or_else(|| panic!("no hint line: {err}"))
+        .to_string();
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(!err.contains('\x1b'), "colors when piped: {err}");
+    (headline, hint)
+}
+
+#[test]
+fn error_messages_say_what_was_wrong_and_what_to_do() {
+    // A closed port: the URL that was tried and the OS cause, then how to get a server there.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/v2");
+    let mut c = telnyx();
+    c.args(["--base-url", &url, "--api-key", "k", "--max-retries", "0"]);
+    let o = run(c, &["balance"]);
+    assert_eq!(code(&o), 7, "{}", stderr(&o));
+    let (headline, hint) = error_and_hint(&o);
+    assert_eq!(
+        headline,
+        format!("could not connect to {url} (GET /balance)")
+    );
+    assert!(stderr(&o).contains("cause: "), "{}", stderr(&o));
+    assert!(
+        hint.contains(&format!("telnyx emulator --bind 127.0.0.1:{port}")),
+        "{hint}"
+    );
+    assert!(
+        !hint.contains("could not"),
+        "hint repeats the error: {hint}"
+    );
+
+    // A 40-day range: no SDK-internal prefix, and how to split it.
+    let o = run(
+        against("messages"),
+        &[
+            "charges",
+            "summary",
+            "--start",
+            "2025-05-01",
+            "--end",
+            "2025-06-10",
+        ],
+    );
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    let (headline, hint) = error_and_hint(&o);
+    assert!(
+        headline.starts_with("the range from 2025-05-01"),
+        "{headline}"
+    );
+    assert!(hint.contains("at most 31 days per call"), "{hint}");
+
+    // An unknown filter field: the API's detail, and the --filter syntax.
+    let o = run(
+        against("messages"),
+        &[
+            "detail-records",
+            "list",
+            "--type",
+            "messaging",
+            "--filter",
+            "nope[contains]=1",
+        ],
+    );
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    let (_, hint) = error_and_hint(&o);
+    assert!(stderr(&o).contains("'nope'"), "{}", stderr(&o));
+    assert!(hint.contains("FIELD[OP]=VALUE"), "{hint}");
+
+    // An id that is not a UUID, and one that does not exist.
+    let o = run(against("messages"), &["invoices", "get", "nope"]);
+    assert_eq!(code(&o), 5, "{}", stderr(&o));
+    assert!(error_and_hint(&o).1.contains("UUID"), "{}", stderr(&o));
+    let o = run(
+        against("messages"),
+        &["invoices", "get", "0b7c2f0e-0000-4000-8000-000000000000"],
+    );
+    assert_eq!(code(&o), 4, "{}", stderr(&o));
+    error_and_hint(&o);
+
+    // --out into a missing directory: the path asked for, not the temp file.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing").join("x.csv");
+    let o = run(
+        against("messages"),
+        &["--out", out.to_str().unwrap(), "balance"],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let (headline, hint) = error_and_hint(&o);
+    assert!(headline.contains(out.to_str().unwrap()), "{headline}");
+    assert!(!headline.contains(".part"), "temp file leaked: {headline}");
+    assert!(hint.contains("does not exist"), "{hint}");
+
+    // A malformed --base-url is a usage error (2), not an authentication one (3), and the
+    // hint adds the local form instead of repeating the example URL.
+    let mut c = telnyx();
+    c.args(["--base-url", "notaurl", "--api-key", "k"]);
+    let o = run(c, &["balance"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let (headline, hint) = error_and_hint(&o);
+    assert!(headline.contains("\"notaurl\""), "{headline}");
+    assert!(!hint.contains("https://api.telnyx.com/v2"), "{hint}");
+    assert!(hint.contains("127.0.0.1"), "{hint}");
+}
+
 #[test]
 fn rate_limit_is_exit_6_with_a_wait_hint() {
     // Faults are global to an emulator: use a private one.
