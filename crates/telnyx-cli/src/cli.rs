@@ -34,8 +34,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options accepted before or after any subcommand.
+/// Options accepted before or after any subcommand. Listed under their own heading so a
+/// subcommand's `--help` shows its own options first, not interleaved with these.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// API key (Bearer). Get one at https://portal.telnyx.com/#/app/api-keys
     #[arg(long, env = "TELNYX_API_KEY", global = true, hide_env_values = true)]

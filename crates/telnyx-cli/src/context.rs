@@ -108,11 +108,15 @@ impl Ctx {
                 let _ = writer.finish();
                 let kept = if self.out.target.is_file() {
                     format!(
-                        "removed the partial export after {count} {noun}; {} was not written",
+                        "removed the partial export after {} {noun}; {} was not written",
+                        crate::progress::thousands(count),
                         self.out.target.name()
                     )
                 } else {
-                    format!("stopped after {count} {noun}; the output holds only complete items")
+                    format!(
+                        "stopped after {} {noun}; the output holds only complete items",
+                        crate::progress::thousands(count)
+                    )
                 };
                 Err(CliError::Interrupted(kept))
             }

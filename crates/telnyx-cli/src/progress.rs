@@ -69,14 +69,41 @@ fn style(with_total: bool) -> ProgressStyle {
         .with_key(
             "rate",
             |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0}/s", state.per_sec());
+                // Same thousands separators as the counts next to it: 42,110/s.
+                let _ = write!(
+                    w,
+                    "{}/s",
+                    thousands(state.per_sec().max(0.0).round() as u64)
+                );
             },
         )
         .progress_chars("=> ")
 }
 
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(30800), "30,800");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+
     use super::*;
 
     #[test]

@@ -469,6 +469,16 @@ fn help_documents_exit_codes() {
 // ---------------------------------------------------------------- commands and formats
 
 #[test]
+fn subcommand_help_lists_its_own_options_before_the_global_ones() {
+    let o = run(telnyx(), &["detail-records", "list", "--help"]);
+    let help = ok(&o);
+    let global = help.find("Global options:").expect(&help);
+    let own = help.find("--type").expect(&help);
+    assert!(own < global, "{help}");
+    assert!(help.find("--api-key").expect(&help) > global, "{help}");
+}
+
+#[test]
 fn balance_in_every_format() {
     let key = "fmt-balance";
     let http = http_get(shared(), key, "/balance")["data"].clone();
