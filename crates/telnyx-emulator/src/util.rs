@@ -78,13 +78,24 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|dt| dt.and_utc())
 }
 
-/// Parses a strict `YYYY-MM-DD` date.
+/// Parses a strict `YYYY-MM-DD` date: four-digit year, no sign (chrono's `%Y` alone would take
+/// `+999-01-01` and `-999-01-01`, which are also ten characters long).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if s.len() != 10 {
+    if !is_full_date(s) {
         return None;
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// `DDDD-DD-DD` with ASCII digits: the shape of an RFC 3339 full-date (`format: date`).
+pub fn is_full_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 /// Parses a money amount with at most two decimals into cents (`"104.5"` -> `10450`).

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::RawQuery;
 use axum::http::{header, HeaderValue};
 use axum::response::Response;
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde_json::{json, Value};
 
 use super::{ok_data, Acct};
@@ -212,9 +212,16 @@ pub fn parse_range(p: &Params, end_required: bool) -> Result<(NaiveDate, NaiveDa
     };
     let end = match p.get_nonempty("end_date") {
         None if end_required => return Err(ApiError::missing_param("end_date")),
+        // The default end must still print as YYYY-MM-DD: no year 10000.
         None => start
             .checked_add_months(Months::new(1))
-            .ok_or_else(|| ApiError::invalid_param("start_date", "start_date is out of range."))?,
+            .filter(|e| e.year() <= 9999)
+            .ok_or_else(|| {
+                ApiError::invalid_param(
+                    "start_date",
+                    "start_date is out of range: the default end_date (start_date + 1 month) must be on or before 9999-12-31; pass end_date.",
+                )
+            })?,
         Some(v) => parse_date(v).ok_or_else(|| {
             ApiError::invalid_param(
                 "end_date",
