@@ -7,29 +7,19 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Skips the test with a message, unless `TELNYX_REQUIRE_OFFICIAL_SDKS` is set (CI sets it
-/// after installing the SDKs), in which case a missing SDK is a failure, not a silent pass.
-macro_rules! skip {
-    ($($arg:tt)*) => {{
-        let why = format!($($arg)*);
-        assert!(
-            std::env::var_os("TELNYX_REQUIRE_OFFICIAL_SDKS").is_none(),
-            "official SDK required but unavailable: {why}"
-        );
-        println!("skipped: {why}");
-    }};
-}
+mod common;
+use common::skip_official_sdk_test as skip;
 
 use telnyx_emulator::{Emulator, EmulatorConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_node_sdk_works_unchanged() {
     let Some(dir) = std::env::var_os("TELNYX_NODE_SDK_DIR").map(PathBuf::from) else {
-        skip!("TELNYX_NODE_SDK_DIR is not set (npm install telnyx@7.24.0 into a folder and point it there)");
+        skip("TELNYX_NODE_SDK_DIR is not set (npm install telnyx@7.24.0 into a folder and point it there)");
         return;
     };
     if !dir.join("node_modules/telnyx/package.json").is_file() {
-        skip!("{} has no node_modules/telnyx", dir.display());
+        skip(&format!("{} has no node_modules/telnyx", dir.display()));
         return;
     }
     if Command::new("node")
@@ -38,7 +28,7 @@ async fn official_node_sdk_works_unchanged() {
         .map(|o| !o.status.success())
         .unwrap_or(true)
     {
-        skip!("node is not on PATH");
+        skip("node is not on PATH");
         return;
     }
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();

@@ -7,25 +7,15 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Skips the test with a message, unless `TELNYX_REQUIRE_OFFICIAL_SDKS` is set (CI sets it
-/// after installing the SDKs), in which case a missing SDK is a failure, not a silent pass.
-macro_rules! skip {
-    ($($arg:tt)*) => {{
-        let why = format!($($arg)*);
-        assert!(
-            std::env::var_os("TELNYX_REQUIRE_OFFICIAL_SDKS").is_none(),
-            "official SDK required but unavailable: {why}"
-        );
-        println!("skipped: {why}");
-    }};
-}
+mod common;
+use common::skip_official_sdk_test as skip;
 
 use telnyx_emulator::{Emulator, EmulatorConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_sdk_works_unchanged() {
     let Some(python) = std::env::var_os("TELNYX_PYTHON").map(PathBuf::from) else {
-        skip!("TELNYX_PYTHON is not set (a python with `pip install telnyx==4.189.0`)");
+        skip("TELNYX_PYTHON is not set (a python with `pip install telnyx==4.189.0`)");
         return;
     };
     let importable = Command::new(&python)
@@ -34,7 +24,7 @@ async fn official_python_sdk_works_unchanged() {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !importable {
-        skip!("{} cannot import telnyx", python.display());
+        skip(&format!("{} cannot import telnyx", python.display()));
         return;
     }
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();

@@ -1,6 +1,7 @@
 //! `GET|PATCH /payment/auto_recharge_prefs` and `POST /payment/stored_payment_transactions`
 //! (also under the doubled `/v2/v2/...` path the generated SDKs use).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -162,6 +163,26 @@ fn replay(rec: &IdemRecord) -> Response {
     r
 }
 
+/// The answer to a request whose `Idempotency-Key` was seen before: the first response again
+/// for the same body, a 422 for another body. `None` for a new (or no) key.
+fn previous_answer(
+    seen: &HashMap<String, IdemRecord>,
+    key: Option<&str>,
+    fingerprint: &str,
+) -> Option<Result<Response, ApiError>> {
+    let rec = seen.get(key?)?;
+    Some(if rec.fingerprint == fingerprint {
+        Ok(replay(rec))
+    } else {
+        Err(ApiError::unprocessable(
+            "10015",
+            "Idempotency key reused",
+            "This Idempotency-Key was already used with a different request body.",
+            "/",
+        ))
+    })
+}
+
 fn amount_error(detail: &str) -> ApiError {
     ApiError::unprocessable("10027", "Invalid amount format", detail, "/amount")
 }
@@ -207,37 +228,15 @@ pub async fn create_stored_payment(
     let key = idempotency_key(&headers)?;
     let bytes = read_body(body).await?;
     let fp = fingerprint(&[b"POST /payment/stored_payment_transactions", &bytes]);
-    if let Some(k) = &key {
-        if let Some(rec) = a.read().idempotency.get(k) {
-            return if rec.fingerprint == fp {
-                Ok(replay(rec))
-            } else {
-                Err(ApiError::unprocessable(
-                    "10015",
-                    "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request body.",
-                    "/",
-                ))
-            };
-        }
+    if let Some(answer) = previous_answer(&a.read().idempotency, key.as_deref(), &fp) {
+        return answer;
     }
     let m = parse_object(&bytes)?;
     let cents = parse_amount(&m)?;
     let mut d = a.write();
     // Re-check under the write lock: a concurrent request may have used the key meanwhile.
-    if let Some(k) = &key {
-        if let Some(rec) = d.idempotency.get(k) {
-            return if rec.fingerprint == fp {
-                Ok(replay(rec))
-            } else {
-                Err(ApiError::unprocessable(
-                    "10015",
-                    "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request body.",
-                    "/",
-                ))
-            };
-        }
+    if let Some(answer) = previous_answer(&d.idempotency, key.as_deref(), &fp) {
+        return answer;
     }
     let txn = json!({
         "id": uuid::Uuid::new_v4().to_string(),

@@ -138,3 +138,13 @@ impl Harness {
         out
     }
 }
+
+/// Skips an official-SDK test with a message, unless `TELNYX_REQUIRE_OFFICIAL_SDKS` is set
+/// (CI sets it after installing the SDKs): then a missing SDK fails instead of passing silently.
+pub fn skip_official_sdk_test(why: &str) {
+    assert!(
+        std::env::var_os("TELNYX_REQUIRE_OFFICIAL_SDKS").is_none(),
+        "official SDK required but unavailable: {why}"
+    );
+    println!("skipped: {why}");
+}
