@@ -47,33 +47,27 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 #[tokio::test]
 async fn charges_summary_range_rules() {
     let (server, client) = silent_server().await;
-    let err = client
-        .charges_summary()
-        .retrieve(ChargesSummaryParams::new(
-            date(2025, 5, 1),
-            date(2025, 6, 2),
-        ))
-        .await
-        .unwrap_err();
-    assert_invalid(err, "at most 31 days");
-    let err = client
-        .charges_summary()
-        .retrieve(ChargesSummaryParams::new(
+    let cases = [
+        (date(2025, 5, 1), date(2025, 6, 2), "at most 31 days"),
+        (
             date(2025, 6, 1),
             date(2025, 5, 1),
-        ))
-        .await
-        .unwrap_err();
-    assert_invalid(err, "must be after start_date");
-    let err = client
-        .charges_summary()
-        .retrieve(ChargesSummaryParams::new(
+            "must be after start_date",
+        ),
+        (
             date(2025, 5, 1),
             date(2025, 5, 1),
-        ))
-        .await
-        .unwrap_err();
-    assert_invalid(err, "must be after start_date");
+            "must be after start_date",
+        ),
+    ];
+    for (start, end, message) in cases {
+        let err = client
+            .charges_summary()
+            .retrieve(ChargesSummaryParams::new(start, end))
+            .await
+            .unwrap_err();
+        assert_invalid(err, message);
+    }
     assert_nothing_sent(&server).await;
 }
 
