@@ -75,7 +75,7 @@ fn check_error_text(err: &telnyx::Error) {
 
 #[tokio::test]
 async fn unknown_and_missing_optional_fields_decode() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(200).set_body_json(json!({
@@ -92,7 +92,7 @@ async fn unknown_and_missing_optional_fields_decode() {
 
 #[tokio::test]
 async fn decode_error_names_the_json_path_and_shows_an_excerpt() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(200)
@@ -115,7 +115,7 @@ async fn decode_error_names_the_json_path_and_shows_an_excerpt() {
 
 #[tokio::test]
 async fn long_bodies_are_cut_in_decode_errors() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let long = format!("not json {}", "z".repeat(10_000));
     respond(&server, ResponseTemplate::new(200).set_body_string(long)).await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
@@ -125,7 +125,7 @@ async fn long_bodies_are_cut_in_decode_errors() {
 
 #[tokio::test]
 async fn empty_success_body_is_a_decode_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(&server, ResponseTemplate::new(200)).await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
@@ -134,7 +134,7 @@ async fn empty_success_body_is_a_decode_error() {
 
 #[tokio::test]
 async fn integer_error_code_is_accepted() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(422).set_body_json(json!({"errors": [
@@ -159,7 +159,7 @@ async fn integer_error_code_is_accepted() {
 
 #[tokio::test]
 async fn plain_text_503_is_a_useful_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(503)
@@ -177,7 +177,7 @@ async fn plain_text_503_is_a_useful_error() {
 
 #[tokio::test]
 async fn empty_error_body_says_so() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(&server, ResponseTemplate::new(404)).await;
     let err = get::<Bal>(&client(&server)).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
@@ -202,7 +202,7 @@ async fn statuses_map_to_kinds() {
         (504, ErrorKind::InternalServer),
     ];
     for (status, kind) in cases {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         respond(&server, ResponseTemplate::new(status)).await;
         let err = get::<Bal>(&client(&server)).await.unwrap_err();
         assert_eq!(err.kind(), kind, "{status}");
@@ -212,7 +212,7 @@ async fn statuses_map_to_kinds() {
 
 #[tokio::test]
 async fn rate_limit_headers_and_request_id() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(429)
@@ -237,7 +237,7 @@ async fn rate_limit_headers_and_request_id() {
 
 #[tokio::test]
 async fn api_error_display_has_status_code_title_detail_and_no_key() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     respond(
         &server,
         ResponseTemplate::new(401).set_body_json(json!({"errors": [{
@@ -263,7 +263,7 @@ async fn api_error_display_has_status_code_title_detail_and_no_key() {
 
 #[tokio::test]
 async fn the_key_never_appears_in_debug_or_errors() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let client = client(&server);
     assert_no_secret(&format!("{client:?}"));
     assert_no_secret(&format!("{:?}", Client::builder().api_key(SECRET)));

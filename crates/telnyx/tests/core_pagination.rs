@@ -1,4 +1,8 @@
 //! Pagination over real HTTP (wiremock): termination, filters, guards and prefetch.
+//!
+//! Every test starts its own server with `MockServer::builder().start()`, never the pooled
+//! `MockServer::start()`: a pooled server is handed to the next test, and a request still in
+//! flight from a dropped prefetching stream then lands in that test's request log.
 #![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
@@ -123,7 +127,7 @@ async fn raw_queries(server: &MockServer) -> Vec<String> {
 
 #[tokio::test]
 async fn three_pages_in_order() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(7, 3), 3).await;
     let (ids, err) = collect(list(&client(&server), Query::new()).into_stream()).await;
     assert!(err.is_none(), "{err:?}");
@@ -136,7 +140,7 @@ async fn three_pages_in_order() {
 
 #[tokio::test]
 async fn awaiting_gives_the_first_page_and_next_page_walks() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(5, 2), 3).await;
     let first = list(&client(&server), Query::new()).await.unwrap();
     assert_eq!(first.data.len(), 2);
@@ -152,7 +156,7 @@ async fn awaiting_gives_the_first_page_and_next_page_walks() {
 
 #[tokio::test]
 async fn pages_stream_yields_pages() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(6, 2), 3).await;
     let pages: Vec<_> = list(&client(&server), Query::new())
         .into_pages()
@@ -168,7 +172,7 @@ async fn pages_stream_yields_pages() {
 
 #[tokio::test]
 async fn empty_first_page_ends_at_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "data": [], "meta": {"page_number": 1, "page_size": 20, "total_pages": 0, "total_results": 0}
@@ -183,7 +187,7 @@ async fn empty_first_page_ends_at_once() {
 
 #[tokio::test]
 async fn empty_later_page_ends_the_stream() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // meta claims 5 pages but page 2 is empty.
     Mock::given(method("GET"))
         .and(wiremock::matchers::query_param("page[number]", "2"))
@@ -207,7 +211,7 @@ async fn empty_later_page_ends_the_stream() {
 
 #[tokio::test]
 async fn missing_meta_yields_items_then_an_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pager = Pager {
         omit_meta: true,
         ..Pager::new(10, 3)
@@ -222,7 +226,7 @@ async fn missing_meta_yields_items_then_an_error() {
 
 #[tokio::test]
 async fn missing_meta_on_an_empty_page_is_just_the_end() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
         .expect(1)
@@ -235,7 +239,7 @@ async fn missing_meta_on_an_empty_page_is_just_the_end() {
 
 #[tokio::test]
 async fn stale_page_number_ends_with_an_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pager = Pager {
         stale: true,
         ..Pager::new(10, 3)
@@ -254,7 +258,7 @@ async fn stale_page_number_ends_with_an_error() {
 
 #[tokio::test]
 async fn stale_page_number_with_prefetch_ends_with_an_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pager = Pager {
         stale: true,
         ..Pager::new(10, 3)
@@ -278,7 +282,7 @@ async fn stale_page_number_with_prefetch_ends_with_an_error() {
 
 #[tokio::test]
 async fn filters_are_kept_on_later_pages() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(5, 2), 3).await;
     let query = Query::new()
         .push("filter[created_after]", "2021-01-09T00:00:00Z")
@@ -300,7 +304,7 @@ async fn filters_are_kept_on_later_pages() {
 
 #[tokio::test]
 async fn a_caller_page_number_is_replaced_in_place() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(6, 2), 2).await;
     let query = Query::new()
         .push("page[number]", "2")
@@ -319,12 +323,12 @@ async fn a_caller_page_number_is_replaced_in_place() {
 #[tokio::test]
 async fn prefetch_yields_the_same_items_in_order() {
     let sequential = {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         mount(&server, Pager::new(20, 3), 7).await;
         collect(list(&client(&server), Query::new()).into_stream()).await
     };
     let prefetched = {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         mount(&server, Pager::new(20, 3), 7).await;
         collect(
             list(&client(&server), Query::new())
@@ -340,7 +344,7 @@ async fn prefetch_yields_the_same_items_in_order() {
 
 #[tokio::test]
 async fn each_page_is_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(wiremock::matchers::query_param("page[number]", "2"))
         .respond_with(ResponseTemplate::new(503))
@@ -356,7 +360,7 @@ async fn each_page_is_retried() {
 
 #[tokio::test]
 async fn an_error_on_a_later_page_ends_the_stream() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(wiremock::matchers::query_param("page[number]", "2"))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({
@@ -373,7 +377,7 @@ async fn an_error_on_a_later_page_ends_the_stream() {
 
 #[tokio::test]
 async fn invalid_list_yields_its_error_without_io() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(4, 2), 0).await;
     let c = client(&server);
     let bad =
@@ -396,7 +400,7 @@ fn streams_are_send_and_static() {
 
 #[tokio::test]
 async fn next_page_after_a_page_without_meta_is_an_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pager = Pager {
         omit_meta: true,
         ..Pager::new(10, 3)
@@ -411,7 +415,7 @@ async fn next_page_after_a_page_without_meta_is_an_error() {
 
 #[tokio::test]
 async fn single_page_with_total_pages_one_ends() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(3, 5), 1).await;
     let (ids, err) = collect(
         list(&client(&server), Query::new())
@@ -427,7 +431,7 @@ async fn single_page_with_total_pages_one_ends() {
 // several workers: items must still come out in order, and the guards must still hold.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn prefetch_on_a_multi_thread_runtime_keeps_order() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, Pager::new(200, 3), 67).await;
     let (ids, err) = collect(
         list(&client(&server), Query::new())
@@ -441,7 +445,7 @@ async fn prefetch_on_a_multi_thread_runtime_keeps_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_page_number_with_prefetch_on_a_multi_thread_runtime() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pager = Pager {
         stale: true,
         ..Pager::new(30, 3)
@@ -465,7 +469,7 @@ async fn stale_page_number_with_prefetch_on_a_multi_thread_runtime() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_a_prefetching_stream_stops_fetching() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(Pager::new(300, 3))
         .mount(&server)
@@ -480,14 +484,11 @@ async fn dropping_a_prefetching_stream_stops_fetching() {
         stream.next().await.unwrap().unwrap();
     }
     drop(stream);
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let after_drop = server.received_requests().await.unwrap().len();
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // 100 pages are there to fetch: a stream that kept going after the drop would pass the
+    // bound well within this wait. (No equality between two later counts: on a loaded
+    // machine a request already in flight at the drop may be logged late.)
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let later = server.received_requests().await.unwrap().len();
-    assert_eq!(
-        after_drop, later,
-        "requests continued after the stream was dropped"
-    );
     assert!(
         later <= 1 + 4 + 1,
         "{later} requests for at most 2 consumed pages"

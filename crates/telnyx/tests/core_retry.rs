@@ -1,4 +1,8 @@
 //! Retries over real HTTP (wiremock), counting requests.
+//!
+//! Every test starts its own server with `MockServer::builder().start()`, never the pooled
+//! `MockServer::start()`: a pooled server is handed to the next test, and a request still in
+//! flight from a dropped prefetching stream then lands in that test's request log.
 #![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
@@ -54,7 +58,7 @@ async fn mount_then_ok(server: &MockServer, failure: ResponseTemplate, failures:
 
 #[tokio::test]
 async fn retries_429_with_retry_after_seconds() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let limited = ResponseTemplate::new(429)
         .insert_header("Retry-After", "0")
         .set_body_json(error_body("10011", "Too many requests", "slow down"));
@@ -65,7 +69,7 @@ async fn retries_429_with_retry_after_seconds() {
 
 #[tokio::test]
 async fn retries_429_with_retry_after_ms() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let limited = ResponseTemplate::new(429).insert_header("retry-after-ms", "5.5");
     mount_then_ok(&server, limited, 1).await;
     let started = std::time::Instant::now();
@@ -75,7 +79,7 @@ async fn retries_429_with_retry_after_ms() {
 
 #[tokio::test]
 async fn retries_429_with_http_date() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // A date in the past means "now".
     let date = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(5));
     let limited = ResponseTemplate::new(429).insert_header("Retry-After", date.as_str());
@@ -85,7 +89,7 @@ async fn retries_429_with_http_date() {
 
 #[tokio::test]
 async fn retry_after_longer_than_cap_gives_up_at_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
         .expect(1)
@@ -98,7 +102,7 @@ async fn retry_after_longer_than_cap_gives_up_at_once() {
 
 #[tokio::test]
 async fn retries_500_and_503_then_succeeds() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(1)
@@ -111,7 +115,7 @@ async fn retries_500_and_503_then_succeeds() {
 
 #[tokio::test]
 async fn x_should_retry_false_stops_a_500() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(500).insert_header("x-should-retry", "false"))
         .expect(1)
@@ -124,7 +128,7 @@ async fn x_should_retry_false_stops_a_500() {
 
 #[tokio::test]
 async fn x_should_retry_true_retries_a_400() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let bad = ResponseTemplate::new(400).insert_header("x-should-retry", "true");
     mount_then_ok(&server, bad, 1).await;
     balance(&client(&server)).await.unwrap();
@@ -132,7 +136,7 @@ async fn x_should_retry_true_retries_a_400() {
 
 #[tokio::test]
 async fn exhausted_retries_return_the_last_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503).set_body_json(error_body(
             "10007",
@@ -161,7 +165,7 @@ async fn exhausted_retries_return_the_last_error() {
 
 #[tokio::test]
 async fn per_request_max_retries_overrides_the_client() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
@@ -173,7 +177,7 @@ async fn per_request_max_retries_overrides_the_client() {
 
 #[tokio::test]
 async fn post_without_idempotency_key_is_not_retried_after_500() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v2/payment/stored_payment_transactions"))
         .respond_with(ResponseTemplate::new(500))
@@ -194,7 +198,7 @@ async fn post_without_idempotency_key_is_not_retried_after_500() {
 
 #[tokio::test]
 async fn post_without_key_is_retried_after_429() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(1)
@@ -214,7 +218,7 @@ async fn post_without_key_is_retried_after_429() {
 
 #[tokio::test]
 async fn post_with_idempotency_key_is_retried_with_the_same_key() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(header("idempotency-key", "pay-2024:abc_1"))
         .and(header("content-type", "application/json"))
@@ -250,7 +254,7 @@ async fn post_with_idempotency_key_is_retried_with_the_same_key() {
 
 #[tokio::test]
 async fn invalid_idempotency_key_fails_before_io() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200))
         .expect(0)
@@ -293,7 +297,7 @@ async fn connection_refused_is_a_connection_error_after_retries() {
 
 #[tokio::test]
 async fn per_attempt_timeout_is_a_timeout_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -318,7 +322,7 @@ async fn per_attempt_timeout_is_a_timeout_error() {
 
 #[tokio::test]
 async fn per_request_timeout_overrides_the_client() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -338,7 +342,7 @@ async fn per_request_timeout_overrides_the_client() {
 
 #[tokio::test]
 async fn post_timeout_without_key_is_not_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(2)))
         .expect(1)
@@ -355,7 +359,7 @@ async fn post_timeout_without_key_is_not_retried() {
 
 #[tokio::test]
 async fn sends_the_standard_headers() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer KEY_TEST"))
         .and(header("accept", "application/json"))
@@ -382,7 +386,7 @@ async fn sends_the_standard_headers() {
 
 #[tokio::test]
 async fn text_requests_accept_csv() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v2/charges_breakdown"))
         .and(header("accept", "text/csv"))
@@ -403,7 +407,7 @@ async fn text_requests_accept_csv() {
 
 #[tokio::test]
 async fn a_caller_supplied_reqwest_client_is_used() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer KEY_TEST"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
@@ -422,7 +426,7 @@ async fn a_caller_supplied_reqwest_client_is_used() {
 
 #[tokio::test]
 async fn patch_without_key_is_not_retried_after_503() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("PATCH"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
@@ -442,7 +446,7 @@ async fn patch_without_key_is_not_retried_after_503() {
 
 #[tokio::test]
 async fn invalid_request_fails_without_io() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(ok_body()))
         .expect(0)

@@ -59,7 +59,7 @@ async fn received(server: &MockServer, p: &str) -> Vec<wiremock::Request> {
 
 #[tokio::test]
 async fn same_origin_download_carries_the_key() {
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     link_to(&api, Some(&format!("{}/files/{ID}.pdf?sig=abc", api.uri()))).await;
     Mock::given(method("GET"))
         .and(path(format!("/files/{ID}.pdf")))
@@ -84,8 +84,8 @@ async fn same_origin_download_carries_the_key() {
 
 #[tokio::test]
 async fn other_origin_download_never_sees_the_key() {
-    let api = MockServer::start().await;
-    let storage = MockServer::start().await; // another port: another origin
+    let api = MockServer::builder().start().await;
+    let storage = MockServer::builder().start().await; // another port: another origin
     link_to(
         &api,
         Some(&format!("{}/signed/{ID}.pdf?X-Sig=s3cr3t", storage.uri())),
@@ -122,7 +122,7 @@ async fn other_origin_download_never_sees_the_key() {
 #[tokio::test]
 async fn same_port_other_host_is_another_origin() {
     // The API is http://127.0.0.1:A; a link to http://localhost:A names another host.
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     let other_host = api.uri().replace("127.0.0.1", "localhost");
     link_to(&api, Some(&format!("{other_host}/files/{ID}.pdf"))).await;
     Mock::given(method("GET"))
@@ -139,15 +139,15 @@ async fn same_port_other_host_is_another_origin() {
 #[tokio::test]
 async fn missing_link_failed_download_and_non_pdf_are_errors() {
     // No download_url.
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     link_to(&api, None).await;
     let err = client(&api).invoices().download_pdf(ID).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.to_string().contains("no download_url"), "{err}");
 
     // An expired link: 403 from the storage host, not retried.
-    let api = MockServer::start().await;
-    let storage = MockServer::start().await;
+    let api = MockServer::builder().start().await;
+    let storage = MockServer::builder().start().await;
     link_to(
         &api,
         Some(&format!("{}/x.pdf?sig=topsecret", storage.uri())),
@@ -173,7 +173,7 @@ async fn missing_link_failed_download_and_non_pdf_are_errors() {
     );
 
     // A 200 that is not a PDF (a proxy's HTML page).
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     link_to(&api, Some(&format!("{}/y.pdf", api.uri()))).await;
     Mock::given(method("GET"))
         .and(path("/y.pdf"))
@@ -191,7 +191,7 @@ async fn missing_link_failed_download_and_non_pdf_are_errors() {
     );
 
     // A link that is not http(s).
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     link_to(&api, Some("ftp://files.example.com/z.pdf")).await;
     let err = client(&api).invoices().download_pdf(ID).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
@@ -203,8 +203,8 @@ async fn missing_link_failed_download_and_non_pdf_are_errors() {
 
 #[tokio::test]
 async fn download_is_retried_and_timed_like_other_gets() {
-    let api = MockServer::start().await;
-    let storage = MockServer::start().await;
+    let api = MockServer::builder().start().await;
+    let storage = MockServer::builder().start().await;
     link_to(&api, Some(&format!("{}/r.pdf", storage.uri()))).await;
     Mock::given(method("GET"))
         .and(path("/r.pdf"))
@@ -223,7 +223,7 @@ async fn download_is_retried_and_timed_like_other_gets() {
     assert_eq!(&pdf[..], PDF);
 
     // A slow download hits the per-attempt timeout.
-    let api = MockServer::start().await;
+    let api = MockServer::builder().start().await;
     link_to(&api, Some(&format!("{}/slow.pdf", api.uri()))).await;
     Mock::given(method("GET"))
         .and(path("/slow.pdf"))

@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A server that must receive nothing, and a client pointed at it.
 async fn silent_server() -> (MockServer, Client) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(500))
         .expect(0)
@@ -193,7 +193,7 @@ async fn empty_ids_are_rejected() {
 }
 
 async fn serve_json(route: &str, body: serde_json::Value) -> (MockServer, Client) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path(route))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))

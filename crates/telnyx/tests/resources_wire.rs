@@ -25,7 +25,7 @@ fn client(server: &MockServer) -> Client {
 }
 
 async fn serve(verb: &str, route: &str, body: Value) -> (MockServer, Client) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method(verb))
         .and(path(route))
         .respond_with(ResponseTemplate::new(200).set_body_json(body))
@@ -149,7 +149,7 @@ async fn charges_breakdown_start_only() {
 
 #[tokio::test]
 async fn charges_breakdown_retrieve_csv_returns_raw_text() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let csv = "tn,charge_type,cost\n+15551234567,local,1.50\n";
     Mock::given(method("GET"))
         .and(path("/v2/charges_breakdown"))
@@ -264,7 +264,7 @@ async fn detail_records_list_decodes_every_typed_variant() {
 
 #[tokio::test]
 async fn detail_records_stream_keeps_every_filter_on_page_two() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let record = |id: &str| json!({"record_type": "message_detail_record", "id": id});
     Mock::given(method("GET"))
         .and(path("/v2/detail_records"))
@@ -382,7 +382,7 @@ async fn invoices_retrieve_with_and_without_action() {
 
 #[tokio::test]
 async fn invoices_retrieve_encodes_the_id_as_one_segment() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixture("invoice.json")))
         .mount(&server)
@@ -502,7 +502,7 @@ async fn stored_payment_transaction_single_v2_prefix_and_idempotency_key() {
 
 #[tokio::test]
 async fn stored_payment_transaction_422_is_typed() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path("/v2/payment/stored_payment_transactions"))
         .respond_with(ResponseTemplate::new(422).set_body_json(fixture("stored_payment_422.json")))
@@ -603,7 +603,7 @@ async fn webhook_deliveries_list_with_every_filter() {
 
 #[tokio::test]
 async fn webhook_deliveries_page_two_keeps_filters() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path("/v2/webhook_deliveries"))
         .and(wiremock::matchers::query_param("page[number]", "2"))
