@@ -345,6 +345,18 @@ pub struct EmulatorArgs {
     /// SQLite file to keep state across restarts (default: in memory).
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// Seed for the generated data (same seed and key: same account).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Accept only this API key; others get 401 (repeatable). Default: any key, each its own account.
+    #[arg(long = "accept-key", value_name = "KEY")]
+    pub accept_keys: Vec<String>,
+    /// Per-key rate limit, e.g. 50/s; over it the emulator answers 429 with Retry-After.
+    #[arg(long, value_parser = telnyx_emulator::parse_rate_limit, value_name = "N/s")]
+    pub rate_limit: Option<u32>,
+    /// Print one line per request to stderr.
+    #[arg(long)]
+    pub log_requests: bool,
 }
 
 /// Parses `30`, `30s`, `500ms`, `2m` into a duration.

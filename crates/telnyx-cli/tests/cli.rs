@@ -1349,8 +1349,9 @@ fn timeout_is_a_network_error() {
     );
 }
 
-#[test]
-fn emulator_command_serves_until_ctrl_c() {
+/// `telnyx emulator ARGS` on a free loopback port: the child, its base URL and the lines it
+/// printed up to "Press Ctrl-C".
+fn spawn_emulator_command(args: &[&str]) -> (std::process::Child, String, Vec<String>) {
     use std::io::BufRead;
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1359,26 +1360,42 @@ fn emulator_command_serves_until_ctrl_c() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"))
         .env_clear()
         .args(["emulator", "--bind", &format!("127.0.0.1:{port}")])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = format!("http://127.0.0.1:{port}/v2");
-    assert!(first.contains(&url), "{first}");
-    let rest: Vec<String> = lines
-        .by_ref()
-        .take_while(|l| !l.as_ref().unwrap().contains("Ctrl-C"))
+    let lines: Vec<String> = std::io::BufReader::new(stdout)
+        .lines()
         .map(|l| l.unwrap())
+        .take_while(|l| !l.contains("Ctrl-C"))
         .collect();
-    assert!(
-        rest.iter()
-            .any(|l| l.contains("TELNYX_BASE_URL=") && l.contains(&url)),
-        "{rest:?}"
-    );
+    let url = format!("http://127.0.0.1:{port}/v2");
+    assert!(lines.first().is_some_and(|l| l.contains(&url)), "{lines:?}");
+    (child, url, lines)
+}
 
+/// Sends SIGINT and expects a clean exit.
+fn interrupt_and_expect_clean_exit(mut child: std::process::Child) {
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "stops cleanly on Ctrl-C: {status:?}");
+}
+
+#[test]
+fn emulator_command_serves_until_ctrl_c() {
+    let (child, url, lines) = spawn_emulator_command(&[]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("TELNYX_BASE_URL=") && l.contains(&url)),
+        "{lines:?}"
+    );
     let mut c = telnyx();
     c.args([
         "--base-url",
@@ -1388,12 +1405,36 @@ fn emulator_command_serves_until_ctrl_c() {
     ]);
     let j = json(&run(c, &["balance", "-o", "json"]));
     assert_eq!(j["record_type"], "balance");
+    interrupt_and_expect_clean_exit(child);
+}
 
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "stops cleanly on Ctrl-C: {status:?}");
+#[test]
+fn emulator_command_accept_key_and_rate_limit() {
+    let secret = "KEY_only_this_one";
+    let (child, url, lines) =
+        spawn_emulator_command(&["--accept-key", secret, "--rate-limit", "1/s", "--seed", "7"]);
+    assert!(
+        !lines.iter().any(|l| l.contains(secret)),
+        "the accepted key is not echoed: {lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Rate limit: 1/s per key")),
+        "{lines:?}"
+    );
+    let with_key = |key: &str| {
+        let mut c = telnyx();
+        c.args(["--base-url", &url, "--api-key", key, "--max-retries", "0"]);
+        c
+    };
+    // Another key is refused (exit 3, auth) ...
+    let o = run(with_key(telnyx_emulator::DEMO_API_KEY), &["balance"]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    // ... the accepted one works, until its one request per second is spent (exit 6).
+    let codes: Vec<i32> = (0..6)
+        .map(|_| code(&run(with_key(secret), &["balance", "-o", "json"])))
+        .collect();
+    assert_eq!(codes[0], 0, "{codes:?}");
+    assert!(codes.iter().all(|c| [0, 6].contains(c)), "{codes:?}");
+    assert!(codes.contains(&6), "{codes:?}");
+    interrupt_and_expect_clean_exit(child);
 }

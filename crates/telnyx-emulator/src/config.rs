@@ -38,6 +38,23 @@ impl Default for EmulatorConfig {
     }
 }
 
+/// Parses a per-key rate limit given on a command line: `50/s` or `50` (requests per second,
+/// at least 1).
+///
+/// ```
+/// assert_eq!(telnyx_emulator::parse_rate_limit("50/s"), Ok(50));
+/// assert!(telnyx_emulator::parse_rate_limit("0").is_err());
+/// ```
+pub fn parse_rate_limit(s: &str) -> Result<u32, String> {
+    let n = s.trim().strip_suffix("/s").unwrap_or(s.trim());
+    match n.parse::<u32>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => Err(format!(
+            "expected a positive number of requests per second like '50/s', got '{s}'"
+        )),
+    }
+}
+
 /// A request to (re)seed one account at a given size. `None` keeps the default size.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedRequest {

@@ -40,7 +40,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{EmulatorConfig, EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY};
+pub use config::{
+    parse_rate_limit, EmulatorConfig, EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY,
+};
 
 /// A running emulator. Dropping it also stops the server.
 #[derive(Debug)]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use telnyx_emulator::{Emulator, EmulatorConfig};
+use telnyx_emulator::{parse_rate_limit, Emulator, EmulatorConfig};
 
 /// A stateful local Telnyx Account API for offline development and CI.
 #[derive(Debug, Parser)]
@@ -24,19 +24,11 @@ struct Args {
     #[arg(long = "api-key")]
     api_keys: Vec<String>,
     /// Per-key rate limit, e.g. `50/s` or `50`.
-    #[arg(long, value_parser = parse_rate)]
+    #[arg(long, value_parser = parse_rate_limit)]
     rate_limit: Option<u32>,
     /// Print one line per request to stderr.
     #[arg(long)]
     log_requests: bool,
-}
-
-fn parse_rate(s: &str) -> Result<u32, String> {
-    let n = s.trim().strip_suffix("/s").unwrap_or(s.trim());
-    match n.parse::<u32>() {
-        Ok(v) if v > 0 => Ok(v),
-        _ => Err(format!("expected a positive rate like '50/s', got '{s}'")),
-    }
 }
 
 #[tokio::main]

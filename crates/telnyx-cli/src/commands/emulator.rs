@@ -9,13 +9,24 @@ pub async fn run(args: &EmulatorArgs, color: bool) -> Result<(), CliError> {
     let config = telnyx_emulator::EmulatorConfig {
         bind: args.bind,
         db_path: args.db.clone(),
-        ..Default::default()
+        seed: args.seed,
+        api_keys: args.accept_keys.clone(),
+        rate_limit: args.rate_limit,
+        log_requests: args.log_requests,
     };
     let emu = telnyx_emulator::Emulator::start(config)
         .await
         .map_err(|e| CliError::Emulator(format!("starting on {}: {e}", args.bind)))?;
     let url = emu.base_url();
-    let key = telnyx_emulator::DEMO_API_KEY;
+    // With --accept-key the hint does not echo the key (it may be a real one): it says which.
+    let (key, which) = if args.accept_keys.is_empty() {
+        (
+            telnyx_emulator::DEMO_API_KEY,
+            "the demo account (any key works: each key is its own account)",
+        )
+    } else {
+        ("<KEY>", "one of the --accept-key keys; others get 401")
+    };
     let bold = |s: &str| {
         if color && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
             format!("\x1b[1m{s}\x1b[0m")
@@ -27,7 +38,7 @@ pub async fn run(args: &EmulatorArgs, color: bool) -> Result<(), CliError> {
     println!();
     println!("Point the CLI or the SDK at it:");
     println!("  export TELNYX_BASE_URL={url}");
-    println!("  export TELNYX_API_KEY={key}   # the demo account (any key works: each key is its own account)");
+    println!("  export TELNYX_API_KEY={key}   # {which}");
     println!("  telnyx overview");
     println!();
     println!("Or per command:  telnyx --base-url {url} --api-key {key} balance");
@@ -36,6 +47,9 @@ pub async fn run(args: &EmulatorArgs, color: bool) -> Result<(), CliError> {
     match &args.db {
         Some(db) => println!("State is kept in {}", db.display()),
         None => println!("State is in memory (use --db FILE to keep it)"),
+    }
+    if let Some(n) = args.rate_limit {
+        println!("Rate limit: {n}/s per key (then 429 with Retry-After)");
     }
     println!("Press Ctrl-C to stop.");
     let _ = std::io::Write::flush(&mut std::io::stdout());
