@@ -61,19 +61,23 @@ async fn balance_is_consistent_and_payments_credit_it() {
 #[tokio::test]
 async fn bad_amounts_are_422_10027_with_pointer() {
     let h = start().await;
-    for body in [
-        r#"{"amount":"120"}"#,
-        r#"{"amount":"12.5"}"#,
-        r#"{"amount":120.0}"#,
-        r#"{"amount":"-1.00"}"#,
-        r#"{"amount":"0.00"}"#,
-        r#"{"amount":"1e3"}"#,
+    // (body, what the detail must say)
+    for (body, detail) in [
+        (r#"{"amount":"120"}"#, "dollars and cents"),
+        (r#"{"amount":"12.5"}"#, "dollars and cents"),
+        (r#"{"amount":120.0}"#, "must be a string"),
+        (r#"{"amount":"-1.00"}"#, "between 0.01 and"),
+        (r#"{"amount":"0.00"}"#, "between 0.01 and"),
+        (r#"{"amount":"1e3"}"#, "dollars and cents"),
     ] {
         let r = h.post(K, "payment/stored_payment_transactions", body).await;
         assert_eq!(r.status, 422, "{body}: {}", r.text);
         assert_eq!(r.code(), "10027", "{body}");
-        assert_eq!(r.json()["errors"][0]["title"], "Invalid amount format");
-        assert_eq!(r.json()["errors"][0]["source"]["pointer"], "/amount");
+        let error = &r.json()["errors"][0];
+        assert_eq!(error["title"], "Invalid amount format");
+        assert_eq!(error["source"]["pointer"], "/amount");
+        let said = error["detail"].as_str().unwrap_or_default().to_owned();
+        assert!(said.contains(detail), "{body}: {said}");
     }
     let r = h
         .post(K, "payment/stored_payment_transactions", r#"{}"#)

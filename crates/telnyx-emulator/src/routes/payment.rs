@@ -205,15 +205,22 @@ pub fn parse_amount(m: &Map<String, Value>) -> Result<i64, ApiError> {
             ))
         }
     };
+    let out_of_range = || {
+        amount_error(&format!(
+            "Amount must be between 0.01 and {}.",
+            cents_str(MAX_PAYMENT_CENTS)
+        ))
+    };
+    // A sign is a range problem, not a format one: say so rather than "dollars and cents".
+    if s.trim_start().starts_with('-') {
+        return Err(out_of_range());
+    }
     let two_decimals = s.split_once('.').is_some_and(|(_, f)| f.len() == 2);
     let cents = parse_money_cents(s)
         .filter(|_| two_decimals)
         .ok_or_else(|| amount_error("Amount must include dollars and cents (e.g. \"120.00\")."))?;
     if cents <= 0 || cents > MAX_PAYMENT_CENTS {
-        return Err(amount_error(&format!(
-            "Amount must be between 0.01 and {}.",
-            cents_str(MAX_PAYMENT_CENTS)
-        )));
+        return Err(out_of_range());
     }
     Ok(cents)
 }
