@@ -1140,3 +1140,37 @@ async fn junk_input_never_yields_5xx() {
     let r = h.post(K, "payment/stored_payment_transactions", &big).await;
     assert_eq!(r.status, 413);
 }
+
+#[tokio::test]
+async fn a_misspelt_filter_is_a_400_naming_it_on_every_list() {
+    let h = start().await;
+    // (path with an unknown filter, a filter the message must offer instead)
+    for (path, supported) in [
+        (
+            "audit_events?filter%5Bcreated_since%5D=2025-01-01T00:00:00Z",
+            "filter[created_after]",
+        ),
+        ("user_tags?filter%5Bprefix%5D=my", "filter[starts_with]"),
+        (
+            "webhook_deliveries?filter%5Bstate%5D=failed",
+            "filter[status][eq]",
+        ),
+    ] {
+        let r = h.get(K, path).await;
+        assert_eq!(r.status, 400, "{path}: {}", r.text);
+        let error = &r.json()["errors"][0];
+        let parameter = error["source"]["parameter"].as_str().unwrap_or_default();
+        assert!(parameter.starts_with("filter["), "{path}: {error}");
+        let detail = error["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(parameter), "{path}: {detail}");
+        assert!(detail.contains(supported), "{path}: {detail}");
+    }
+    // The documented filters still pass.
+    for path in [
+        "audit_events?filter%5Bcreated_after%5D=2020-01-01T00:00:00Z",
+        "user_tags?filter%5Bstarts_with%5D=my",
+        "webhook_deliveries?filter%5Bstatus%5D%5Beq%5D=failed",
+    ] {
+        assert_eq!(h.get(K, path).await.status, 200, "{path}");
+    }
+}

@@ -30,15 +30,10 @@ const KNOWN_FILTERS: [&str; 10] = [
 pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref())?;
     let page = Page::parse(&p, MAX_PAGE_SIZE)?;
-    if let Some((k, _)) = p
-        .iter()
-        .find(|(k, _)| k.starts_with("filter[") && !KNOWN_FILTERS.contains(k))
-    {
-        return Err(ApiError::invalid_param(
-            k,
-            format!("Unknown filter '{k}'. Supported: filter[status][eq], filter[event_type], filter[webhook][contains], filter[attempts][contains], filter[started_at][gte|lte], filter[finished_at][gte|lte]."),
-        ));
-    }
+    p.reject_unknown_filters(
+        &KNOWN_FILTERS,
+        "filter[status][eq], filter[event_type], filter[webhook][contains], filter[attempts][contains], filter[started_at][gte|lte], filter[finished_at][gte|lte]",
+    )?;
     let status_key = if p.get("filter[status][eq]").is_some() {
         "filter[status][eq]"
     } else {
