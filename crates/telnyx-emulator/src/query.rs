@@ -56,16 +56,16 @@ impl Params {
         self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// A 400 naming the first `filter[...]` parameter not in `known`, so a misspelt filter
-    /// fails loudly instead of silently matching everything. `supported` lists the right ones.
-    pub fn reject_unknown_filters(&self, known: &[&str], supported: &str) -> Result<(), ApiError> {
+    /// A 400 naming the first `filter[...]` parameter not in `known`, and the known ones, so a
+    /// misspelt filter fails loudly instead of silently matching everything.
+    pub fn reject_unknown_filters(&self, known: &[&str]) -> Result<(), ApiError> {
         match self
             .iter()
             .find(|(k, _)| k.starts_with("filter[") && !known.contains(k))
         {
             Some((k, _)) => Err(ApiError::invalid_param(
                 k,
-                format!("Unknown filter '{k}'. Supported: {supported}."),
+                format!("Unknown filter '{k}'. Supported: {}.", known.join(", ")),
             )),
             None => Ok(()),
         }

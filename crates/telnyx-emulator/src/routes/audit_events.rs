@@ -19,10 +19,7 @@ pub const MAX_PAGE_SIZE: u64 = 250;
 pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref())?;
     let page = Page::parse(&p, MAX_PAGE_SIZE)?;
-    p.reject_unknown_filters(
-        &["filter[created_after]", "filter[created_before]"],
-        "filter[created_after], filter[created_before]",
-    )?;
+    p.reject_unknown_filters(&["filter[created_after]", "filter[created_before]"])?;
     let time = |name: &str| -> Result<_, ApiError> {
         match p.get_nonempty(name) {
             None => Ok(None),

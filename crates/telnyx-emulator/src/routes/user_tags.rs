@@ -15,7 +15,7 @@ fn starts_with(tag: &str, prefix: &str) -> bool {
 /// Handler.
 pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref())?;
-    p.reject_unknown_filters(&["filter[starts_with]"], "filter[starts_with]")?;
+    p.reject_unknown_filters(&["filter[starts_with]"])?;
     let prefix = p.get("filter[starts_with]").unwrap_or("");
     let d = a.read();
     let pick = |v: &[String]| {

@@ -30,10 +30,7 @@ const KNOWN_FILTERS: [&str; 10] = [
 pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let p = Params::parse(q.as_deref())?;
     let page = Page::parse(&p, MAX_PAGE_SIZE)?;
-    p.reject_unknown_filters(
-        &KNOWN_FILTERS,
-        "filter[status][eq], filter[event_type], filter[webhook][contains], filter[attempts][contains], filter[started_at][gte|lte], filter[finished_at][gte|lte]",
-    )?;
+    p.reject_unknown_filters(&KNOWN_FILTERS)?;
     let status_key = if p.get("filter[status][eq]").is_some() {
         "filter[status][eq]"
     } else {
