@@ -880,8 +880,11 @@ pub struct AccountData {
     /// Detail records per filter type, sorted by the type's date field (oldest first; the list
     /// binary-searches it for `filter[date_range]`).
     pub records: HashMap<&'static str, Records>,
-    /// Webhook deliveries, newest first.
+    /// Webhook deliveries, newest first. Set once by the seed (no API call adds one).
     pub webhooks: Vec<Webhook>,
+    /// Positions in `webhooks` ordered by id, for [`AccountData::webhook`]'s binary search
+    /// (built with [`index_webhooks`]; 4 bytes per delivery).
+    pub webhooks_by_id: Vec<u32>,
     /// Audit events, sorted by `created_at` (oldest first; the list binary-searches it).
     pub audit_events: Vec<AuditEvent>,
     /// Number tags.
@@ -896,7 +899,25 @@ pub struct AccountData {
     pub sizes: SeedRequest,
 }
 
+/// Positions of `webhooks` ordered by id (see [`AccountData::webhooks_by_id`]).
+pub fn index_webhooks(webhooks: &[Webhook]) -> Vec<u32> {
+    let mut index: Vec<u32> = (0..webhooks.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    index.sort_unstable_by(|&a, &b| webhooks[a as usize].id.cmp(&webhooks[b as usize].id));
+    index
+}
+
 impl AccountData {
+    /// The webhook delivery with this id (lowercase UUID), by binary search.
+    pub fn webhook(&self, id: &str) -> Option<&Webhook> {
+        let at = self
+            .webhooks_by_id
+            .binary_search_by(|&i| self.webhooks[i as usize].id.as_str().cmp(id))
+            .ok()?;
+        self.webhooks.get(self.webhooks_by_id[at] as usize)
+    }
+
     /// Applies a persisted event.
     pub fn apply(&mut self, ev: &Event) {
         match ev {

@@ -137,6 +137,7 @@ pub fn generate(key: &str, seed: u64, sizes: &SeedRequest, today: NaiveDate) -> 
         adjustments,
         invoices,
         records,
+        webhooks_by_id: crate::model::index_webhooks(&webhooks),
         webhooks,
         audit_events,
         number_tags: [

@@ -936,7 +936,14 @@ async fn webhook_deliveries_filters_and_retrieve() {
             "{q}"
         );
     }
-    let id = all[3]["id"].as_str().unwrap();
+    // Every delivery is found by its id (the lookup is an index, not a scan), also in upper case.
+    assert!(all.len() > 10, "{}", all.len());
+    for delivery in &all {
+        let id = delivery["id"].as_str().unwrap();
+        let r = h.get(K, &format!("webhook_deliveries/{id}")).await;
+        assert_eq!(&r.json()["data"], delivery, "{id}");
+    }
+    let id = all[3]["id"].as_str().unwrap().to_uppercase();
     let r = h.get(K, &format!("webhook_deliveries/{id}")).await;
     assert_eq!(r.json()["data"], all[3]);
     let r = h

@@ -96,9 +96,7 @@ pub async fn retrieve(Acct(a): Acct, uri: Uri) -> Result<Response, ApiError> {
     let id = path_uuid(&uri)?;
     let d = a.read();
     let w = d
-        .webhooks
-        .iter()
-        .find(|w| w.id == id)
+        .webhook(&id)
         .ok_or_else(|| ApiError::not_found(format!("Webhook delivery {id} not found.")))?;
     Ok(ok_data_raw(w.json()))
 }
