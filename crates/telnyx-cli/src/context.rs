@@ -7,7 +7,8 @@ use serde::Serialize;
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::CliError;
 use crate::export::Target;
-use crate::output::{ListSpec, Output, Style};
+use crate::columns::ListSpec;
+use crate::output::{Output, Style};
 use crate::progress::Progress;
 
 /// Items shown by a list without `--limit` or `--all`.
@@ -55,7 +56,7 @@ impl Ctx {
     pub async fn stream_list<T>(
         &mut self,
         req: telnyx::ListRequest<T>,
-        spec: ListSpec,
+        spec: ListSpec<T>,
     ) -> Result<u64, CliError>
     where
         T: Serialize + serde::de::DeserializeOwned + Send + Unpin + 'static,
@@ -83,9 +84,7 @@ impl Ctx {
                         if limit.is_some_and(|l| writer.count() >= l) {
                             return Ok(());
                         }
-                        let v = serde_json::to_value(item)
-                            .map_err(|e| CliError::Other(format!("encoding an item: {e}")))?;
-                        writer.push(&v)?;
+                        writer.push(item)?;
                         progress.inc(1);
                     }
                     if limit.is_some_and(|l| writer.count() >= l) {

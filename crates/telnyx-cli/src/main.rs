@@ -1,10 +1,12 @@
 //! `telnyx`: the Telnyx Account API from the terminal, with an embedded emulator.
 //!
 //! Layout: [`cli`] (clap types), [`commands`] (one thin handler file per command group),
-//! [`output`] (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
+//! [`columns`] (table and CSV columns as functions of the typed models), [`output`]
+//! (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
 //! [`progress`] (bars on stderr), [`export`] (atomic files), [`context`] (client + streaming).
 
 mod cli;
+mod columns;
 mod commands;
 mod context;
 mod exit;

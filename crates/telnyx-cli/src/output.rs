@@ -1,16 +1,19 @@
 //! Output formats: aligned tables, pretty JSON, JSON lines and CSV.
 //!
-//! Everything here works on `serde_json::Value` (the SDK models serialize to their wire shape),
-//! so money is printed exactly as the wire string and columns are picked by JSON path.
-//! Lists are written one item at a time ([`ListWriter`]): memory stays constant whatever the
+//! JSON and JSONL print the SDK models as they serialize (their wire shape, money as the wire
+//! string); tables and CSV print [`Col`]umns, functions of the typed model (see
+//! [`crate::columns`]); CSV of a single object, and of lists whose fields are not known in
+//! advance, flattens the wire shape into `a.b` columns. Lists are written one item at a time ([`ListWriter`]): memory stays constant whatever the
 //! number of items (tables buffer the first [`TABLE_SAMPLE`] rows to size the columns), and
 //! every write is one or more whole lines.
 
 use std::io::Write;
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::OutputFormat;
+use crate::columns::{cell, Col, ListSpec};
 use crate::exit::CliError;
 use crate::export::Target;
 
@@ -60,70 +63,9 @@ impl Style {
     }
 }
 
-/// How a column gets its text from an item.
-#[derive(Clone, Copy)]
-pub enum Getter {
-    /// A dotted JSON path: `webhook.event_type`.
-    Path(&'static str),
-    /// A function of the item.
-    Func(fn(&Value) -> String),
-}
-
-/// One column of a list.
-#[derive(Clone, Copy)]
-pub struct Col {
-    /// Header text.
-    pub header: &'static str,
-    /// Where the value comes from.
-    pub get: Getter,
-    /// Color the cell as a status word in tables.
-    pub status: bool,
-}
-
-impl Col {
-    /// A column read from a dotted JSON path.
-    pub const fn path(header: &'static str, path: &'static str) -> Col {
-        Col {
-            header,
-            get: Getter::Path(path),
-            status: false,
-        }
-    }
-    /// A computed column.
-    pub const fn func(header: &'static str, f: fn(&Value) -> String) -> Col {
-        Col {
-            header,
-            get: Getter::Func(f),
-            status: false,
-        }
-    }
-    /// The same column, colored as a status in tables.
-    pub const fn status(mut self) -> Col {
-        self.status = true;
-        self
-    }
-    /// This column's text for an item.
-    pub fn text(&self, item: &Value) -> String {
-        match self.get {
-            Getter::Path(p) => cell(lookup(item, p)),
-            Getter::Func(f) => f(item),
-        }
-    }
-}
-
-/// What a list looks like in each format.
-#[derive(Clone)]
-pub struct ListSpec {
-    /// Columns of the human table.
-    pub table: Vec<Col>,
-    /// CSV columns as dotted paths; empty = derived from the first item (all fields, flattened).
-    pub csv: Vec<&'static str>,
-    /// Word for the items in messages ("invoices").
-    pub noun: &'static str,
-}
-
-/// Follows a dotted path (`a.b.c`); array indexes are numbers (`attempts.0.status`).
-pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
+/// Follows a dotted path (`a.b.c`) through a wire-shape value; only for the flattened CSV
+/// columns of items whose fields are not known in advance (the paths come from the data).
+fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     let mut cur = v;
     for seg in path.split('.') {
         cur = match cur {
@@ -135,25 +77,8 @@ pub fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
     Some(cur)
 }
 
-/// The text of a value in a cell: strings verbatim (so money stays the wire string),
-/// numbers and booleans as written, nothing for null, compact JSON for arrays and objects.
-pub fn cell(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Array(a)) if a.iter().all(|x| x.is_string()) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-        Some(other) => other.to_string(),
-    }
-}
-
 /// Flattens an object into `(dotted.path, value)` leaves; arrays stay whole.
-pub fn flatten(v: &Value) -> Vec<(String, &Value)> {
+fn flatten(v: &Value) -> Vec<(String, &Value)> {
     fn go<'v>(prefix: &str, v: &'v Value, out: &mut Vec<(String, &'v Value)>) {
         match v {
             Value::Object(m) if !m.is_empty() => {
@@ -172,6 +97,11 @@ pub fn flatten(v: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     go("", v, &mut out);
     out
+}
+
+/// An item's wire shape, for the flattened CSV of objects and of untyped lists.
+fn wire_value<T: Serialize + ?Sized>(item: &T) -> Result<Value, CliError> {
+    serde_json::to_value(item).map_err(|e| CliError::Other(format!("encoding an item: {e}")))
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -293,9 +223,9 @@ pub struct Output {
 impl Output {
     /// Writes a single object: `table` is the human rendering; JSON/JSONL print the value,
     /// CSV prints a header of flattened fields and one row.
-    pub fn object(
+    pub fn object<T: Serialize + ?Sized>(
         &mut self,
-        value: &Value,
+        value: &T,
         table: impl FnOnce(&Style) -> String,
     ) -> Result<(), CliError> {
         let text = match self.format {
@@ -303,9 +233,10 @@ impl Output {
             OutputFormat::Json => pretty(value)? + "\n",
             OutputFormat::Jsonl => compact(value)? + "\n",
             OutputFormat::Csv => {
-                let flat = flatten(value);
+                let value = wire_value(value)?;
+                let flat = flatten(&value);
                 let headers: Vec<&str> = flat.iter().map(|(k, _)| k.as_str()).collect();
-                let row: Vec<String> = flat.iter().map(|(_, v)| cell(Some(v))).collect();
+                let row: Vec<String> = flat.iter().map(|(_, v)| cell(*v)).collect();
                 let mut w = csv::Writer::from_writer(Vec::new());
                 w.write_record(&headers).map_err(csv_err)?;
                 w.write_record(&row).map_err(csv_err)?;
@@ -326,7 +257,7 @@ impl Output {
     }
 
     /// Starts a streaming list.
-    pub fn list(&mut self, spec: ListSpec) -> ListWriter<'_> {
+    pub fn list<T: Serialize>(&mut self, spec: ListSpec<T>) -> ListWriter<'_, T> {
         ListWriter::new(self, spec)
     }
 }
@@ -336,35 +267,39 @@ fn csv_err(e: csv::Error) -> CliError {
 }
 
 /// Pretty JSON.
-pub fn pretty(v: &Value) -> Result<String, CliError> {
+pub fn pretty<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
     serde_json::to_string_pretty(v).map_err(|e| CliError::Other(format!("JSON: {e}")))
 }
 
 /// One-line JSON.
-pub fn compact(v: &Value) -> Result<String, CliError> {
+pub fn compact<T: Serialize + ?Sized>(v: &T) -> Result<String, CliError> {
     serde_json::to_string(v).map_err(|e| CliError::Other(format!("JSON: {e}")))
 }
 
 /// Writes list items one by one in the chosen format. Call [`ListWriter::finish`] at the end
 /// (also after an interruption, to close a JSON array or print buffered table rows).
-pub struct ListWriter<'o> {
+pub struct ListWriter<'o, T> {
     out: &'o mut Output,
-    spec: ListSpec,
+    spec: ListSpec<T>,
     count: u64,
     table_buf: Vec<Vec<String>>,
     widths: Option<Vec<usize>>,
-    csv_cols: Option<Vec<String>>,
+    /// CSV: whether the header was written.
+    csv_header: bool,
+    /// CSV without declared columns: the flattened fields of the first item.
+    csv_flat: Option<Vec<String>>,
 }
 
-impl<'o> ListWriter<'o> {
-    fn new(out: &'o mut Output, spec: ListSpec) -> Self {
+impl<'o, T: Serialize> ListWriter<'o, T> {
+    fn new(out: &'o mut Output, spec: ListSpec<T>) -> Self {
         ListWriter {
             out,
             spec,
             count: 0,
             table_buf: Vec::new(),
             widths: None,
-            csv_cols: None,
+            csv_header: false,
+            csv_flat: None,
         }
     }
 
@@ -374,7 +309,7 @@ impl<'o> ListWriter<'o> {
     }
 
     /// Writes one item (whole lines only).
-    pub fn push(&mut self, item: &Value) -> Result<(), CliError> {
+    pub fn push(&mut self, item: &T) -> Result<(), CliError> {
         self.count += 1;
         match self.out.format {
             OutputFormat::Jsonl => {
@@ -394,22 +329,24 @@ impl<'o> ListWriter<'o> {
                 }
                 self.out.write_str(&text)
             }
-            OutputFormat::Csv => {
-                if self.csv_cols.is_none() {
-                    let cols: Vec<String> = if self.spec.csv.is_empty() {
-                        flatten(item).into_iter().map(|(k, _)| k).collect()
-                    } else {
-                        self.spec.csv.iter().map(|s| s.to_string()).collect()
-                    };
+            OutputFormat::Csv if self.spec.csv.is_empty() => {
+                let value = wire_value(item)?;
+                if self.csv_flat.is_none() {
+                    let cols: Vec<String> = flatten(&value).into_iter().map(|(k, _)| k).collect();
                     self.write_csv_record(&cols)?;
-                    self.csv_cols = Some(cols);
+                    self.csv_flat = Some(cols);
                 }
                 let row: Vec<String> = self
-                    .csv_cols
+                    .csv_flat
                     .iter()
                     .flatten()
-                    .map(|c| cell(lookup(item, c)))
+                    .map(|c| cell(&lookup(&value, c)))
                     .collect();
+                self.write_csv_record(&row)
+            }
+            OutputFormat::Csv => {
+                self.write_csv_header()?;
+                let row: Vec<String> = self.spec.csv.iter().map(|c| c.text(item)).collect();
                 self.write_csv_record(&row)
             }
             OutputFormat::Table => {
@@ -440,6 +377,16 @@ impl<'o> ListWriter<'o> {
 
     fn status_cols(&self) -> Vec<bool> {
         self.spec.table.iter().map(|c| c.status).collect()
+    }
+
+    /// The declared CSV header, once.
+    fn write_csv_header(&mut self) -> Result<(), CliError> {
+        if !self.csv_header {
+            self.csv_header = true;
+            let headers: Vec<&str> = self.spec.csv.iter().map(|c| c.header).collect();
+            self.write_csv_record(&headers)?;
+        }
+        Ok(())
     }
 
     /// Encodes one record (quoting as needed) and writes it as one whole line.
@@ -485,23 +432,54 @@ impl<'o> ListWriter<'o> {
                     self.flush_table()?;
                 }
             }
-            OutputFormat::Csv => {
-                if self.csv_cols.is_none() && !self.spec.csv.is_empty() {
-                    // An empty list still gets its header.
-                    let cols: Vec<&str> = self.spec.csv.clone();
-                    self.write_csv_record(&cols)?;
-                }
-            }
-            OutputFormat::Jsonl => {}
+            // An empty list still gets its header, when its columns are known.
+            OutputFormat::Csv if !self.spec.csv.is_empty() => self.write_csv_header()?,
+            OutputFormat::Csv | OutputFormat::Jsonl => {}
         }
         Ok(self.count)
     }
 }
 
+/// Renders `items` as a table with `cols` (a section of a human view, e.g. a summary's lines).
+pub fn render_cols<T>(style: &Style, cols: &[Col<T>], items: &[T]) -> String {
+    let headers: Vec<&str> = cols.iter().map(|c| c.header).collect();
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| cols.iter().map(|c| c.text(i)).collect())
+        .collect();
+    let status: Vec<bool> = cols.iter().map(|c| c.status).collect();
+    render_table(style, &headers, &rows, &status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::{cell, Col};
     use serde_json::json;
+
+    #[derive(Serialize)]
+    struct Event {
+        event_type: Option<String>,
+    }
+
+    #[derive(Serialize)]
+    struct Thing {
+        id: String,
+        amount: telnyx::Money,
+        webhook: Option<Event>,
+        tags: Vec<String>,
+    }
+
+    fn thing(id: &str, amount: &str, event: Option<&str>, tags: &[&str]) -> Thing {
+        Thing {
+            id: id.into(),
+            amount: telnyx::Money::parse(amount).unwrap(),
+            webhook: event.map(|e| Event {
+                event_type: Some(e.into()),
+            }),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        }
+    }
 
     fn mem_output(format: OutputFormat) -> Output {
         Output {
@@ -511,22 +489,31 @@ mod tests {
         }
     }
 
-    fn spec() -> ListSpec {
+    fn event_type(t: &Thing) -> String {
+        cell(&t.webhook.as_ref().map(|w| &w.event_type))
+    }
+
+    fn spec() -> ListSpec<Thing> {
         ListSpec {
             table: vec![
-                Col::path("ID", "id"),
-                Col::path("AMOUNT", "amount"),
-                Col::path("EVENT", "webhook.event_type"),
+                Col::new("ID", |t: &Thing| t.id.clone()),
+                Col::new("AMOUNT", |t: &Thing| cell(&t.amount)),
+                Col::new("EVENT", event_type),
             ],
-            csv: vec!["id", "amount", "webhook.event_type", "tags"],
+            csv: vec![
+                Col::new("id", |t: &Thing| t.id.clone()),
+                Col::new("amount", |t: &Thing| cell(&t.amount)),
+                Col::new("webhook.event_type", event_type),
+                Col::new("tags", |t: &Thing| cell(&t.tags)),
+            ],
             noun: "things",
         }
     }
 
-    fn items() -> Vec<Value> {
+    fn items() -> Vec<Thing> {
         vec![
-            json!({"id": "a", "amount": "0.0040", "webhook": {"event_type": "call.initiated"}, "tags": ["x", "y"]}),
-            json!({"id": "bbbbbb", "amount": "120.00", "webhook": {"event_type": "x"}, "tags": []}),
+            thing("a", "0.0040", Some("call.initiated"), &["x", "y"]),
+            thing("bbbbbb", "120.00", Some("x"), &[]),
         ]
     }
 
@@ -543,13 +530,13 @@ mod tests {
     }
 
     #[test]
-    fn lookup_and_cells() {
+    fn lookup_and_flatten_of_the_wire_shape() {
         let v = json!({"a": {"b": [1, {"c": "0.10"}]}, "n": null, "t": true});
-        assert_eq!(cell(lookup(&v, "a.b.1.c")), "0.10");
-        assert_eq!(cell(lookup(&v, "a.b.0")), "1");
-        assert_eq!(cell(lookup(&v, "n")), "");
-        assert_eq!(cell(lookup(&v, "missing.x")), "");
-        assert_eq!(cell(lookup(&v, "t")), "true");
+        assert_eq!(cell(&lookup(&v, "a.b.1.c")), "0.10");
+        assert_eq!(cell(&lookup(&v, "a.b.0")), "1");
+        assert_eq!(cell(&lookup(&v, "n")), "");
+        assert_eq!(cell(&lookup(&v, "missing.x")), "");
+        assert_eq!(cell(&lookup(&v, "t")), "true");
         let flat: Vec<String> = flatten(&v).into_iter().map(|(k, _)| k).collect();
         assert_eq!(flat, vec!["a.b", "n", "t"]);
     }
@@ -569,8 +556,7 @@ mod tests {
         {
             let mut w = out.list(spec());
             for i in 0..(TABLE_SAMPLE + 50) {
-                w.push(&json!({"id": format!("id{i}"), "amount": "1.00"}))
-                    .unwrap();
+                w.push(&thing(&format!("id{i}"), "1.00", None, &[])).unwrap();
             }
             w.finish().unwrap();
         }
@@ -592,6 +578,7 @@ mod tests {
         let v: Value = serde_json::from_str(&t).unwrap();
         assert_eq!(v.as_array().unwrap().len(), 2);
         assert_eq!(v[0]["amount"], "0.0040");
+        assert_eq!(v[0]["webhook"]["event_type"], "call.initiated");
         let mut out = mem_output(OutputFormat::Json);
         out.list(spec()).finish().unwrap();
         assert_eq!(out.target.memory_contents(), "[]\n");
@@ -621,6 +608,13 @@ mod tests {
         assert_eq!(&rows[0][2], "call.initiated");
         assert_eq!(&rows[0][3], "x;y");
         assert_eq!(&rows[1][3], "");
+        // An empty list still has its header.
+        let mut out = mem_output(OutputFormat::Csv);
+        out.list(spec()).finish().unwrap();
+        assert_eq!(
+            out.target.memory_contents(),
+            "id,amount,webhook.event_type,tags\n"
+        );
     }
 
     #[test]
@@ -630,10 +624,15 @@ mod tests {
         s.csv.clear();
         {
             let mut w = out.list(s);
-            w.push(&json!({"id": "a", "m": {"x": 1}})).unwrap();
+            w.push(&thing("a", "1.50", Some("x"), &["t"])).unwrap();
+            w.push(&thing("b", "2", None, &[])).unwrap();
             w.finish().unwrap();
         }
-        assert_eq!(out.target.memory_contents(), "id,m.x\na,1\n");
+        assert_eq!(
+            out.target.memory_contents(),
+            // Flattened columns come in name order (the wire shape as a JSON object).
+            "amount,id,tags,webhook.event_type\n1.50,a,t,x\n2,b,,\n"
+        );
     }
 
     #[test]

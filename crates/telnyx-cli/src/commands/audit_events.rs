@@ -1,11 +1,12 @@
 //! `telnyx audit-events list`
 
 use serde_json::Value;
+use telnyx::AuditEvent;
 
 use crate::cli::{AuditEventsCommand, SortArg};
+use crate::columns::{cell, json_text, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
-use crate::output::{Col, ListSpec};
 
 /// Page size used for audit events (the API declares no maximum; stay reasonable).
 pub const MAX_PAGE: u32 = 250;
@@ -39,23 +40,31 @@ pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError>
     }
     let spec = ListSpec {
         table: vec![
-            Col::path("CREATED AT", "created_at"),
-            Col::path("CHANGE TYPE", "change_type"),
-            Col::path("BY", "change_made_by"),
-            Col::path("RESOURCE", "resource_id"),
-            Col::func("CHANGES", changes_summary),
+            Col::new("CREATED AT", |e: &AuditEvent| cell(&e.created_at)),
+            Col::new("CHANGE TYPE", |e: &AuditEvent| cell(&e.change_type)),
+            Col::new("BY", |e: &AuditEvent| cell(&e.change_made_by)),
+            Col::new("RESOURCE", |e: &AuditEvent| cell(&e.resource_id)),
+            Col::new("CHANGES", changes_summary),
         ],
         csv: vec![
-            "id",
-            "created_at",
-            "change_type",
-            "change_made_by",
-            "resource_id",
-            "alternate_resource_id",
-            "organization_id",
-            "user_id",
-            "record_type",
-            "changes",
+            Col::new("id", |e: &AuditEvent| cell(&e.id)),
+            Col::new("created_at", |e: &AuditEvent| cell(&e.created_at)),
+            Col::new("change_type", |e: &AuditEvent| cell(&e.change_type)),
+            Col::new("change_made_by", |e: &AuditEvent| cell(&e.change_made_by)),
+            Col::new("resource_id", |e: &AuditEvent| cell(&e.resource_id)),
+            Col::new("alternate_resource_id", |e: &AuditEvent| {
+                cell(&e.alternate_resource_id)
+            }),
+            Col::new("organization_id", |e: &AuditEvent| cell(&e.organization_id)),
+            Col::new("user_id", |e: &AuditEvent| cell(&e.user_id)),
+            Col::new("record_type", |e: &AuditEvent| cell(&e.record_type)),
+            Col::new("changes", |e: &AuditEvent| {
+                e.changes
+                    .as_ref()
+                    .filter(|c| !c.is_empty())
+                    .map(json_text)
+                    .unwrap_or_default()
+            }),
         ],
         noun: "audit events",
     };
@@ -64,20 +73,20 @@ pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError>
 }
 
 /// `field: from → to; ...` for the table.
-fn changes_summary(v: &Value) -> String {
-    let Some(changes) = v.get("changes").and_then(Value::as_array) else {
+fn changes_summary(e: &AuditEvent) -> String {
+    let Some(changes) = &e.changes else {
         return "-".into();
+    };
+    let show = |x: &Value| match x {
+        Value::String(s) => s.clone(),
+        Value::Null => "∅".into(),
+        other => other.to_string(),
     };
     changes
         .iter()
         .map(|c| {
-            let field = c.get("field").and_then(Value::as_str).unwrap_or("?");
-            let show = |x: Option<&Value>| match x {
-                Some(Value::String(s)) => s.clone(),
-                None | Some(Value::Null) => "∅".into(),
-                Some(other) => other.to_string(),
-            };
-            format!("{field}: {} → {}", show(c.get("from")), show(c.get("to")))
+            let field = c.field.as_deref().unwrap_or("?");
+            format!("{field}: {} → {}", show(&c.from), show(&c.to))
         })
         .collect::<Vec<_>>()
         .join("; ")

@@ -1,9 +1,7 @@
 //! `telnyx auto-recharge show|set`
 
-use serde_json::Value;
-
 use crate::cli::{AutoRechargeCommand, PreferenceArg};
-use crate::commands::{d, to_json};
+use crate::columns::cell_or_dash;
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::{render_kv, Style};
@@ -55,8 +53,7 @@ pub async fn run(ctx: &mut Ctx, cmd: AutoRechargeCommand) -> Result<(), CliError
                 .await?
         }
     };
-    let v = to_json(&prefs)?;
-    ctx.out.object(&v, |st| render_prefs(st, &v))
+    ctx.out.object(&prefs, |st| render_prefs(st, &prefs))
 }
 
 fn money(flag: &str, s: &str) -> Result<telnyx::Money, CliError> {
@@ -64,8 +61,8 @@ fn money(flag: &str, s: &str) -> Result<telnyx::Money, CliError> {
 }
 
 /// The human view of auto recharge preferences (also used by `overview`).
-pub fn render_prefs(st: &Style, v: &Value) -> String {
-    let onoff = |key: &str| match v.get(key).and_then(Value::as_bool) {
+pub fn render_prefs(st: &Style, p: &telnyx::AutoRechargePref) -> String {
+    let onoff = |on: Option<bool>| match on {
         Some(true) => st.green("on"),
         Some(false) => st.red("off"),
         None => "-".into(),
@@ -73,11 +70,11 @@ pub fn render_prefs(st: &Style, v: &Value) -> String {
     render_kv(
         st,
         &[
-            ("Auto recharge", onoff("enabled")),
-            ("Threshold", d(v, "threshold_amount")),
-            ("Recharge amount", d(v, "recharge_amount")),
-            ("Preference", d(v, "preference")),
-            ("Invoice", onoff("invoice_enabled")),
+            ("Auto recharge", onoff(p.enabled)),
+            ("Threshold", cell_or_dash(&p.threshold_amount)),
+            ("Recharge amount", cell_or_dash(&p.recharge_amount)),
+            ("Preference", cell_or_dash(&p.preference)),
+            ("Invoice", onoff(p.invoice_enabled)),
         ],
     )
 }

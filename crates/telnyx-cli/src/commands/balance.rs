@@ -1,23 +1,22 @@
 //! `telnyx balance`
 
-use crate::commands::{d, to_json};
+use crate::columns::cell_or_dash;
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::render_kv;
 
 /// Prints the balance, credit limit, available credit and pending amount.
 pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
-    let balance = ctx.client.balance().retrieve().await?;
-    let v = to_json(&balance)?;
-    ctx.out.object(&v, |st| {
+    let b = ctx.client.balance().retrieve().await?;
+    ctx.out.object(&b, |st| {
         render_kv(
             st,
             &[
-                ("Balance", d(&v, "balance")),
-                ("Credit limit", d(&v, "credit_limit")),
-                ("Available credit", d(&v, "available_credit")),
-                ("Pending", d(&v, "pending")),
-                ("Currency", d(&v, "currency")),
+                ("Balance", cell_or_dash(&b.balance)),
+                ("Credit limit", cell_or_dash(&b.credit_limit)),
+                ("Available credit", cell_or_dash(&b.available_credit)),
+                ("Pending", cell_or_dash(&b.pending)),
+                ("Currency", cell_or_dash(&b.currency)),
             ],
         )
     })

@@ -1,12 +1,16 @@
 //! `telnyx charges summary|breakdown`
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use telnyx::{
+    ChargesAdjustment, ChargesBreakdown, ChargesSummary, ComparativeLine, CostType, Money,
+    SimpleLine, SummaryLine,
+};
 
 use crate::cli::{ChargesCommand, OutputFormat};
-use crate::commands::{d, s, to_json};
+use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
-use crate::output::{render_kv, render_table, Col, ListSpec};
+use crate::output::{render_cols, render_kv, Style};
 
 /// Runs `telnyx charges ...`.
 pub async fn run(ctx: &mut Ctx, cmd: ChargesCommand) -> Result<(), CliError> {
@@ -16,96 +20,198 @@ pub async fn run(ctx: &mut Ctx, cmd: ChargesCommand) -> Result<(), CliError> {
     }
 }
 
+fn simple(l: &SummaryLine) -> Option<&SimpleLine> {
+    match l {
+        SummaryLine::Simple(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn comparative(l: &SummaryLine) -> Option<&ComparativeLine> {
+    match l {
+        SummaryLine::Comparative(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// A line's `type`: `simple`, `comparative`, or what an unknown line says.
+fn line_type(l: &SummaryLine) -> String {
+    match l {
+        SummaryLine::Simple(_) => "simple".into(),
+        SummaryLine::Comparative(_) => "comparative".into(),
+        // A line type the SDK does not know is raw JSON: show what it says it is.
+        SummaryLine::Unknown(v) => cell(&v.get("type")),
+    }
+}
+
+/// A line's name.
+fn line_name(l: &SummaryLine) -> String {
+    match l {
+        SummaryLine::Simple(s) => s.name.clone(),
+        SummaryLine::Comparative(c) => c.name.clone(),
+        SummaryLine::Unknown(v) => cell(&v.get("name")),
+    }
+}
+
+/// A line's alias.
+fn line_alias(l: &SummaryLine) -> String {
+    match l {
+        SummaryLine::Simple(s) => s.alias.clone(),
+        SummaryLine::Comparative(c) => c.alias.clone(),
+        SummaryLine::Unknown(v) => cell(&v.get("alias")),
+    }
+}
+
 /// Table columns of summary lines (simple and comparative side by side).
-fn line_cols() -> Vec<Col> {
+fn line_cols() -> Vec<Col<SummaryLine>> {
     vec![
-        Col::path("NAME", "name"),
-        Col::path("TYPE", "type"),
-        Col::path("QTY", "quantity"),
-        Col::path("AMOUNT", "amount"),
-        Col::path("NEW QTY", "new_this_month.quantity"),
-        Col::path("NEW MRC", "new_this_month.mrc"),
-        Col::path("NEW OTC", "new_this_month.otc"),
-        Col::path("EXISTING QTY", "existing_this_month.quantity"),
-        Col::path("EXISTING MRC", "existing_this_month.mrc"),
+        Col::new("NAME", line_name),
+        Col::new("TYPE", line_type),
+        Col::new("QTY", |l: &SummaryLine| cell(&simple(l).map(|s| s.quantity))),
+        Col::new("AMOUNT", |l: &SummaryLine| cell(&simple(l).map(|s| &s.amount))),
+        Col::new("NEW QTY", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| c.new_this_month.quantity))
+        }),
+        Col::new("NEW MRC", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| &c.new_this_month.mrc))
+        }),
+        Col::new("NEW OTC", |l: &SummaryLine| {
+            cell(&comparative(l).and_then(|c| c.new_this_month.otc.as_ref()))
+        }),
+        Col::new("EXISTING QTY", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| c.existing_this_month.quantity))
+        }),
+        Col::new("EXISTING MRC", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| &c.existing_this_month.mrc))
+        }),
     ]
 }
 
-/// Renders the human view of a charges summary (also used by `overview`).
-pub fn render_summary(st: &crate::output::Style, v: &Value) -> String {
+/// CSV columns of summary lines, named after their flattened wire fields.
+fn line_csv() -> Vec<Col<SummaryLine>> {
+    vec![
+        Col::new("type", line_type),
+        Col::new("name", line_name),
+        Col::new("alias", line_alias),
+        Col::new("quantity", |l: &SummaryLine| {
+            cell(&simple(l).map(|s| s.quantity))
+        }),
+        Col::new("amount", |l: &SummaryLine| cell(&simple(l).map(|s| &s.amount))),
+        Col::new("new_this_month.quantity", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| c.new_this_month.quantity))
+        }),
+        Col::new("new_this_month.mrc", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| &c.new_this_month.mrc))
+        }),
+        Col::new("new_this_month.otc", |l: &SummaryLine| {
+            cell(&comparative(l).and_then(|c| c.new_this_month.otc.as_ref()))
+        }),
+        Col::new("existing_this_month.quantity", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| c.existing_this_month.quantity))
+        }),
+        Col::new("existing_this_month.mrc", |l: &SummaryLine| {
+            cell(&comparative(l).map(|c| &c.existing_this_month.mrc))
+        }),
+        Col::new("existing_this_month.otc", |l: &SummaryLine| {
+            cell(&comparative(l).and_then(|c| c.existing_this_month.otc.as_ref()))
+        }),
+    ]
+}
+
+/// `start .. end (end exclusive)`.
+fn period(start: chrono::NaiveDate, end: chrono::NaiveDate) -> String {
+    format!("{start} .. {end} (end exclusive)")
+}
+
+/// Renders the human view of a charges summary.
+pub fn render_summary(st: &Style, s: &ChargesSummary) -> String {
     let mut out = render_kv(
         st,
         &[
-            (
-                "Period",
-                format!(
-                    "{} .. {} (end exclusive)",
-                    d(v, "start_date"),
-                    d(v, "end_date")
-                ),
-            ),
-            ("Currency", d(v, "currency")),
-            ("Account", d(v, "user_email")),
+            ("Period", period(s.start_date, s.end_date)),
+            ("Currency", cell_or_dash(&s.currency)),
+            ("Account", cell_or_dash(&s.user_email)),
         ],
     );
     out.push('\n');
     out.push_str(&st.bold("Totals"));
     out.push('\n');
+    let t = &s.total;
     let totals: Vec<(&str, String)> = [
-        ("New MRC", "new_mrc"),
-        ("New OTC", "new_otc"),
-        ("Existing MRC", "existing_mrc"),
-        ("Other", "other"),
-        ("Credits", "credits"),
-        ("Ledger adjustments", "ledger_adjustments"),
-        ("Grand total", "grand_total"),
+        ("New MRC", &t.new_mrc),
+        ("New OTC", &t.new_otc),
+        ("Existing MRC", &t.existing_mrc),
+        ("Other", &t.other),
+        ("Credits", &t.credits),
+        ("Ledger adjustments", &t.ledger_adjustments),
+        ("Grand total", &t.grand_total),
     ]
     .into_iter()
-    .map(|(label, key)| (label, d(v, &format!("total.{key}"))))
+    .map(|(label, amount): (&str, &Money)| (label, cell_or_dash(amount)))
     .collect();
     for line in render_kv(st, &totals).lines() {
         out.push_str("  ");
         out.push_str(line);
         out.push('\n');
     }
-    let lines = v
-        .pointer("/summary/lines")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let lines = &s.summary.lines;
     out.push('\n');
     out.push_str(&st.bold(&format!("Lines ({})", lines.len())));
     out.push('\n');
     if !lines.is_empty() {
-        let cols = line_cols();
-        let headers: Vec<&str> = cols.iter().map(|c| c.header).collect();
-        let rows: Vec<Vec<String>> = lines
-            .iter()
-            .map(|l| cols.iter().map(|c| c.text(l)).collect())
-            .collect();
-        out.push_str(&render_table(st, &headers, &rows, &[]));
+        out.push_str(&render_cols(st, &line_cols(), lines));
     }
-    let adjustments = v
-        .pointer("/summary/adjustments")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let adjustments = &s.summary.adjustments;
     if !adjustments.is_empty() {
         out.push('\n');
         out.push_str(&st.bold(&format!("Adjustments ({})", adjustments.len())));
         out.push('\n');
-        let rows: Vec<Vec<String>> = adjustments
-            .iter()
-            .map(|a| vec![s(a, "event_date"), s(a, "amount"), s(a, "description")])
-            .collect();
-        out.push_str(&render_table(
-            st,
-            &["DATE", "AMOUNT", "DESCRIPTION"],
-            &rows,
-            &[],
-        ));
+        let cols = [
+            Col::new("DATE", |a: &ChargesAdjustment| cell(&a.event_date)),
+            Col::new("AMOUNT", |a: &ChargesAdjustment| cell(&a.amount)),
+            Col::new("DESCRIPTION", |a: &ChargesAdjustment| a.description.clone()),
+        ];
+        out.push_str(&render_cols(st, &cols, adjustments));
     }
     out
+}
+
+/// One row per (number, service) of a breakdown (a number without services gets one row).
+#[derive(Serialize)]
+struct BreakdownRow<'a> {
+    tn: &'a str,
+    charge_type: &'a str,
+    service_owner_email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost_type: Option<&'a CostType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost: Option<&'a Money>,
+}
+
+fn breakdown_rows(b: &ChargesBreakdown) -> Vec<BreakdownRow<'_>> {
+    fn row<'a>(
+        r: &'a telnyx::NumberBreakdown,
+        service: Option<&'a telnyx::ServiceCharge>,
+    ) -> BreakdownRow<'a> {
+        BreakdownRow {
+            tn: &r.tn,
+            charge_type: &r.charge_type,
+            service_owner_email: &r.service_owner_email,
+            service: service.map(|s| s.name.as_str()),
+            cost_type: service.map(|s| &s.cost_type),
+            cost: service.map(|s| &s.cost),
+        }
+    }
+    let mut rows = Vec::new();
+    for r in &b.results {
+        if r.services.is_empty() {
+            rows.push(row(r, None));
+        }
+        rows.extend(r.services.iter().map(|s| row(r, Some(s))));
+    }
+    rows
 }
 
 async fn summary(
@@ -115,38 +221,20 @@ async fn summary(
 ) -> Result<(), CliError> {
     let params = telnyx::ChargesSummaryParams::new(start, end);
     let summary = ctx.client.charges_summary().retrieve(params).await?;
-    let v = to_json(&summary)?;
     if ctx.out.format == OutputFormat::Csv {
         // CSV: one row per line (the totals are in JSON/table output).
         let spec = ListSpec {
             table: vec![],
-            csv: vec![
-                "type",
-                "name",
-                "alias",
-                "quantity",
-                "amount",
-                "new_this_month.quantity",
-                "new_this_month.mrc",
-                "new_this_month.otc",
-                "existing_this_month.quantity",
-                "existing_this_month.mrc",
-                "existing_this_month.otc",
-            ],
+            csv: line_csv(),
             noun: "lines",
         };
-        let lines = v
-            .pointer("/summary/lines")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
         let mut w = ctx.out.list(spec);
-        for l in &lines {
+        for l in &summary.summary.lines {
             w.push(l)?;
         }
         return w.finish().map(|_| ());
     }
-    ctx.out.object(&v, |st| render_summary(st, &v))
+    ctx.out.object(&summary, |st| render_summary(st, &summary))
 }
 
 async fn breakdown(
@@ -168,82 +256,47 @@ async fn breakdown(
         return ctx.out.write_str(&text);
     }
     let breakdown = ctx.client.charges_breakdown().retrieve(params).await?;
-    let v = to_json(&breakdown)?;
     // One row per (number, service) for table, CSV and JSONL; JSON is the whole object.
-    let mut rows = Vec::new();
-    for r in v
-        .get("results")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let services = r
-            .get("services")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if services.is_empty() {
-            rows.push(
-                json!({"tn": r.get("tn"), "charge_type": r.get("charge_type"),
-                "service_owner_email": r.get("service_owner_email")}),
-            );
-        }
-        for sv in services {
-            rows.push(json!({
-                "tn": r.get("tn"),
-                "charge_type": r.get("charge_type"),
-                "service_owner_email": r.get("service_owner_email"),
-                "service": sv.get("name"),
-                "cost_type": sv.get("cost_type"),
-                "cost": sv.get("cost"),
-            }));
-        }
+    if ctx.out.format == OutputFormat::Json {
+        return ctx.out.object(&breakdown, |_| String::new());
     }
-    match ctx.out.format {
-        OutputFormat::Json => ctx.out.object(&v, |_| String::new()),
-        format => {
-            if format == OutputFormat::Table {
-                let header = render_kv(
-                    &ctx.out.style,
-                    &[
-                        (
-                            "Period",
-                            format!(
-                                "{} .. {} (end exclusive)",
-                                d(&v, "start_date"),
-                                d(&v, "end_date")
-                            ),
-                        ),
-                        ("Currency", d(&v, "currency")),
-                        ("Account", d(&v, "user_email")),
-                    ],
-                ) + "\n";
-                ctx.out.write_str(&header)?;
-            }
-            let spec = ListSpec {
-                table: vec![
-                    Col::path("NUMBER", "tn"),
-                    Col::path("CHARGE TYPE", "charge_type"),
-                    Col::path("SERVICE", "service"),
-                    Col::path("COST TYPE", "cost_type"),
-                    Col::path("COST", "cost"),
-                    Col::path("OWNER", "service_owner_email"),
-                ],
-                csv: vec![
-                    "tn",
-                    "charge_type",
-                    "service",
-                    "cost_type",
-                    "cost",
-                    "service_owner_email",
-                ],
-                noun: "charges",
-            };
-            let mut w = ctx.out.list(spec);
-            for r in &rows {
-                w.push(r)?;
-            }
-            w.finish().map(|_| ())
-        }
+    if ctx.out.format == OutputFormat::Table {
+        let header = render_kv(
+            &ctx.out.style,
+            &[
+                ("Period", period(breakdown.start_date, breakdown.end_date)),
+                ("Currency", cell_or_dash(&breakdown.currency)),
+                ("Account", cell_or_dash(&breakdown.user_email)),
+            ],
+        ) + "\n";
+        ctx.out.write_str(&header)?;
     }
+    let spec = ListSpec {
+        table: vec![
+            Col::new("NUMBER", |r: &BreakdownRow<'_>| r.tn.to_string()),
+            Col::new("CHARGE TYPE", |r: &BreakdownRow<'_>| r.charge_type.to_string()),
+            Col::new("SERVICE", |r: &BreakdownRow<'_>| cell(&r.service)),
+            Col::new("COST TYPE", |r: &BreakdownRow<'_>| cell(&r.cost_type)),
+            Col::new("COST", |r: &BreakdownRow<'_>| cell(&r.cost)),
+            Col::new("OWNER", |r: &BreakdownRow<'_>| {
+                r.service_owner_email.to_string()
+            }),
+        ],
+        csv: vec![
+            Col::new("tn", |r: &BreakdownRow<'_>| r.tn.to_string()),
+            Col::new("charge_type", |r: &BreakdownRow<'_>| r.charge_type.to_string()),
+            Col::new("service", |r: &BreakdownRow<'_>| cell(&r.service)),
+            Col::new("cost_type", |r: &BreakdownRow<'_>| cell(&r.cost_type)),
+            Col::new("cost", |r: &BreakdownRow<'_>| cell(&r.cost)),
+            Col::new("service_owner_email", |r: &BreakdownRow<'_>| {
+                r.service_owner_email.to_string()
+            }),
+        ],
+        noun: "charges",
+    };
+    let mut w = ctx.out.list(spec);
+    for r in &breakdown_rows(&breakdown) {
+        w.push(r)?;
+    }
+    w.finish().map(|_| ())
 }

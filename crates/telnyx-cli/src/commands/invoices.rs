@@ -2,15 +2,17 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use futures::StreamExt;
-use serde_json::{json, Value};
+use serde::Serialize;
+use telnyx::Invoice;
 
 use crate::cli::{InvoiceSortArg, InvoicesCommand};
-use crate::commands::{d, s, to_json};
+use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::export::{safe_file_name, write_atomic};
-use crate::output::{render_kv, Col, ListSpec};
+use crate::output::render_kv;
 use crate::progress::Progress;
 
 /// Largest page the API serves for invoices.
@@ -18,31 +20,52 @@ pub const MAX_PAGE: u32 = 250;
 /// Parallel PDF downloads.
 const DOWNLOADS_IN_FLIGHT: usize = 4;
 
-/// The invoice list columns (also used by `overview`).
-pub fn list_spec() -> ListSpec {
+/// `paid`, `unpaid` or `-`.
+pub fn paid_word(paid: Option<bool>) -> String {
+    match paid {
+        Some(true) => "paid".into(),
+        Some(false) => "unpaid".into(),
+        None => "-".into(),
+    }
+}
+
+/// The invoice list columns.
+pub fn list_spec() -> ListSpec<Invoice> {
     ListSpec {
         table: vec![
-            Col::path("INVOICE ID", "invoice_id"),
-            Col::path("PERIOD START", "period_start"),
-            Col::path("PERIOD END", "period_end"),
-            Col::func("PAID", |v| match v.get("paid").and_then(Value::as_bool) {
-                Some(true) => "paid".into(),
-                Some(false) => "unpaid".into(),
-                None => "-".into(),
-            })
-            .status(),
-            Col::path("FILE ID", "file_id"),
+            Col::new("INVOICE ID", |i: &Invoice| cell(&i.invoice_id)),
+            Col::new("PERIOD START", |i: &Invoice| cell(&i.period_start)),
+            Col::new("PERIOD END", |i: &Invoice| cell(&i.period_end)),
+            Col::new("PAID", |i: &Invoice| paid_word(i.paid)).status(),
+            Col::new("FILE ID", |i: &Invoice| cell(&i.file_id)),
         ],
         csv: vec![
-            "invoice_id",
-            "period_start",
-            "period_end",
-            "paid",
-            "file_id",
-            "url",
+            Col::new("invoice_id", |i: &Invoice| cell(&i.invoice_id)),
+            Col::new("period_start", |i: &Invoice| cell(&i.period_start)),
+            Col::new("period_end", |i: &Invoice| cell(&i.period_end)),
+            Col::new("paid", |i: &Invoice| cell(&i.paid)),
+            Col::new("file_id", |i: &Invoice| cell(&i.file_id)),
+            Col::new("url", |i: &Invoice| cell(&i.url)),
         ],
         noun: "invoices",
     }
+}
+
+/// An invoice to download: its id and period.
+struct PdfTarget {
+    invoice_id: String,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+}
+
+/// A PDF saved by `invoices download`: one row of its output.
+#[derive(Serialize)]
+struct SavedPdf {
+    invoice_id: String,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+    bytes: usize,
+    file: String,
 }
 
 /// Runs `telnyx invoices ...`.
@@ -63,27 +86,30 @@ pub async fn run(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
         InvoicesCommand::Get { id, link } => {
             let action = link.then_some(telnyx::InvoiceAction::Link);
             let invoice = ctx.client.invoices().retrieve(&id, action).await?;
-            let v = to_json(&invoice)?;
-            ctx.out.object(&v, |st| {
+            ctx.out.object(&invoice, |st| {
                 let mut pairs = vec![
-                    ("Invoice ID", d(&v, "invoice_id")),
+                    ("Invoice ID", cell_or_dash(&invoice.invoice_id)),
                     (
                         "Period",
-                        format!("{} .. {}", d(&v, "period_start"), d(&v, "period_end")),
+                        format!(
+                            "{} .. {}",
+                            cell_or_dash(&invoice.period_start),
+                            cell_or_dash(&invoice.period_end)
+                        ),
                     ),
                     (
                         "Paid",
-                        match v.get("paid").and_then(Value::as_bool) {
+                        match invoice.paid {
                             Some(true) => st.green("yes"),
                             Some(false) => st.red("no"),
                             None => "-".into(),
                         },
                     ),
-                    ("File ID", d(&v, "file_id")),
-                    ("URL", d(&v, "url")),
+                    ("File ID", cell_or_dash(&invoice.file_id)),
+                    ("URL", cell_or_dash(&invoice.url)),
                 ];
                 if link {
-                    pairs.push(("Download URL", d(&v, "download_url")));
+                    pairs.push(("Download URL", cell_or_dash(&invoice.download_url)));
                 }
                 render_kv(st, &pairs)
             })
@@ -111,8 +137,15 @@ async fn download(
         .map_err(|e| CliError::io(format!("creating {}", dir.display()), e))?;
 
     // Which invoices: one id, or every invoice (their metadata is small) filtered by --since.
-    let targets: Vec<Value> = match id {
-        Some(id) => vec![to_json(&ctx.client.invoices().retrieve(&id, None).await?)?],
+    let targets: Vec<PdfTarget> = match id {
+        Some(id) => {
+            let invoice = ctx.client.invoices().retrieve(&id, None).await?;
+            vec![PdfTarget {
+                invoice_id: invoice.invoice_id.unwrap_or(id),
+                period_start: invoice.period_start,
+                period_end: invoice.period_end,
+            }]
+        }
         None => {
             let req = ctx
                 .client
@@ -127,15 +160,17 @@ async fn download(
             futures::pin_mut!(stream);
             let mut list = Vec::new();
             while let Some(inv) = stream.next().await {
-                let v = to_json(&inv?)?;
+                let inv = inv?;
                 let keep = match since {
                     None => true,
-                    Some(since) => s(&v, "period_start")
-                        .parse::<chrono::NaiveDate>()
-                        .is_ok_and(|p| p >= since),
+                    Some(since) => inv.period_start.is_some_and(|p| p >= since),
                 };
                 if keep {
-                    list.push(v);
+                    list.push(PdfTarget {
+                        invoice_id: inv.invoice_id.unwrap_or_default(),
+                        period_start: inv.period_start,
+                        period_end: inv.period_end,
+                    });
                 }
             }
             list
@@ -144,7 +179,7 @@ async fn download(
 
     let progress = Progress::new(ctx.stderr_tty, "invoice PDFs", Some(targets.len() as u64));
     let client = ctx.client.clone();
-    let mut saved: Vec<Value> = Vec::new();
+    let mut saved: Vec<SavedPdf> = Vec::new();
     let result = {
         let work = async {
             let mut jobs = futures::stream::iter(targets.iter().map(|t| {
@@ -178,12 +213,18 @@ async fn download(
 
     let spec = ListSpec {
         table: vec![
-            Col::path("INVOICE ID", "invoice_id"),
-            Col::path("PERIOD START", "period_start"),
-            Col::path("BYTES", "bytes"),
-            Col::path("FILE", "file"),
+            Col::new("INVOICE ID", |p: &SavedPdf| p.invoice_id.clone()),
+            Col::new("PERIOD START", |p: &SavedPdf| cell(&p.period_start)),
+            Col::new("BYTES", |p: &SavedPdf| cell(&p.bytes)),
+            Col::new("FILE", |p: &SavedPdf| p.file.clone()),
         ],
-        csv: vec!["invoice_id", "period_start", "period_end", "bytes", "file"],
+        csv: vec![
+            Col::new("invoice_id", |p: &SavedPdf| p.invoice_id.clone()),
+            Col::new("period_start", |p: &SavedPdf| cell(&p.period_start)),
+            Col::new("period_end", |p: &SavedPdf| cell(&p.period_end)),
+            Col::new("bytes", |p: &SavedPdf| cell(&p.bytes)),
+            Col::new("file", |p: &SavedPdf| p.file.clone()),
+        ],
         noun: "invoices",
     };
     let mut w = ctx.out.list(spec);
@@ -194,31 +235,32 @@ async fn download(
 }
 
 /// Fetches one invoice's PDF through the SDK (which sends the API key only to the API's own
-/// origin, never to a pre-signed link elsewhere) and saves it atomically. `invoice` is the
-/// invoice's JSON (id and period).
+/// origin, never to a pre-signed link elsewhere) and saves it atomically.
 async fn download_one(
     client: &telnyx::Client,
-    invoice: &Value,
+    invoice: &PdfTarget,
     dir: &Path,
-) -> Result<Value, CliError> {
-    let id = s(invoice, "invoice_id");
-    let bytes = client.invoices().download_pdf(&id).await?;
-    let period = s(invoice, "period_start");
-    let name = if period.is_empty() {
-        format!("{}.pdf", safe_file_name(&id))
-    } else {
-        format!("{}_{}.pdf", safe_file_name(&period), safe_file_name(&id))
+) -> Result<SavedPdf, CliError> {
+    let id = &invoice.invoice_id;
+    let bytes = client.invoices().download_pdf(id).await?;
+    let name = match invoice.period_start {
+        None => format!("{}.pdf", safe_file_name(id)),
+        Some(period) => format!(
+            "{}_{}.pdf",
+            safe_file_name(&period.to_string()),
+            safe_file_name(id)
+        ),
     };
     let path = dir.join(name);
     let bytes_len = bytes.len();
     // Synchronous on purpose: a Ctrl-C can only land between files, never inside one.
     write_atomic(&path, &bytes)
         .map_err(|e| CliError::io(format!("saving {}", path.display()), e))?;
-    Ok(json!({
-        "invoice_id": id,
-        "period_start": invoice.get("period_start"),
-        "period_end": invoice.get("period_end"),
-        "bytes": bytes_len,
-        "file": path.display().to_string(),
-    }))
+    Ok(SavedPdf {
+        invoice_id: id.clone(),
+        period_start: invoice.period_start,
+        period_end: invoice.period_end,
+        bytes: bytes_len,
+        file: path.display().to_string(),
+    })
 }

@@ -12,9 +12,6 @@ pub mod payment;
 pub mod tags;
 pub mod webhook_deliveries;
 
-use serde::Serialize;
-use serde_json::Value;
-
 use crate::cli::Command;
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -33,25 +30,5 @@ pub async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Tags(c) => tags::run(ctx, c).await,
         Command::Overview => overview::run(ctx).await,
         Command::Emulator(args) => emulator::run(&args, !ctx.global.no_color).await,
-    }
-}
-
-/// An SDK model as JSON (its wire shape).
-pub fn to_json<T: Serialize>(v: &T) -> Result<Value, CliError> {
-    serde_json::to_value(v).map_err(|e| CliError::Other(format!("encoding the result: {e}")))
-}
-
-/// A string field of a JSON object, or "".
-pub fn s(v: &Value, path: &str) -> String {
-    crate::output::cell(crate::output::lookup(v, path))
-}
-
-/// A string field, or "-" when absent/empty (for human tables).
-pub fn d(v: &Value, path: &str) -> String {
-    let t = s(v, path);
-    if t.is_empty() {
-        "-".to_string()
-    } else {
-        t
     }
 }

@@ -3,17 +3,63 @@
 use std::future::IntoFuture;
 
 use chrono::{Datelike, Duration, Utc};
-use serde_json::{json, Value};
+use serde::Serialize;
+use telnyx::{AutoRechargePref, Balance, ChargesSummary, Invoice, WebhookDelivery};
 
-use crate::commands::{d, to_json};
+use crate::columns::{cell_or_dash, Col};
 use crate::context::Ctx;
 use crate::exit::CliError;
-use crate::output::{render_kv, render_table, Style};
+use crate::output::{render_cols, render_kv, Style};
 
 /// Invoices shown.
 const LAST_INVOICES: u32 = 3;
 /// Failed deliveries listed (the total is counted from the API).
 const FAILED_SHOWN: u32 = 5;
+
+/// A section of the overview: its data, or why it is unavailable.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Section<T> {
+    /// The section's data.
+    Ok(T),
+    /// The error's first line, shown in place of the section.
+    Unavailable {
+        /// What went wrong.
+        error: String,
+    },
+}
+
+impl<T> Section<T> {
+    fn from_result<E: Into<CliError>>(r: Result<T, E>) -> Section<T> {
+        match r {
+            Ok(v) => Section::Ok(v),
+            Err(e) => Section::Unavailable {
+                error: error_line(&e.into()),
+            },
+        }
+    }
+}
+
+/// Failed webhook deliveries of the last 7 days.
+#[derive(Serialize)]
+struct FailedDeliveries {
+    /// Start of the window (RFC 3339).
+    since: String,
+    /// How many failed in the window.
+    total: u64,
+    /// The latest few.
+    latest: Vec<WebhookDelivery>,
+}
+
+/// The whole overview (its JSON output).
+#[derive(Serialize)]
+struct Overview {
+    balance: Balance,
+    month_to_date: Section<ChargesSummary>,
+    last_invoices: Section<Vec<Invoice>>,
+    auto_recharge: Section<AutoRechargePref>,
+    failed_webhook_deliveries_7d: Section<FailedDeliveries>,
+}
 
 /// Runs `telnyx overview`: balance, month-to-date charges, last invoices, auto recharge,
 /// failed webhook deliveries of the last 7 days. The balance is required; another section
@@ -51,28 +97,18 @@ pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
             )
             .into_future(),
     );
-    let balance = to_json(&balance?)?;
-    let section =
-        |r: Result<Value, CliError>| r.unwrap_or_else(|e| json!({ "error": error_line(&e) }));
-    let summary = section(summary.map_err(CliError::from).and_then(|s| to_json(&s)));
-    let invoices = section(
-        invoices
-            .map_err(CliError::from)
-            .and_then(|p| to_json(&p.data)),
-    );
-    let prefs = section(prefs.map_err(CliError::from).and_then(|p| to_json(&p)));
-    let failed = section(failed.map_err(CliError::from).and_then(|p| {
-        let total = p.total_results().unwrap_or(p.data.len() as u64);
-        Ok(json!({ "since": since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "total": total, "latest": to_json(&p.data)? }))
-    }));
-    let v = json!({
-        "balance": balance,
-        "month_to_date": summary,
-        "last_invoices": invoices,
-        "auto_recharge": prefs,
-        "failed_webhook_deliveries_7d": failed,
-    });
-    ctx.out.object(&v, |st| render(st, &v))
+    let overview = Overview {
+        balance: balance?,
+        month_to_date: Section::from_result(summary),
+        last_invoices: Section::from_result(invoices.map(|p| p.data)),
+        auto_recharge: Section::from_result(prefs),
+        failed_webhook_deliveries_7d: Section::from_result(failed.map(|p| FailedDeliveries {
+            since: since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            total: p.total_results().unwrap_or(p.data.len() as u64),
+            latest: p.data,
+        })),
+    };
+    ctx.out.object(&overview, |st| render(st, &overview))
 }
 
 fn error_line(e: &CliError) -> String {
@@ -92,99 +128,86 @@ fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
 }
 
-fn err_or<'v>(st: &Style, v: &'v Value) -> Result<&'v Value, String> {
-    match v.get("error").and_then(Value::as_str) {
-        Some(e) => Err(indent(&st.red(&format!("unavailable: {e}")))),
-        None => Ok(v),
+/// The section's data, or its error as indented red text.
+fn err_or<'v, T>(st: &Style, section: &'v Section<T>) -> Result<&'v T, String> {
+    match section {
+        Section::Ok(v) => Ok(v),
+        Section::Unavailable { error } => Err(indent(&st.red(&format!("unavailable: {error}")))),
     }
 }
 
-fn render(st: &Style, v: &Value) -> String {
+fn render(st: &Style, v: &Overview) -> String {
     let mut out = String::new();
-    let b = &v["balance"];
+    let b = &v.balance;
     out.push_str(&heading(st, "Balance"));
     out.push_str(&indent(&render_kv(
         st,
         &[
             (
                 "Balance",
-                format!("{} {}", d(b, "balance"), d(b, "currency")),
+                format!("{} {}", cell_or_dash(&b.balance), cell_or_dash(&b.currency)),
             ),
-            ("Available credit", d(b, "available_credit")),
-            ("Credit limit", d(b, "credit_limit")),
-            ("Pending", d(b, "pending")),
+            ("Available credit", cell_or_dash(&b.available_credit)),
+            ("Credit limit", cell_or_dash(&b.credit_limit)),
+            ("Pending", cell_or_dash(&b.pending)),
         ],
     )));
 
-    let s = &v["month_to_date"];
     out.push('\n');
     out.push_str(&heading(st, "Month to date"));
-    match err_or(st, s) {
+    match err_or(st, &v.month_to_date) {
         Err(e) => out.push_str(&e),
         Ok(s) => out.push_str(&indent(&render_kv(
             st,
             &[
                 (
                     "Period",
-                    format!(
-                        "{} .. {} (end exclusive)",
-                        d(s, "start_date"),
-                        d(s, "end_date")
-                    ),
+                    format!("{} .. {} (end exclusive)", s.start_date, s.end_date),
                 ),
                 (
                     "Grand total",
-                    format!("{} {}", d(s, "total.grand_total"), d(s, "currency")),
+                    format!(
+                        "{} {}",
+                        cell_or_dash(&s.total.grand_total),
+                        cell_or_dash(&s.currency)
+                    ),
                 ),
                 (
                     "New MRC / OTC",
-                    format!("{} / {}", d(s, "total.new_mrc"), d(s, "total.new_otc")),
+                    format!(
+                        "{} / {}",
+                        cell_or_dash(&s.total.new_mrc),
+                        cell_or_dash(&s.total.new_otc)
+                    ),
                 ),
-                ("Existing MRC", d(s, "total.existing_mrc")),
-                ("Credits", d(s, "total.credits")),
+                ("Existing MRC", cell_or_dash(&s.total.existing_mrc)),
+                ("Credits", cell_or_dash(&s.total.credits)),
             ],
         ))),
     }
 
     out.push('\n');
     out.push_str(&heading(st, "Last invoices"));
-    match err_or(st, &v["last_invoices"]) {
+    match err_or(st, &v.last_invoices) {
         Err(e) => out.push_str(&e),
+        Ok(list) if list.is_empty() => out.push_str("  (no invoices)\n"),
         Ok(list) => {
-            let rows: Vec<Vec<String>> = list
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|i| {
-                    let paid = match i.get("paid").and_then(Value::as_bool) {
-                        Some(true) => "paid",
-                        Some(false) => "unpaid",
-                        None => "-",
-                    };
-                    vec![
-                        d(i, "period_start"),
-                        d(i, "period_end"),
-                        paid.to_string(),
-                        d(i, "invoice_id"),
-                    ]
+            let cols = [
+                Col::new("PERIOD START", |i: &Invoice| cell_or_dash(&i.period_start)),
+                Col::new("PERIOD END", |i: &Invoice| cell_or_dash(&i.period_end)),
+                Col::new("PAID", |i: &Invoice| {
+                    crate::commands::invoices::paid_word(i.paid)
                 })
-                .collect();
-            if rows.is_empty() {
-                out.push_str("  (no invoices)\n");
-            } else {
-                out.push_str(&indent(&render_table(
-                    st,
-                    &["PERIOD START", "PERIOD END", "PAID", "INVOICE ID"],
-                    &rows,
-                    &[false, false, true, false],
-                )));
-            }
+                .status(),
+                Col::new("INVOICE ID", |i: &Invoice| cell_or_dash(&i.invoice_id)),
+            ];
+            out.push_str(&indent(&render_cols(st, &cols, list)));
         }
     }
 
     out.push('\n');
     out.push_str(&heading(st, "Auto recharge"));
-    match err_or(st, &v["auto_recharge"]) {
+    match err_or(st, &v.auto_recharge) {
         Err(e) => out.push_str(&e),
         Ok(p) => out.push_str(&indent(&crate::commands::auto_recharge::render_prefs(
             st, p,
@@ -193,31 +216,25 @@ fn render(st: &Style, v: &Value) -> String {
 
     out.push('\n');
     out.push_str(&heading(st, "Failed webhook deliveries (last 7 days)"));
-    match err_or(st, &v["failed_webhook_deliveries_7d"]) {
+    match err_or(st, &v.failed_webhook_deliveries_7d) {
         Err(e) => out.push_str(&e),
+        Ok(f) if f.total == 0 => out.push_str(&indent(&st.green("none"))),
         Ok(f) => {
-            let total = f.get("total").and_then(Value::as_u64).unwrap_or(0);
-            if total == 0 {
-                out.push_str(&indent(&st.green("none")));
-            } else {
-                out.push_str(&indent(&st.red(&format!("{total} failed"))));
-                let rows: Vec<Vec<String>> = f["latest"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|w| vec![d(w, "started_at"), d(w, "webhook.event_type"), d(w, "id")])
-                    .collect();
-                out.push_str(&indent(&render_table(
-                    st,
-                    &["STARTED AT", "EVENT TYPE", "ID"],
-                    &rows,
-                    &[],
-                )));
-                if total > rows.len() as u64 {
-                    out.push_str(&indent(
-                        &st.dim("more: telnyx webhook-deliveries list --status failed --all"),
-                    ));
-                }
+            out.push_str(&indent(&st.red(&format!("{} failed", f.total))));
+            let cols = [
+                Col::new("STARTED AT", |w: &WebhookDelivery| {
+                    cell_or_dash(&w.started_at)
+                }),
+                Col::new("EVENT TYPE", |w: &WebhookDelivery| {
+                    cell_or_dash(&w.webhook.as_ref().and_then(|e| e.event_type.as_ref()))
+                }),
+                Col::new("ID", |w: &WebhookDelivery| cell_or_dash(&w.id)),
+            ];
+            out.push_str(&indent(&render_cols(st, &cols, &f.latest)));
+            if f.total > f.latest.len() as u64 {
+                out.push_str(&indent(
+                    &st.dim("more: telnyx webhook-deliveries list --status failed --all"),
+                ));
             }
         }
     }

@@ -2,10 +2,8 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use serde_json::Value;
-
 use crate::cli::PaymentCommand;
-use crate::commands::{d, to_json};
+use crate::columns::{cell, cell_or_dash};
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::render_kv;
@@ -45,16 +43,15 @@ pub async fn run(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
             return Err(e.into());
         }
     };
-    let v = to_json(&tx)?;
-    ctx.out.object(&v, |st| {
+    ctx.out.object(&tx, |st| {
         render_kv(
             st,
             &[
-                ("Transaction ID", d(&v, "id")),
-                ("Amount", cents(&v)),
-                ("Status", st.status(&d(&v, "processor_status"))),
-                ("Created at", d(&v, "created_at")),
-                ("Type", d(&v, "transaction_processing_type")),
+                ("Transaction ID", cell_or_dash(&tx.id)),
+                ("Amount", cents(&tx)),
+                ("Status", st.status(&cell_or_dash(&tx.processor_status))),
+                ("Created at", cell_or_dash(&tx.created_at)),
+                ("Type", cell_or_dash(&tx.transaction_processing_type)),
                 ("Idempotency key", key.clone()),
             ],
         )
@@ -62,9 +59,9 @@ pub async fn run(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
 }
 
 /// `amount_cents` as dollars and cents with the currency, in integer arithmetic.
-fn cents(v: &Value) -> String {
-    let currency = crate::commands::s(v, "amount_currency");
-    match v.get("amount_cents").and_then(Value::as_i64) {
+fn cents(tx: &telnyx::StoredPaymentTransaction) -> String {
+    let currency = cell(&tx.amount_currency);
+    match tx.amount_cents {
         Some(c) => {
             let sign = if c < 0 { "-" } else { "" };
             let a = c.unsigned_abs();
@@ -140,12 +137,20 @@ mod tests {
         assert!(check_key(&"a".repeat(256)).is_err());
     }
 
+    fn tx(json: serde_json::Value) -> telnyx::StoredPaymentTransaction {
+        serde_json::from_value(json).unwrap()
+    }
+
     #[test]
     fn cents_are_exact() {
         assert_eq!(
-            cents(&serde_json::json!({"amount_cents": 1234, "amount_currency": "USD"})),
+            cents(&tx(
+                serde_json::json!({"amount_cents": 1234, "amount_currency": "USD"})
+            )),
             "12.34 USD"
         );
-        assert_eq!(cents(&serde_json::json!({"amount_cents": 5})), "0.05");
+        assert_eq!(cents(&tx(serde_json::json!({"amount_cents": 5}))), "0.05");
+        assert_eq!(cents(&tx(serde_json::json!({"amount_cents": -250}))), "-2.50");
+        assert_eq!(cents(&tx(serde_json::json!({}))), "-");
     }
 }

@@ -1,12 +1,20 @@
 //! `telnyx tags list`
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use crate::cli::TagsCommand;
-use crate::commands::to_json;
+use crate::cli::{OutputFormat, TagsCommand};
+use crate::columns::{Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
-use crate::output::{Col, ListSpec};
+
+/// One tag with its kind: a row of the table and of the CSV.
+#[derive(Serialize)]
+struct TagRow<'a> {
+    /// `number` or `outbound_profile`.
+    kind: &'static str,
+    /// The tag.
+    tag: &'a str,
+}
 
 /// Runs `telnyx tags ...`.
 pub async fn run(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
@@ -16,39 +24,36 @@ pub async fn run(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
         params = params.starts_with(p);
     }
     let tags = ctx.client.user_tags().list(params).await?;
-    let v = to_json(&tags)?;
     match ctx.out.format {
-        crate::cli::OutputFormat::Json | crate::cli::OutputFormat::Jsonl => {
-            ctx.out.object(&v, |_| String::new())
-        }
-        _ => {
-            // Table and CSV: one row per tag, with its kind.
+        OutputFormat::Json | OutputFormat::Jsonl => ctx.out.object(&tags, |_| String::new()),
+        OutputFormat::Table | OutputFormat::Csv => {
+            // One row per tag, with its kind.
             let spec = ListSpec {
-                table: vec![Col::path("KIND", "kind"), Col::path("TAG", "tag")],
-                csv: vec!["kind", "tag"],
+                table: vec![
+                    Col::new("KIND", |r: &TagRow<'_>| r.kind.to_string()),
+                    Col::new("TAG", |r: &TagRow<'_>| r.tag.to_string()),
+                ],
+                csv: vec![
+                    Col::new("kind", |r: &TagRow<'_>| r.kind.to_string()),
+                    Col::new("tag", |r: &TagRow<'_>| r.tag.to_string()),
+                ],
                 noun: "tags",
             };
-            let rows = rows(&v);
+            let rows = tags
+                .number_tags
+                .iter()
+                .map(|t| ("number", t))
+                .chain(
+                    tags.outbound_profile_tags
+                        .iter()
+                        .map(|t| ("outbound_profile", t)),
+                )
+                .map(|(kind, tag)| TagRow { kind, tag });
             let mut w = ctx.out.list(spec);
-            for r in &rows {
-                w.push(r)?;
+            for r in rows {
+                w.push(&r)?;
             }
             w.finish().map(|_| ())
         }
     }
-}
-
-fn rows(v: &Value) -> Vec<Value> {
-    let mut out = Vec::new();
-    for (key, kind) in [
-        ("number_tags", "number"),
-        ("outbound_profile_tags", "outbound_profile"),
-    ] {
-        if let Some(arr) = v.get(key).and_then(Value::as_array) {
-            for t in arr {
-                out.push(json!({"kind": kind, "tag": t}));
-            }
-        }
-    }
-    out
 }

@@ -1,52 +1,76 @@
 //! `telnyx webhook-deliveries list|get`
 
-use serde_json::Value;
+use telnyx::{WebhookDelivery, WebhookDeliveryAttempt};
 
 use crate::cli::{DeliveryStatusArg, WebhookDeliveriesCommand};
-use crate::commands::{d, s, to_json};
+use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
-use crate::output::{render_kv, render_table, Col, ListSpec, Style};
+use crate::output::{render_kv, render_table, Style};
 
-/// Largest page the API serves for webhook deliveries.
-pub const MAX_PAGE: u32 = 250;
+/// The newest attempt (the API lists attempts most recent first).
+fn last_attempt(d: &WebhookDelivery) -> Option<&WebhookDeliveryAttempt> {
+    d.attempts.first()
+}
+
+/// The HTTP status an attempt got, if it got a response.
+fn http_status(a: &WebhookDeliveryAttempt) -> Option<u16> {
+    a.http.as_ref()?.response.as_ref()?.status
+}
+
+/// The URL an attempt called.
+fn url(a: &WebhookDeliveryAttempt) -> Option<&str> {
+    a.http.as_ref()?.request.as_ref()?.url.as_deref()
+}
+
+/// The event type of a delivery.
+fn event_type(d: &WebhookDelivery) -> String {
+    cell(&d.webhook.as_ref().and_then(|w| w.event_type.as_ref()))
+}
+
+/// An attempt's error codes, `;`-separated (the SDK reads both integer and object errors).
+fn error_codes(a: &WebhookDeliveryAttempt) -> String {
+    a.error_codes().join(";")
+}
 
 /// The delivery list columns (also used by `overview`).
-pub fn list_spec() -> ListSpec {
+pub fn list_spec() -> ListSpec<WebhookDelivery> {
     ListSpec {
         table: vec![
-            Col::path("ID", "id"),
-            Col::path("STATUS", "status").status(),
-            Col::path("EVENT TYPE", "webhook.event_type"),
-            Col::path("STARTED AT", "started_at"),
-            Col::func("ATTEMPTS", |v| {
-                v.get("attempts")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len)
-                    .to_string()
-            }),
-            Col::func("LAST HTTP", |v| {
-                let t = s(v, "attempts.0.http.response.status");
-                if t.is_empty() {
-                    "-".into()
-                } else {
-                    t
-                }
+            Col::new("ID", |d: &WebhookDelivery| cell(&d.id)),
+            Col::new("STATUS", |d: &WebhookDelivery| cell(&d.status)).status(),
+            Col::new("EVENT TYPE", event_type),
+            Col::new("STARTED AT", |d: &WebhookDelivery| cell(&d.started_at)),
+            Col::new("ATTEMPTS", |d: &WebhookDelivery| cell(&d.attempts.len())),
+            Col::new("LAST HTTP", |d: &WebhookDelivery| {
+                cell_or_dash(&last_attempt(d).and_then(http_status))
             }),
         ],
         csv: vec![
-            "id",
-            "status",
-            "webhook.event_type",
-            "webhook.id",
-            "webhook.occurred_at",
-            "started_at",
-            "finished_at",
-            "attempts.0.status",
-            "attempts.0.http.response.status",
-            "attempts.0.http.request.url",
-            "attempts.0.errors",
-            "user_id",
+            Col::new("id", |d: &WebhookDelivery| cell(&d.id)),
+            Col::new("status", |d: &WebhookDelivery| cell(&d.status)),
+            Col::new("webhook.event_type", event_type),
+            Col::new("webhook.id", |d: &WebhookDelivery| {
+                cell(&d.webhook.as_ref().and_then(|w| w.id.as_ref()))
+            }),
+            Col::new("webhook.occurred_at", |d: &WebhookDelivery| {
+                cell(&d.webhook.as_ref().and_then(|w| w.occurred_at))
+            }),
+            Col::new("started_at", |d: &WebhookDelivery| cell(&d.started_at)),
+            Col::new("finished_at", |d: &WebhookDelivery| cell(&d.finished_at)),
+            Col::new("attempts.0.status", |d: &WebhookDelivery| {
+                cell(&last_attempt(d).and_then(|a| a.status.as_ref()))
+            }),
+            Col::new("attempts.0.http.response.status", |d: &WebhookDelivery| {
+                cell(&last_attempt(d).and_then(http_status))
+            }),
+            Col::new("attempts.0.http.request.url", |d: &WebhookDelivery| {
+                cell(&last_attempt(d).and_then(url))
+            }),
+            Col::new("attempts.0.errors", |d: &WebhookDelivery| {
+                last_attempt(d).map(error_codes).unwrap_or_default()
+            }),
+            Col::new("user_id", |d: &WebhookDelivery| cell(&d.user_id)),
         ],
         noun: "webhook deliveries",
     }
@@ -61,7 +85,7 @@ pub async fn run(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), Cli
             since,
         } => {
             let mut params =
-                telnyx::WebhookDeliveryListParams::default().page_size(ctx.page_size(MAX_PAGE));
+                telnyx::WebhookDeliveryListParams::default().page_size(ctx.page_size(telnyx::MAX_WEBHOOK_DELIVERIES_PAGE_SIZE));
             if let Some(st) = status {
                 params = params.status(match st {
                     DeliveryStatusArg::Delivered => telnyx::WebhookDeliveryStatus::Delivered,
@@ -84,61 +108,33 @@ pub async fn run(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), Cli
         }
         WebhookDeliveriesCommand::Get { id } => {
             let delivery = ctx.client.webhook_deliveries().retrieve(&id).await?;
-            let v = to_json(&delivery)?;
-            ctx.out.object(&v, |st| render_delivery(st, &v))
+            ctx.out
+                .object(&delivery, |st| render_delivery(st, &delivery))
         }
     }
 }
 
-/// Error codes of an attempt, readable: numbers as is, objects by code/title.
-pub fn attempt_errors(a: &Value) -> String {
-    let Some(errs) = a.get("errors").and_then(Value::as_array) else {
-        return "-".into();
-    };
-    if errs.is_empty() {
-        return "-".into();
-    }
-    errs.iter()
-        .map(|e| match e {
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => s.clone(),
-            Value::Object(_) => {
-                let code = s(e, "code");
-                let title = s(e, "title");
-                match (code.is_empty(), title.is_empty()) {
-                    (false, false) => format!("{code} {title}"),
-                    (false, true) => code,
-                    (true, false) => title,
-                    (true, true) => e.to_string(),
-                }
-            }
-            other => other.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The human view of one delivery with its attempts.
-pub fn render_delivery(st: &Style, v: &Value) -> String {
-    let status = d(v, "status");
+pub fn render_delivery(st: &Style, d: &WebhookDelivery) -> String {
+    let webhook = d.webhook.as_ref();
+    let last = last_attempt(d);
     let mut out = render_kv(
         st,
         &[
-            ("ID", d(v, "id")),
-            ("Status", st.status(&status)),
-            ("Event type", d(v, "webhook.event_type")),
-            ("Event ID", d(v, "webhook.id")),
-            ("Occurred at", d(v, "webhook.occurred_at")),
-            ("Started at", d(v, "started_at")),
-            ("Finished at", d(v, "finished_at")),
-            ("URL", d(v, "attempts.0.http.request.url")),
+            ("ID", cell_or_dash(&d.id)),
+            ("Status", st.status(&cell_or_dash(&d.status))),
+            ("Event type", cell_or_dash(&event_type(d))),
+            ("Event ID", cell_or_dash(&webhook.and_then(|w| w.id.as_ref()))),
+            (
+                "Occurred at",
+                cell_or_dash(&webhook.and_then(|w| w.occurred_at)),
+            ),
+            ("Started at", cell_or_dash(&d.started_at)),
+            ("Finished at", cell_or_dash(&d.finished_at)),
+            ("URL", cell_or_dash(&last.and_then(url))),
         ],
     );
-    let attempts = v
-        .get("attempts")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let attempts = &d.attempts;
     out.push('\n');
     out.push_str(&st.bold(&format!("Attempts ({}, newest first)", attempts.len())));
     out.push('\n');
@@ -152,11 +148,11 @@ pub fn render_delivery(st: &Style, v: &Value) -> String {
         .map(|(i, a)| {
             vec![
                 (attempts.len() - i).to_string(),
-                d(a, "started_at"),
-                d(a, "finished_at"),
-                d(a, "status"),
-                d(a, "http.response.status"),
-                attempt_errors(a),
+                cell_or_dash(&a.started_at),
+                cell_or_dash(&a.finished_at),
+                cell_or_dash(&a.status),
+                cell_or_dash(&http_status(a)),
+                cell_or_dash(&a.error_codes().join(", ")),
             ]
         })
         .collect();
@@ -166,14 +162,12 @@ pub fn render_delivery(st: &Style, v: &Value) -> String {
         &rows,
         &[false, false, false, true, false, false],
     ));
-    let body = s(v, "attempts.0.http.response.body");
+    let body = last
+        .and_then(|a| a.http.as_ref()?.response.as_ref()?.body.as_deref())
+        .unwrap_or_default();
     if !body.is_empty() {
         let shown: String = body.chars().take(300).collect();
-        let more = if body.chars().count() > 300 {
-            " …"
-        } else {
-            ""
-        };
+        let more = body.chars().count() > 300;
         out.push('\n');
         out.push_str(&st.bold("Last response body"));
         out.push('\n');
@@ -182,7 +176,7 @@ pub fn render_delivery(st: &Style, v: &Value) -> String {
             out.push_str(line);
             out.push('\n');
         }
-        if !more.is_empty() {
+        if more {
             out.push_str(&st.dim("  (truncated; use --output json for all of it)"));
             out.push('\n');
         }
