@@ -4,8 +4,8 @@
 //! column reads. [`cell`] turns a model field into its cell text the same way for every
 //! column (strings and money verbatim, times in RFC 3339 as on the wire, nothing for `None`),
 //! and [`cell_or_dash`] shows `-` for nothing in human views. A [`ListSpec<T>`] gathers the
-//! table columns, the CSV columns and the noun of a list; it is what
-//! [`crate::output::Output::list`] and [`crate::context::Ctx::stream_list`] take.
+//! table columns, the CSV columns and the noun of a list; it is what `Output::list` and
+//! `Ctx::stream_list` take.
 //!
 //! ```ignore
 //! Col::new("STATUS", |d: &WebhookDelivery| cell(&d.status)).status()
@@ -191,7 +191,10 @@ mod tests {
         assert_eq!(cell(&Some(t)), "2025-05-01T12:00:00Z");
         let t: DateTime<FixedOffset> = "2025-05-01T12:00:00.250+02:00".parse().unwrap();
         assert_eq!(cell(&t), "2025-05-01T12:00:00.250+02:00");
-        assert_eq!(cell(&Some(telnyx::Money::parse("0.0040").unwrap())), "0.0040");
+        assert_eq!(
+            cell(&Some(telnyx::Money::parse("0.0040").unwrap())),
+            "0.0040"
+        );
         assert_eq!(cell(&None::<String>), "");
         assert_eq!(cell_or_dash(&None::<u64>), "-");
         assert_eq!(cell_or_dash(&Some(String::new())), "-");

@@ -1,13 +1,15 @@
 //! What every command handler gets: the SDK client, the output, the list options, and the
 //! streaming helper that writes a paginated list item by item with progress and Ctrl-C.
+//! [`Ctx::run`] builds a context from the global options and finishes it (output committed or
+//! removed, emulator stopped) around a command; it knows nothing of the commands themselves.
 
 use futures::StreamExt;
 use serde::Serialize;
 
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::GlobalArgs;
+use crate::columns::ListSpec;
 use crate::exit::CliError;
 use crate::export::Target;
-use crate::columns::ListSpec;
 use crate::output::{Output, Style};
 use crate::progress::Progress;
 
@@ -133,105 +135,114 @@ fn strip_path(e: &std::io::Error) -> String {
     }
 }
 
-/// Parses the environment into a context and runs the command.
-pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let Cli { global, command } = cli;
-    let stdout_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let color_ok = !global.no_color && !crate::exit::no_color_env();
-    if let Command::Emulator(args) = &command {
-        return crate::commands::emulator::run(args, color_ok).await;
-    }
-
-    let mut emulator = None;
-    let mut builder = telnyx::Client::builder();
-    if global.emulator {
-        let config = telnyx_emulator::EmulatorConfig {
-            api_keys: vec![telnyx_emulator::DEMO_API_KEY.to_string()],
-            ..Default::default()
-        };
-        let emu = telnyx_emulator::Emulator::start(config)
-            .await
-            .map_err(|e| CliError::Emulator(e.to_string()))?;
-        builder = builder
-            .api_key(telnyx_emulator::DEMO_API_KEY)
-            .base_url(emu.base_url());
-        emulator = Some(emu);
-    } else {
-        let key = global
-            .api_key
-            .as_deref()
-            .map(str::trim)
-            .filter(|k| !k.is_empty());
-        let Some(key) = key else {
-            return Err(CliError::NoApiKey);
-        };
-        builder = builder.api_key(key);
-        if let Some(url) = global
-            .base_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-        {
-            builder = builder.base_url(url);
-        }
-    }
-    if let Some(t) = global.timeout {
-        builder = builder.timeout(t);
-    }
-    if let Some(r) = global.max_retries {
-        builder = builder.max_retries(r);
-    }
-    let client = builder.build()?;
-
-    let target = match &global.out {
-        // The OS error names the temp file; say which path the user asked for instead.
-        Some(path) => Target::file(path).map_err(|e| {
-            CliError::io(
-                format!("cannot write --out {}", path.display()),
-                std::io::Error::new(e.kind(), strip_path(&e)),
-            )
-        })?,
-        None => Target::stdout(),
-    };
-    let color = color_ok && global.out.is_none() && stdout_tty;
-    let out = Output {
-        format: global.output,
-        style: Style { color },
-        target,
-    };
-    let mut ctx = Ctx {
-        client,
-        out,
-        global,
-        stderr_tty: crate::progress::Progress::available(),
-        emulator,
-    };
-    let base_url = ctx.client.base_url().to_string();
-    let result = crate::commands::dispatch(&mut ctx, command)
-        .await
-        .map_err(|e| match e {
+impl Ctx {
+    /// Builds the client (or starts the embedded emulator with `--emulator`) and the output
+    /// target from the global options, runs `command` with the context, then moves a file
+    /// output into place on success (or removes it on failure) and stops the emulator.
+    pub async fn run<F>(global: GlobalArgs, command: F) -> Result<(), CliError>
+    where
+        F: AsyncFnOnce(&mut Ctx) -> Result<(), CliError>,
+    {
+        let mut ctx = Ctx::new(global).await?;
+        let base_url = ctx.client.base_url().to_string();
+        let result = command(&mut ctx).await.map_err(|e| match e {
             CliError::Api(err) if err.kind() == telnyx::ErrorKind::Connection => {
                 CliError::Unreachable { base_url, err }
             }
             other => other,
         });
-    let Ctx { out, emulator, .. } = ctx;
-    let outcome = match result {
-        Ok(()) => match out.target.commit() {
-            Ok(Some(path)) => {
-                eprintln!("wrote {}", path.display());
-                Ok(())
+        let Ctx { out, emulator, .. } = ctx;
+        let outcome = match result {
+            Ok(()) => match out.target.commit() {
+                Ok(Some(path)) => {
+                    eprintln!("wrote {}", path.display());
+                    Ok(())
+                }
+                Ok(None) => Ok(()),
+                Err(e) => Err(CliError::io("writing the output", e)),
+            },
+            Err(e) => {
+                out.target.abort();
+                Err(e)
             }
-            Ok(None) => Ok(()),
-            Err(e) => Err(CliError::io("writing the output", e)),
-        },
-        Err(e) => {
-            out.target.abort();
-            Err(e)
+        };
+        if let Some(emu) = emulator {
+            emu.shutdown().await;
         }
-    };
-    if let Some(emu) = emulator {
-        emu.shutdown().await;
+        outcome
     }
-    outcome
+
+    /// The context the global options describe.
+    async fn new(global: GlobalArgs) -> Result<Ctx, CliError> {
+        let stdout_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let mut emulator = None;
+        let mut builder = telnyx::Client::builder();
+        if global.emulator {
+            let config = telnyx_emulator::EmulatorConfig {
+                api_keys: vec![telnyx_emulator::DEMO_API_KEY.to_string()],
+                ..Default::default()
+            };
+            let emu = telnyx_emulator::Emulator::start(config)
+                .await
+                .map_err(|e| CliError::Emulator(e.to_string()))?;
+            builder = builder
+                .api_key(telnyx_emulator::DEMO_API_KEY)
+                .base_url(emu.base_url());
+            emulator = Some(emu);
+        } else {
+            let key = global
+                .api_key
+                .as_deref()
+                .map(str::trim)
+                .filter(|k| !k.is_empty());
+            let Some(key) = key else {
+                return Err(CliError::NoApiKey);
+            };
+            builder = builder.api_key(key);
+            if let Some(url) = global
+                .base_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+            {
+                builder = builder.base_url(url);
+            }
+        }
+        if let Some(t) = global.timeout {
+            builder = builder.timeout(t);
+        }
+        if let Some(r) = global.max_retries {
+            builder = builder.max_retries(r);
+        }
+        let client = builder.build()?;
+
+        let target = match &global.out {
+            // The OS error names the temp file; say which path the user asked for instead.
+            Some(path) => Target::file(path).map_err(|e| {
+                CliError::io(
+                    format!("cannot write --out {}", path.display()),
+                    std::io::Error::new(e.kind(), strip_path(&e)),
+                )
+            })?,
+            None => Target::stdout(),
+        };
+        let color = color_ok(&global) && global.out.is_none() && stdout_tty;
+        let out = Output {
+            format: global.output,
+            style: Style { color },
+            target,
+        };
+        Ok(Ctx {
+            client,
+            out,
+            global,
+            stderr_tty: crate::progress::Progress::available(),
+            emulator,
+        })
+    }
+}
+
+/// Whether colors are allowed at all: no `--no-color`, no `NO_COLOR`.
+pub fn color_ok(global: &GlobalArgs) -> bool {
+    !global.no_color && !crate::exit::no_color_env()
 }

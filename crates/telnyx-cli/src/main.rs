@@ -34,7 +34,8 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return exit::report(&exit::CliError::io("starting the async runtime", e)),
     };
-    let result = runtime.block_on(context::run(cli));
+    let cli::Cli { global, command } = cli;
+    let result = runtime.block_on(commands::dispatch(global, command));
     // Do not wait for lingering blocking tasks (e.g. a stdin prompt) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {

@@ -556,7 +556,8 @@ mod tests {
         {
             let mut w = out.list(spec());
             for i in 0..(TABLE_SAMPLE + 50) {
-                w.push(&thing(&format!("id{i}"), "1.00", None, &[])).unwrap();
+                w.push(&thing(&format!("id{i}"), "1.00", None, &[]))
+                    .unwrap();
             }
             w.finish().unwrap();
         }

@@ -8,8 +8,9 @@ use crate::columns::{cell, json_text, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
 
-/// Page size used for audit events (the API declares no maximum; stay reasonable).
-pub const MAX_PAGE: u32 = 250;
+/// Largest page asked for. The API declares no maximum for audit events (so the SDK has no
+/// `MAX_AUDIT_EVENTS_PAGE_SIZE`); this is the CLI's choice, the other lists' maximum.
+const PAGE_SIZE_CAP: u32 = 250;
 
 /// Runs `telnyx audit-events ...`.
 pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError> {
@@ -25,7 +26,8 @@ pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError>
             )));
         }
     }
-    let mut params = telnyx::AuditEventListParams::default().page_size(ctx.page_size(MAX_PAGE));
+    let mut params =
+        telnyx::AuditEventListParams::default().page_size(ctx.page_size(PAGE_SIZE_CAP));
     if let Some(a) = after {
         params = params.created_after(a);
     }

@@ -67,8 +67,12 @@ fn line_cols() -> Vec<Col<SummaryLine>> {
     vec![
         Col::new("NAME", line_name),
         Col::new("TYPE", line_type),
-        Col::new("QTY", |l: &SummaryLine| cell(&simple(l).map(|s| s.quantity))),
-        Col::new("AMOUNT", |l: &SummaryLine| cell(&simple(l).map(|s| &s.amount))),
+        Col::new("QTY", |l: &SummaryLine| {
+            cell(&simple(l).map(|s| s.quantity))
+        }),
+        Col::new("AMOUNT", |l: &SummaryLine| {
+            cell(&simple(l).map(|s| &s.amount))
+        }),
         Col::new("NEW QTY", |l: &SummaryLine| {
             cell(&comparative(l).map(|c| c.new_this_month.quantity))
         }),
@@ -96,7 +100,9 @@ fn line_csv() -> Vec<Col<SummaryLine>> {
         Col::new("quantity", |l: &SummaryLine| {
             cell(&simple(l).map(|s| s.quantity))
         }),
-        Col::new("amount", |l: &SummaryLine| cell(&simple(l).map(|s| &s.amount))),
+        Col::new("amount", |l: &SummaryLine| {
+            cell(&simple(l).map(|s| &s.amount))
+        }),
         Col::new("new_this_month.quantity", |l: &SummaryLine| {
             cell(&comparative(l).map(|c| c.new_this_month.quantity))
         }),
@@ -274,7 +280,9 @@ async fn breakdown(
     let spec = ListSpec {
         table: vec![
             Col::new("NUMBER", |r: &BreakdownRow<'_>| r.tn.to_string()),
-            Col::new("CHARGE TYPE", |r: &BreakdownRow<'_>| r.charge_type.to_string()),
+            Col::new("CHARGE TYPE", |r: &BreakdownRow<'_>| {
+                r.charge_type.to_string()
+            }),
             Col::new("SERVICE", |r: &BreakdownRow<'_>| cell(&r.service)),
             Col::new("COST TYPE", |r: &BreakdownRow<'_>| cell(&r.cost_type)),
             Col::new("COST", |r: &BreakdownRow<'_>| cell(&r.cost)),
@@ -284,7 +292,9 @@ async fn breakdown(
         ],
         csv: vec![
             Col::new("tn", |r: &BreakdownRow<'_>| r.tn.to_string()),
-            Col::new("charge_type", |r: &BreakdownRow<'_>| r.charge_type.to_string()),
+            Col::new("charge_type", |r: &BreakdownRow<'_>| {
+                r.charge_type.to_string()
+            }),
             Col::new("service", |r: &BreakdownRow<'_>| cell(&r.service)),
             Col::new("cost_type", |r: &BreakdownRow<'_>| cell(&r.cost_type)),
             Col::new("cost", |r: &BreakdownRow<'_>| cell(&r.cost)),

@@ -7,9 +7,6 @@ use crate::columns::{cell, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
 
-/// Largest page the API serves for detail records.
-pub const MAX_PAGE: u32 = 50;
-
 /// The messaging record inside a detail record, if it is one.
 fn message(r: &DetailRecord) -> Option<&MessageDetailRecord> {
     match r {
@@ -83,7 +80,7 @@ pub async fn run(ctx: &mut Ctx, cmd: DetailRecordsCommand) -> Result<(), CliErro
         ));
     }
     let mut params = telnyx::DetailRecordListParams::new(record_type.as_str())
-        .page_size(ctx.page_size(MAX_PAGE));
+        .page_size(ctx.page_size(telnyx::MAX_DETAIL_RECORDS_PAGE_SIZE));
     if let Some(r) = date_range {
         let range: telnyx::DateRange = r
             .parse()
@@ -149,7 +146,10 @@ fn dash(text: String) -> String {
 
 /// The first non-empty text.
 fn first<const N: usize>(texts: [String; N]) -> String {
-    texts.into_iter().find(|t| !t.is_empty()).unwrap_or_default()
+    texts
+        .into_iter()
+        .find(|t| !t.is_empty())
+        .unwrap_or_default()
 }
 
 /// The first non-empty of several top-level fields of a record the SDK keeps as raw JSON.

@@ -15,8 +15,6 @@ use crate::export::{safe_file_name, write_atomic};
 use crate::output::render_kv;
 use crate::progress::Progress;
 
-/// Largest page the API serves for invoices.
-pub const MAX_PAGE: u32 = 250;
 /// Parallel PDF downloads.
 const DOWNLOADS_IN_FLIGHT: usize = 4;
 
@@ -72,8 +70,8 @@ struct SavedPdf {
 pub async fn run(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
     match cmd {
         InvoicesCommand::List { sort } => {
-            let mut params =
-                telnyx::InvoiceListParams::default().page_size(ctx.page_size(MAX_PAGE));
+            let mut params = telnyx::InvoiceListParams::default()
+                .page_size(ctx.page_size(telnyx::MAX_INVOICES_PAGE_SIZE));
             if let Some(sort) = sort {
                 params = params.sort(match sort {
                     InvoiceSortArg::PeriodStart => telnyx::InvoiceSort::PeriodStart,
@@ -153,7 +151,7 @@ async fn download(
                 .list(
                     telnyx::InvoiceListParams::default()
                         .sort(telnyx::InvoiceSort::PeriodStart)
-                        .page_size(MAX_PAGE),
+                        .page_size(telnyx::MAX_INVOICES_PAGE_SIZE),
                 )
                 .concurrency(crate::context::PREFETCH);
             let stream = req.into_stream();

@@ -12,23 +12,32 @@ pub mod payment;
 pub mod tags;
 pub mod webhook_deliveries;
 
-use crate::cli::Command;
-use crate::context::Ctx;
+use crate::cli::{Command, GlobalArgs};
+use crate::context::{color_ok, Ctx};
 use crate::exit::CliError;
 
-/// Runs a parsed command (everything but `emulator`, which needs no client).
-pub async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
+/// Runs a parsed command: `emulator` needs no client; every other command runs inside a
+/// [`Ctx`] built from the global options.
+pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Balance => balance::run(ctx).await,
-        Command::Charges(c) => charges::run(ctx, c).await,
-        Command::Invoices(c) => invoices::run(ctx, c).await,
-        Command::AuditEvents(c) => audit_events::run(ctx, c).await,
-        Command::DetailRecords(c) => detail_records::run(ctx, c).await,
-        Command::WebhookDeliveries(c) => webhook_deliveries::run(ctx, c).await,
-        Command::AutoRecharge(c) => auto_recharge::run(ctx, c).await,
-        Command::Payment(c) => payment::run(ctx, c).await,
-        Command::Tags(c) => tags::run(ctx, c).await,
-        Command::Overview => overview::run(ctx).await,
-        Command::Emulator(args) => emulator::run(&args, !ctx.global.no_color).await,
+        Command::Emulator(args) => emulator::run(&args, color_ok(&global)).await,
+        Command::Balance => Ctx::run(global, balance::run).await,
+        Command::Charges(c) => Ctx::run(global, async |ctx| charges::run(ctx, c).await).await,
+        Command::Invoices(c) => Ctx::run(global, async |ctx| invoices::run(ctx, c).await).await,
+        Command::AuditEvents(c) => {
+            Ctx::run(global, async |ctx| audit_events::run(ctx, c).await).await
+        }
+        Command::DetailRecords(c) => {
+            Ctx::run(global, async |ctx| detail_records::run(ctx, c).await).await
+        }
+        Command::WebhookDeliveries(c) => {
+            Ctx::run(global, async |ctx| webhook_deliveries::run(ctx, c).await).await
+        }
+        Command::AutoRecharge(c) => {
+            Ctx::run(global, async |ctx| auto_recharge::run(ctx, c).await).await
+        }
+        Command::Payment(c) => Ctx::run(global, async |ctx| payment::run(ctx, c).await).await,
+        Command::Tags(c) => Ctx::run(global, async |ctx| tags::run(ctx, c).await).await,
+        Command::Overview => Ctx::run(global, overview::run).await,
     }
 }

@@ -150,7 +150,10 @@ mod tests {
             "12.34 USD"
         );
         assert_eq!(cents(&tx(serde_json::json!({"amount_cents": 5}))), "0.05");
-        assert_eq!(cents(&tx(serde_json::json!({"amount_cents": -250}))), "-2.50");
+        assert_eq!(
+            cents(&tx(serde_json::json!({"amount_cents": -250}))),
+            "-2.50"
+        );
         assert_eq!(cents(&tx(serde_json::json!({}))), "-");
     }
 }

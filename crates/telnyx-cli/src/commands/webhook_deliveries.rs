@@ -84,8 +84,8 @@ pub async fn run(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), Cli
             event_types,
             since,
         } => {
-            let mut params =
-                telnyx::WebhookDeliveryListParams::default().page_size(ctx.page_size(telnyx::MAX_WEBHOOK_DELIVERIES_PAGE_SIZE));
+            let mut params = telnyx::WebhookDeliveryListParams::default()
+                .page_size(ctx.page_size(telnyx::MAX_WEBHOOK_DELIVERIES_PAGE_SIZE));
             if let Some(st) = status {
                 params = params.status(match st {
                     DeliveryStatusArg::Delivered => telnyx::WebhookDeliveryStatus::Delivered,
@@ -124,7 +124,10 @@ pub fn render_delivery(st: &Style, d: &WebhookDelivery) -> String {
             ("ID", cell_or_dash(&d.id)),
             ("Status", st.status(&cell_or_dash(&d.status))),
             ("Event type", cell_or_dash(&event_type(d))),
-            ("Event ID", cell_or_dash(&webhook.and_then(|w| w.id.as_ref()))),
+            (
+                "Event ID",
+                cell_or_dash(&webhook.and_then(|w| w.id.as_ref())),
+            ),
             (
                 "Occurred at",
                 cell_or_dash(&webhook.and_then(|w| w.occurred_at)),
