@@ -126,6 +126,26 @@ pub enum Command {
     Overview,
     /// Run the local emulator server until Ctrl-C.
     Emulator(EmulatorArgs),
+    /// Print a shell completion script.
+    ///
+    /// bash: `telnyx completions bash > ~/.local/share/bash-completion/completions/telnyx`;
+    /// zsh: `telnyx completions zsh > ~/.zfunc/_telnyx` (with `~/.zfunc` in `fpath`);
+    /// fish: `telnyx completions fish > ~/.config/fish/completions/telnyx.fish`;
+    /// PowerShell: `telnyx completions powershell >> $PROFILE`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    ///
+    /// Read it with `telnyx man | man -l -`; install it with
+    /// `telnyx man > ~/.local/share/man/man1/telnyx.1`. `telnyx man charges summary` prints the
+    /// page of one command.
+    Man {
+        /// A command (and subcommand) to print the page of, e.g. `charges summary`.
+        command: Vec<String>,
+    },
 }
 
 /// `telnyx charges ...`

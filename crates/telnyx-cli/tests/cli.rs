@@ -1438,3 +1438,102 @@ fn emulator_command_accept_key_and_rate_limit() {
     assert!(codes.contains(&6), "{codes:?}");
     interrupt_and_expect_clean_exit(child);
 }
+
+// ---------------------------------------------------------------- completions and man page
+
+/// The subcommands `telnyx --help` lists (what a completion script must offer).
+fn subcommands_in_help() -> Vec<String> {
+    let help = ok(&run(telnyx(), &["--help"]));
+    let names: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() >= 10, "{help}");
+    for expected in ["webhook-deliveries", "detail-records", "completions", "man"] {
+        assert!(names.iter().any(|n| n == expected), "{names:?}");
+    }
+    names
+}
+
+#[test]
+fn completions_for_every_shell_name_the_real_subcommands() {
+    let subcommands = subcommands_in_help();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run(telnyx(), &["completions", shell]);
+        let script = ok(&o);
+        assert!(stderr(&o).is_empty(), "{shell}: {}", stderr(&o));
+        for name in &subcommands {
+            assert!(script.contains(name.as_str()), "{shell} lacks {name}");
+        }
+        // Subcommands of subcommands and flags are there too.
+        for needle in [
+            "summary",
+            "breakdown",
+            "download",
+            "event-type", // fish writes `-l event-type`
+            "max-retries",
+        ] {
+            assert!(script.contains(needle), "{shell} lacks {needle}");
+        }
+        assert!(!script.contains("no-such-command"));
+    }
+    let o = run(telnyx(), &["completions", "tcsh"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("bash"), "{}", stderr(&o));
+}
+
+#[test]
+fn bash_completion_completes_subcommands() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("telnyx.bash");
+    std::fs::write(&script, ok(&run(telnyx(), &["completions", "bash"]))).unwrap();
+    // What bash offers after `telnyx webh<TAB>` and `telnyx charges s<TAB>`.
+    let complete = |words: &str, cword: usize| {
+        let probe = format!(
+            "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; \
+             COMP_POINT=${{#COMP_LINE}}; _telnyx telnyx \"${{COMP_WORDS[COMP_CWORD]}}\" \
+             \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let o = std::process::Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &probe])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let reply = complete("telnyx webh", 1);
+    assert_eq!(reply.trim(), "webhook-deliveries", "{reply}");
+    let reply = complete("telnyx charges s", 2);
+    assert_eq!(reply.trim(), "summary", "{reply}");
+}
+
+#[test]
+fn man_page_is_roff_for_the_whole_cli_and_each_command() {
+    let page = ok(&run(telnyx(), &["man"]));
+    assert!(page.contains(".TH telnyx 1"), "{page}");
+    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"));
+    // roff escapes hyphens: `webhook\-deliveries`.
+    for name in subcommands_in_help() {
+        assert!(
+            page.contains(&name.replace('-', "\\-")),
+            "the page lacks {name}"
+        );
+    }
+    assert!(page.contains("Exit codes"), "the exit codes are documented");
+    let sub = ok(&run(telnyx(), &["man", "charges", "summary"]));
+    assert!(sub.contains(".TH telnyx-charges-summary 1"), "{sub}");
+    assert!(sub.contains("\\-\\-start"), "{sub}");
+    let o = run(telnyx(), &["man", "charges", "nope"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("summary") && stderr(&o).contains("breakdown"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -4,9 +4,11 @@ pub mod audit_events;
 pub mod auto_recharge;
 pub mod balance;
 pub mod charges;
+pub mod completions;
 pub mod detail_records;
 pub mod emulator;
 pub mod invoices;
+pub mod man;
 pub mod overview;
 pub mod payment;
 pub mod tags;
@@ -16,11 +18,13 @@ use crate::cli::{Command, GlobalArgs};
 use crate::context::{color_ok, Ctx};
 use crate::exit::CliError;
 
-/// Runs a parsed command: `emulator` needs no client; every other command runs inside a
+/// Runs a parsed command: `emulator`, `completions` and `man` need no client; every other command runs inside a
 /// [`Ctx`] built from the global options.
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
         Command::Emulator(args) => emulator::run(&args, color_ok(&global)).await,
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { command } => man::run(&command),
         Command::Balance => Ctx::run(global, balance::run).await,
         Command::Charges(c) => Ctx::run(global, async |ctx| charges::run(ctx, c).await).await,
         Command::Invoices(c) => Ctx::run(global, async |ctx| invoices::run(ctx, c).await).await,
