@@ -78,6 +78,11 @@ pub struct GlobalArgs {
     /// Disable colors (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Print each HTTP attempt on stderr: method, URL, status, attempt, time (never the key).
+    /// RUST_LOG (e.g. RUST_LOG=telnyx=debug) shows the SDK's tracing spans too.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 /// `--output` values.

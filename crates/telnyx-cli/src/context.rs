@@ -215,6 +215,7 @@ impl Ctx {
             builder = builder.max_retries(r);
         }
         let client = builder.build()?;
+        crate::debug::set_base_url(client.base_url());
 
         let target = match &global.out {
             // The OS error names the temp file; say which path the user asked for instead.

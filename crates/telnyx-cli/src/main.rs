@@ -3,12 +3,13 @@
 //! Layout: [`cli`] (clap types), [`commands`] (one thin handler file per command group),
 //! [`columns`] (table and CSV columns as functions of the typed models), [`output`]
 //! (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
-//! [`progress`] (bars on stderr), [`export`] (atomic files), [`context`] (client + streaming).
+//! [`progress`] (bars on stderr), [`debug`] (`--debug`, `RUST_LOG`), [`export`] (atomic files), [`context`] (client + streaming).
 
 mod cli;
 mod columns;
 mod commands;
 mod context;
+mod debug;
 mod exit;
 mod export;
 mod output;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Err(e) => return exit::report(&exit::CliError::io("starting the async runtime", e)),
     };
     let cli::Cli { global, command } = cli;
+    debug::install(global.debug, global.api_key.iter().cloned().collect());
     let result = runtime.block_on(commands::dispatch(global, command));
     // Do not wait for lingering blocking tasks (e.g. a stdin prompt) on the way out.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));

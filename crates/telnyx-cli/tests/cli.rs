@@ -1537,3 +1537,114 @@ fn man_page_is_roff_for_the_whole_cli_and_each_command() {
         stderr(&o)
     );
 }
+
+// ---------------------------------------------------------------- --debug and RUST_LOG
+
+/// The `debug:` lines of a run's stderr.
+fn debug_lines(o: &Output) -> Vec<String> {
+    stderr(o)
+        .lines()
+        .filter(|l| l.starts_with("debug: "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn debug_prints_each_attempt_on_stderr_never_the_key_and_stdout_stays_clean() {
+    let key = "KEY_debug_secret_0123456789";
+    let plain = json(&run(against(key), &["balance", "-o", "json"]));
+    let o = run(against(key), &["--debug", "balance", "-o", "json"]);
+    assert_eq!(json(&o), plain, "stdout is the same with --debug");
+    let lines = debug_lines(&o);
+    assert_eq!(lines.len(), 1, "{}", stderr(&o));
+    let expected = format!(
+        "debug: GET {}/balance status=200 attempt=1 time=",
+        shared().base_url
+    );
+    assert!(lines[0].starts_with(&expected), "{lines:?}");
+    assert!(lines[0].ends_with("ms"), "{lines:?}");
+    assert!(!stderr(&o).contains(key) && !stdout(&o).contains(key));
+
+    // A retried attempt: both attempts and the retry, in order.
+    let server = start_server(telnyx_emulator::EmulatorConfig::default());
+    control(
+        &server,
+        "/_emulator/faults",
+        serde_json::json!({"method": "GET", "path_prefix": "/v2/balance", "status": 503, "times": 1}),
+    );
+    let mut c = telnyx();
+    c.args(["--base-url", &server.base_url, "--api-key", key, "--debug"]);
+    let o = run(c, &["balance"]);
+    ok(&o);
+    let lines = debug_lines(&o);
+    assert_eq!(lines.len(), 3, "{}", stderr(&o));
+    assert!(
+        lines[0].contains("/v2/balance status=503 attempt=1"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("debug: retrying GET /balance in "),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].contains("/v2/balance status=200 attempt=2"),
+        "{lines:?}"
+    );
+    assert!(!stderr(&o).contains(key), "{}", stderr(&o));
+
+    // The embedded emulator, and a list: one line per page fetched, paths with their host.
+    let o = run(
+        telnyx(),
+        &[
+            "--emulator",
+            "--debug",
+            "invoices",
+            "list",
+            "--all",
+            "-o",
+            "jsonl",
+        ],
+    );
+    let items = ok(&o).lines().count();
+    assert!(items > 0);
+    for l in debug_lines(&o) {
+        assert!(
+            l.starts_with("debug: GET http://127.0.0.1:") && l.contains("/v2/invoices status=200"),
+            "{l}"
+        );
+    }
+    assert!(!debug_lines(&o).is_empty());
+    // Without --debug nothing is printed.
+    let o = run(against(key), &["balance"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn rust_log_shows_the_sdk_tracing_spans_without_the_key() {
+    let key = "KEY_rustlog_secret_0123456789";
+    let mut c = against(key);
+    c.env("RUST_LOG", "telnyx=debug");
+    let o = run(c, &["balance", "-o", "json"]);
+    assert_eq!(json(&o)["record_type"], "balance", "stdout stays JSON");
+    let err = stderr(&o);
+    assert!(err.contains("telnyx.request"), "{err}");
+    assert!(
+        err.contains("method=GET") && err.contains("path=/balance") && err.contains("status=200"),
+        "{err}"
+    );
+    assert!(err.contains("duration_ms="), "{err}");
+    assert!(!err.contains(key), "{err}");
+    // Everything, including the HTTP stack's own trace: still no key.
+    let mut c = against(key);
+    c.env("RUST_LOG", "trace");
+    let o = run(c, &["balance"]);
+    ok(&o);
+    assert!(stderr(&o).contains("telnyx.request"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains(key), "{}", stderr(&o));
+    // A bad directive is named, and the command still runs.
+    let mut c = against(key);
+    c.env("RUST_LOG", "telnyx=loud");
+    let o = run(c, &["balance"]);
+    ok(&o);
+    assert!(stderr(&o).contains("RUST_LOG"), "{}", stderr(&o));
+}
