@@ -53,13 +53,8 @@ pub fn install(debug: bool, secrets: Vec<String>) {
         }))
     });
     let env_layer = rust_log.map(|directives| {
-        let filter = EnvFilter::builder().parse(&directives).unwrap_or_else(|e| {
-            eprintln!(
-                "warning: RUST_LOG={directives:?} is not fully valid ({e}); \
-                 the invalid directives are ignored (syntax: target=level,...)"
-            );
-            EnvFilter::builder().parse_lossy(&directives)
-        });
+        // Names each invalid directive on stderr ("ignoring `x=loud`: ...") and goes on.
+        let filter = EnvFilter::builder().parse_lossy(&directives);
         tracing_subscriber::fmt::layer()
             .with_writer(redact.clone())
             .with_ansi(false)

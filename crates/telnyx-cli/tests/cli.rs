@@ -1646,5 +1646,5 @@ fn rust_log_shows_the_sdk_tracing_spans_without_the_key() {
     c.env("RUST_LOG", "telnyx=loud");
     let o = run(c, &["balance"]);
     ok(&o);
-    assert!(stderr(&o).contains("RUST_LOG"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("telnyx=loud"), "{}", stderr(&o));
 }
