@@ -18,8 +18,8 @@ use crate::cli::{Command, GlobalArgs};
 use crate::context::{color_ok, Ctx};
 use crate::exit::CliError;
 
-/// Runs a parsed command: `emulator`, `completions` and `man` need no client; every other command runs inside a
-/// [`Ctx`] built from the global options.
+/// Runs a parsed command: `emulator`, `completions` and `man` need no client; every other
+/// command runs inside a [`Ctx`] built from the global options.
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
         Command::Emulator(args) => emulator::run(&args, color_ok(&global)).await,
