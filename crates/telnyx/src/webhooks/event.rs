@@ -179,13 +179,15 @@ fn decode(body: &[u8]) -> Result<Event, Reason> {
         Ok(raw) => raw,
         Err(_) => {
             let mut de = serde_json::Deserializer::from_str(text);
-            return Err(match serde_path_to_error::deserialize::<_, RawEvent<'_>>(&mut de) {
-                Err(e) => invalid(e.path().to_string(), e.inner()),
-                Ok(_) => Reason::InvalidJson {
-                    path: ".".into(),
-                    problem: "inconsistent decoding".into(),
+            return Err(
+                match serde_path_to_error::deserialize::<_, RawEvent<'_>>(&mut de) {
+                    Err(e) => invalid(e.path().to_string(), e.inner()),
+                    Ok(_) => Reason::InvalidJson {
+                        path: ".".into(),
+                        problem: "inconsistent decoding".into(),
+                    },
                 },
-            });
+            );
         }
     };
     let payload = match raw.data.payload {

@@ -63,6 +63,32 @@
 //! assert_eq!(err.webhook_reason(), Some(&Reason::SignatureMismatch));
 //! ```
 //!
+//! In axum the handler takes the headers and the body as `Bytes` (the whole endpoint, with
+//! a queue and deduplication, is `examples/webhook_axum.rs`):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use axum::{body::Bytes, extract::State, http::{HeaderMap, StatusCode}};
+//! use telnyx::webhooks::Verifier;
+//!
+//! async fn webhook(State(verifier): State<Arc<Verifier>>, headers: HeaderMap, body: Bytes) -> StatusCode {
+//!     match verifier.verify_headers(&body, &headers) {
+//!         Ok(event) => {
+//!             tokio::spawn(async move { println!("{}", event.data.event_type) }); // handle later
+//!             StatusCode::OK
+//!         }
+//!         Err(err) => {
+//!             let status = err.webhook_reason().map_or(400, |r| r.http_status());
+//!             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST)
+//!         }
+//!     }
+//! }
+//! let app: axum::Router = axum::Router::new()
+//!     .route("/webhooks", axum::routing::post(webhook))
+//!     .with_state(Arc::new(Verifier::new("11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")?));
+//! # Ok::<(), telnyx::Error>(())
+//! ```
+//!
 //! # Errors
 //!
 //! Every failure is a [`crate::Error`] of kind [`ErrorKind::Webhook`](crate::ErrorKind::Webhook)

@@ -364,7 +364,10 @@ impl Verifier {
     /// [`Verifier::verify_signature`] with the headers read from a request's headers.
     pub fn verify_signature_headers(&self, body: &[u8], headers: &HeaderMap) -> Result<()> {
         let signature = header_text(headers, SIGNATURE_HEADER, |v| Reason::MalformedSignature {
-            problem: format!("not printable ASCII: {}", excerpt(&String::from_utf8_lossy(v))),
+            problem: format!(
+                "not printable ASCII: {}",
+                excerpt(&String::from_utf8_lossy(v))
+            ),
         })?;
         let timestamp = header_text(headers, TIMESTAMP_HEADER, |v| Reason::MalformedTimestamp {
             value: excerpt(&String::from_utf8_lossy(v)),
@@ -469,7 +472,15 @@ mod tests {
     #[test]
     fn timestamps_are_plain_digits() {
         assert_eq!(parse_timestamp("1700000000"), Ok(1_700_000_000));
-        for bad in ["-5", "+5", "1.5", "1e9", "0x10", "9999999999999999999", "12 3"] {
+        for bad in [
+            "-5",
+            "+5",
+            "1.5",
+            "1e9",
+            "0x10",
+            "9999999999999999999",
+            "12 3",
+        ] {
             assert!(
                 matches!(parse_timestamp(bad), Err(Reason::MalformedTimestamp { .. })),
                 "{bad}"
