@@ -126,6 +126,9 @@ pub enum Command {
     Overview,
     /// Run the local emulator server until Ctrl-C.
     Emulator(EmulatorArgs),
+    /// Webhooks: verify a signature, or receive and verify webhooks locally (no API key needed).
+    #[command(subcommand)]
+    Webhooks(crate::commands::webhooks::WebhooksCommand),
 }
 
 /// `telnyx charges ...`

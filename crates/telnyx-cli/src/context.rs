@@ -142,6 +142,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Emulator(args) = &command {
         return crate::commands::emulator::run(args, color_ok).await;
     }
+    // Webhook commands work from the public key alone: no API key, no client.
+    let command = match command {
+        Command::Webhooks(cmd) => {
+            return crate::commands::webhooks::run(&global, cmd, color_ok).await
+        }
+        other => other,
+    };
 
     let mut emulator = None;
     let mut builder = telnyx::Client::builder();

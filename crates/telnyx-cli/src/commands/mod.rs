@@ -11,6 +11,7 @@ pub mod overview;
 pub mod payment;
 pub mod tags;
 pub mod webhook_deliveries;
+pub mod webhooks;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -33,6 +34,7 @@ pub async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Tags(c) => tags::run(ctx, c).await,
         Command::Overview => overview::run(ctx).await,
         Command::Emulator(args) => emulator::run(&args, !ctx.global.no_color).await,
+        Command::Webhooks(c) => webhooks::run(&ctx.global, c, !ctx.global.no_color).await,
     }
 }
 
