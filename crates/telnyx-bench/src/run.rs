@@ -137,6 +137,8 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
     }
     if run_sdk {
         sdk_and_node(&cfg, &base, run_node, &mut report)?;
+        #[cfg(feature = "sdk")]
+        crate::webhook_verify::section(cfg.quick, &mut report)?;
     }
     drop(emu);
 

@@ -151,6 +151,9 @@ pub enum Command {
         /// A command (and subcommand) to print the page of, e.g. `charges summary`.
         command: Vec<String>,
     },
+    /// Webhooks: verify a signature, or receive and verify webhooks locally (no API key needed).
+    #[command(subcommand)]
+    Webhooks(crate::commands::webhooks::WebhooksCommand),
 }
 
 /// `telnyx charges ...`

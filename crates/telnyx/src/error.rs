@@ -52,6 +52,9 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The client is misconfigured (no API key, bad base URL, bad header).
     Configuration,
+    /// A webhook failed verification (or its public key is unusable);
+    /// [`Error::webhook_reason`] says why, as data.
+    Webhook,
 }
 
 impl ErrorKind {
@@ -167,7 +170,7 @@ struct ErrorImpl {
 }
 
 impl Error {
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
             inner: Box::new(ErrorImpl {
                 kind,

@@ -63,6 +63,7 @@ mod request;
 mod resources;
 mod retry;
 mod timestamp;
+pub mod webhooks;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,

@@ -13,6 +13,7 @@ pub mod overview;
 pub mod payment;
 pub mod tags;
 pub mod webhook_deliveries;
+pub mod webhooks;
 
 use crate::cli::{Command, GlobalArgs};
 use crate::context::{color_ok, Ctx};
@@ -43,5 +44,6 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
         Command::Payment(c) => Ctx::run(global, async |ctx| payment::run(ctx, c).await).await,
         Command::Tags(c) => Ctx::run(global, async |ctx| tags::run(ctx, c).await).await,
         Command::Overview => Ctx::run(global, overview::run).await,
+        Command::Webhooks(c) => webhooks::run(&global, c, color_ok(&global)).await,
     }
 }
