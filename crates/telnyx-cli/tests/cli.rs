@@ -1492,7 +1492,7 @@ fn bash_completion_completes_subcommands() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("telnyx.bash");
     std::fs::write(&script, ok(&run(telnyx(), &["completions", "bash"]))).unwrap();
-    // What bash offers after `telnyx webh<TAB>` and `telnyx charges s<TAB>`.
+    // What bash offers after `telnyx webhook-<TAB>`, `telnyx webh<TAB>` and `telnyx charges s<TAB>`.
     let complete = |words: &str, cword: usize| {
         let probe = format!(
             "source {}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{words}'; \
@@ -1507,8 +1507,10 @@ fn bash_completion_completes_subcommands() {
         assert!(o.status.success(), "{}", stderr(&o));
         stdout(&o)
     };
-    let reply = complete("telnyx webh", 1);
+    let reply = complete("telnyx webhook-", 1);
     assert_eq!(reply.trim(), "webhook-deliveries", "{reply}");
+    let reply = complete("telnyx webh", 1);
+    assert_eq!(reply.trim(), "webhook-deliveries\nwebhooks", "{reply}");
     let reply = complete("telnyx charges s", 2);
     assert_eq!(reply.trim(), "summary", "{reply}");
 }
