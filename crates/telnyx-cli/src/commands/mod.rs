@@ -10,6 +10,7 @@ pub mod invoices;
 pub mod overview;
 pub mod payment;
 pub mod tags;
+pub mod usage;
 pub mod webhook_deliveries;
 
 use serde::Serialize;
@@ -32,6 +33,7 @@ pub async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Payment(c) => payment::run(ctx, c).await,
         Command::Tags(c) => tags::run(ctx, c).await,
         Command::Overview => overview::run(ctx).await,
+        Command::Usage(c) => usage::run(ctx, c).await,
         Command::Emulator(args) => emulator::run(&args, !ctx.global.no_color).await,
     }
 }
