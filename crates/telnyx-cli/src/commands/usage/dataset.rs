@@ -44,8 +44,8 @@ impl Edge {
         }
     }
 
-    /// True when the record `(time, id)` is at or beyond... i.e. already covered by a range
-    /// that ends at this edge going down: newer than `time`, or at `time` with a known id.
+    /// For the low edge of a window read newest first: true when the record `(time, id)` was
+    /// already read, being newer than the edge or at its instant with a known id.
     pub fn covers(&self, time: DateTime<Utc>, id: &str) -> bool {
         time > self.time || (time == self.time && self.ids.contains(id))
     }
@@ -141,7 +141,10 @@ pub fn open_existing(dir: &Path) -> Result<Option<Checkpoint>, CliError> {
             }
             Ok(None)
         }
-        Err(e) => Err(CliError::io(format!("reading {}", path.display()), e)),
+        Err(e) => Err(CliError::io(
+            format!("cannot use --dir {}", dir.display()),
+            e,
+        )),
     }
 }
 
@@ -149,12 +152,14 @@ impl Dataset {
     /// Opens `dir` for export in `format` (a new dataset when `dir` is new or empty).
     pub fn open(dir: &Path, format: Format) -> Result<Dataset, CliError> {
         let checkpoint = match open_existing(dir)? {
-            Some(cp) if cp.format != format => return Err(CliError::Usage(format!(
+            Some(cp) if cp.format != format => {
+                return Err(CliError::Usage(format!(
                 "{} holds {} files; pass --format {} to add to it, or export into a new directory",
                 dir.display(),
                 cp.format.ext(),
                 cp.format.ext()
-            ))),
+            )))
+            }
             Some(cp) => cp,
             None => {
                 fs::create_dir_all(dir)

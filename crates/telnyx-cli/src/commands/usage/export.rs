@@ -262,7 +262,8 @@ impl TypeExport<'_> {
             if time < floor.time {
                 return Ok(false);
             }
-            if floor.covers(time, &id) {
+            if time == floor.time && floor.ids.contains(&id) {
+                // Exported by an earlier window.
                 return Ok(true);
             }
         }
