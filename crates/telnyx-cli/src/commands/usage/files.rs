@@ -159,12 +159,18 @@ fn parquet_sink(_file: File, _columns: &[Column]) -> io::Result<Box<dyn RowSink>
     ))
 }
 
+/// A lookup of one row's values by column name (text; `None` when null or absent).
+pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// Called once per row read back.
+pub type RowVisitor<'a> = dyn FnMut(&FieldLookup<'_>) -> Result<(), String> + 'a;
+
 /// Reads a part file back as `(column name, text)` rows for reports: decimals exact, times
 /// RFC 3339 UTC, null as absent.
 pub fn read_rows(
     path: &Path,
     format: Format,
-    each: &mut dyn FnMut(&dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+    each: &mut RowVisitor<'_>,
 ) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     match format {
@@ -209,7 +215,7 @@ pub fn read_rows(
 #[cfg(feature = "parquet")]
 fn read_parquet(
     path: &Path,
-    each: &mut dyn FnMut(&dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+    each: &mut RowVisitor<'_>,
 ) -> Result<(), String> {
     super::parquet::read(path, each)
 }
@@ -217,7 +223,7 @@ fn read_parquet(
 #[cfg(not(feature = "parquet"))]
 fn read_parquet(
     path: &Path,
-    _each: &mut dyn FnMut(&dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+    _each: &mut RowVisitor<'_>,
 ) -> Result<(), String> {
     Err(format!(
         "{} is Parquet, and this telnyx was built without the `parquet` feature",

@@ -21,7 +21,7 @@ use parquet::record::Field;
 use parquet::schema::types::Type;
 use rust_decimal::Decimal;
 
-use super::files::RowSink;
+use super::files::{RowSink, RowVisitor};
 use super::rows::{time_text, Cell, Column, Kind, PRECISION, SCALE};
 
 /// Rows per row group (bounds the writer's memory).
@@ -218,7 +218,7 @@ impl RowSink for ParquetSink {
 /// Reads every row of a Parquet part file as `(column, text)` lookups.
 pub fn read(
     path: &Path,
-    each: &mut dyn FnMut(&dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+    each: &mut RowVisitor<'_>,
 ) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     let file = File::open(path).map_err(|e| what(&e))?;

@@ -215,7 +215,7 @@ pub fn exact_decimal(text: &str) -> Result<Decimal, String> {
         .map_err(|_| format!("{text:?} is not a decimal number"))?;
     if d.scale() > SCALE && d.normalize().scale() > SCALE {
         return Err(format!(
-            "{text:?} has more than {SCALE} decimal places: DECIMAL(38,{SCALE}) cannot hold it exactly"
+            "{text:?} has more than {SCALE} decimal places: DECIMAL({PRECISION},{SCALE}) cannot hold it exactly"
         ));
     }
     Ok(d)
