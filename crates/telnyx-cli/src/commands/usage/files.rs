@@ -167,11 +167,7 @@ pub type RowVisitor<'a> = dyn FnMut(&FieldLookup<'_>) -> Result<(), String> + 'a
 
 /// Reads a part file back as `(column name, text)` rows for reports: decimals exact, times
 /// RFC 3339 UTC, null as absent.
-pub fn read_rows(
-    path: &Path,
-    format: Format,
-    each: &mut RowVisitor<'_>,
-) -> Result<(), String> {
+pub fn read_rows(path: &Path, format: Format, each: &mut RowVisitor<'_>) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     match format {
         Format::Csv => {
@@ -213,18 +209,12 @@ pub fn read_rows(
 }
 
 #[cfg(feature = "parquet")]
-fn read_parquet(
-    path: &Path,
-    each: &mut RowVisitor<'_>,
-) -> Result<(), String> {
+fn read_parquet(path: &Path, each: &mut RowVisitor<'_>) -> Result<(), String> {
     super::parquet::read(path, each)
 }
 
 #[cfg(not(feature = "parquet"))]
-fn read_parquet(
-    path: &Path,
-    _each: &mut RowVisitor<'_>,
-) -> Result<(), String> {
+fn read_parquet(path: &Path, _each: &mut RowVisitor<'_>) -> Result<(), String> {
     Err(format!(
         "{} is Parquet, and this telnyx was built without the `parquet` feature",
         path.display()

@@ -216,10 +216,7 @@ impl RowSink for ParquetSink {
 }
 
 /// Reads every row of a Parquet part file as `(column, text)` lookups.
-pub fn read(
-    path: &Path,
-    each: &mut RowVisitor<'_>,
-) -> Result<(), String> {
+pub fn read(path: &Path, each: &mut RowVisitor<'_>) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     let file = File::open(path).map_err(|e| what(&e))?;
     let reader = SerializedFileReader::new(file).map_err(|e| what(&e))?;
