@@ -24,6 +24,8 @@ mod run;
 mod sdk_work;
 mod servers;
 mod stats;
+#[cfg(feature = "emulator")]
+mod usage_export;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +47,9 @@ enum Cmd {
     Sdk(RunOpts),
     /// The SDK workloads with the npm `telnyx` package, next to the Rust SDK's.
     Node(RunOpts),
+    /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
+    #[cfg(feature = "emulator")]
+    Usage(usage_export::UsageOpts),
     #[command(hide = true)]
     Loadgen(loadgen::LoadArgs),
     #[command(hide = true)]
@@ -104,6 +109,8 @@ fn main() -> ExitCode {
         Cmd::Emulator(o) => run::main(run::Which::Emulator, o),
         Cmd::Sdk(o) => run::main(run::Which::Sdk, o),
         Cmd::Node(o) => run::main(run::Which::Node, o),
+        #[cfg(feature = "emulator")]
+        Cmd::Usage(o) => usage_export::main(o),
         Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),
         Cmd::ServeHello(a) => servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)),
         Cmd::ServeEmulator(a) => servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)),
