@@ -109,6 +109,8 @@ struct Window {
     high: Option<Edge>,
     low: Option<Edge>,
     file: Option<(NaiveDate, PartFile)>,
+    /// The type's columns, once known.
+    columns: Option<Vec<super::rows::Column>>,
 }
 
 impl TypeExport<'_> {
@@ -133,6 +135,7 @@ impl TypeExport<'_> {
                 high: Some(p.high),
                 low: Some(p.low),
                 file: None,
+                columns: state.columns.clone(),
             };
             self.fill(ctx, ds, &mut w, progress, totals, None).await?;
         }
@@ -148,6 +151,7 @@ impl TypeExport<'_> {
             high: None,
             low: None,
             file: None,
+            columns: state.columns.clone(),
         };
         self.fill(ctx, ds, &mut w, progress, totals, self.until)
             .await
@@ -292,23 +296,25 @@ impl TypeExport<'_> {
             None => w.high = Some(Edge::at(time, &id)),
         }
         let state = ds.checkpoint.types.entry(self.ty.to_string()).or_default();
-        let columns = state
-            .columns
-            .get_or_insert_with(|| columns_for(record))
-            .clone();
-        let row = row_of(record, &columns)
+        if w.columns.is_none() {
+            // Fixed at the type's first record, kept in the checkpoint for later runs.
+            let cols = state.columns.get_or_insert_with(|| columns_for(record));
+            w.columns = Some(cols.clone());
+        }
+        let columns = w.columns.as_deref().unwrap_or_default();
+        let row = row_of(record, columns)
             .map_err(|e| CliError::Other(format!("{} record {id}: {e}", self.ty)))?;
         if w.file.is_none() {
             let n = state.next_part;
             state.next_part += 1;
             let dir = ds.partition(self.ty, date);
-            let f = PartFile::create(&dir, n, self.format, &columns).map_err(|e| {
+            let f = PartFile::create(&dir, n, self.format, columns).map_err(|e| {
                 CliError::io(format!("creating a part file in {}", dir.display()), e)
             })?;
             w.file = Some((date, f));
         }
         if let Some((_, f)) = &mut w.file {
-            f.push(&row)
+            f.push(row)
                 .map_err(|e| CliError::io(format!("writing {}", f.path.display()), e))?;
             if f.rows >= MAX_PART_ROWS {
                 self.commit(ds, w, totals)?;

@@ -35,7 +35,7 @@ impl Format {
 /// Writes the rows of one part file.
 pub trait RowSink {
     /// Appends one row.
-    fn push(&mut self, row: &[Cell]) -> io::Result<()>;
+    fn push(&mut self, row: Vec<Cell>) -> io::Result<()>;
     /// Writes what is buffered and the file's footer; the file is then complete (not synced).
     fn finish(self: Box<Self>) -> io::Result<File>;
 }
@@ -45,7 +45,7 @@ struct CsvSink {
 }
 
 impl RowSink for CsvSink {
-    fn push(&mut self, row: &[Cell]) -> io::Result<()> {
+    fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
         self.w
             .write_record(row.iter().map(Cell::text))
             .map_err(io::Error::other)
@@ -62,11 +62,11 @@ struct JsonlSink {
 }
 
 impl RowSink for JsonlSink {
-    fn push(&mut self, row: &[Cell]) -> io::Result<()> {
+    fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
         let obj: serde_json::Map<String, serde_json::Value> = self
             .names
             .iter()
-            .zip(row)
+            .zip(&row)
             .map(|(n, c)| (n.clone(), c.json()))
             .collect();
         serde_json::to_writer(&mut self.w, &obj)?;
@@ -116,7 +116,7 @@ impl PartFile {
     }
 
     /// Appends one row.
-    pub fn push(&mut self, row: &[Cell]) -> io::Result<()> {
+    pub fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
         self.rows += 1;
         self.sink.push(row)
     }

@@ -119,9 +119,10 @@ impl ParquetSink {
             match kind {
                 Kind::Str | Kind::Json => {
                     let v: Vec<ByteArray> = cells
-                        .iter()
+                        .drain(..)
                         .filter_map(|c| match c {
                             Cell::Null => None,
+                            Cell::Str(s) => Some(ByteArray::from(s.into_bytes())),
                             other => Some(ByteArray::from(other.text().into_bytes())),
                         })
                         .collect();
@@ -188,11 +189,11 @@ impl ParquetSink {
 }
 
 impl RowSink for ParquetSink {
-    fn push(&mut self, row: &[Cell]) -> io::Result<()> {
+    fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
         for ((cells, kind), cell) in self.buf.iter_mut().zip(&self.kinds).zip(row) {
             // A cell of another kind than its column (never expected) is stored as null.
             let fits = matches!(
-                (kind, cell),
+                (kind, &cell),
                 (_, Cell::Null)
                     | (Kind::Str | Kind::Json, Cell::Str(_))
                     | (Kind::Int, Cell::Int(_))
@@ -200,7 +201,7 @@ impl RowSink for ParquetSink {
                     | (Kind::Time, Cell::Time(_))
                     | (Kind::Dec, Cell::Dec(_))
             );
-            cells.push(if fits { cell.clone() } else { Cell::Null });
+            cells.push(if fits { cell } else { Cell::Null });
         }
         self.rows += 1;
         if self.rows >= ROW_GROUP {
@@ -267,7 +268,7 @@ mod tests {
             .unwrap()
             .to_utc();
         for i in 0..(ROW_GROUP + 3) {
-            sink.push(&[
+            sink.push(vec![
                 Cell::Str(format!("id{i}")),
                 Cell::Time(t),
                 if i % 2 == 0 {
