@@ -166,8 +166,13 @@ pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 pub type RowVisitor<'a> = dyn FnMut(&FieldLookup<'_>) -> Result<(), String> + 'a;
 
 /// Reads a part file back as `(column name, text)` rows for reports: decimals exact, times
-/// RFC 3339 UTC, null as absent.
-pub fn read_rows(path: &Path, format: Format, each: &mut RowVisitor<'_>) -> Result<(), String> {
+/// RFC 3339 UTC, null as absent. Parquet decodes only the columns in `needed` (all if empty).
+pub fn read_rows(
+    path: &Path,
+    format: Format,
+    needed: &[&str],
+    each: &mut RowVisitor<'_>,
+) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     match format {
         Format::Csv => {
@@ -204,17 +209,17 @@ pub fn read_rows(path: &Path, format: Format, each: &mut RowVisitor<'_>) -> Resu
             }
             Ok(())
         }
-        Format::Parquet => read_parquet(path, each),
+        Format::Parquet => read_parquet(path, needed, each),
     }
 }
 
 #[cfg(feature = "parquet")]
-fn read_parquet(path: &Path, each: &mut RowVisitor<'_>) -> Result<(), String> {
-    super::parquet::read(path, each)
+fn read_parquet(path: &Path, needed: &[&str], each: &mut RowVisitor<'_>) -> Result<(), String> {
+    super::parquet::read(path, needed, each)
 }
 
 #[cfg(not(feature = "parquet"))]
-fn read_parquet(path: &Path, _each: &mut RowVisitor<'_>) -> Result<(), String> {
+fn read_parquet(path: &Path, _needed: &[&str], _each: &mut RowVisitor<'_>) -> Result<(), String> {
     Err(format!(
         "{} is Parquet, and this telnyx was built without the `parquet` feature",
         path.display()

@@ -216,12 +216,32 @@ impl RowSink for ParquetSink {
     }
 }
 
-/// Reads every row of a Parquet part file as `(column, text)` lookups.
-pub fn read(path: &Path, each: &mut RowVisitor<'_>) -> Result<(), String> {
+/// Reads every row of a Parquet part file as `(column, text)` lookups; only the columns in
+/// `needed` are decoded (all when `needed` is empty).
+pub fn read(path: &Path, needed: &[&str], each: &mut RowVisitor<'_>) -> Result<(), String> {
     let what = |e: &dyn std::fmt::Display| format!("reading {}: {e}", path.display());
     let file = File::open(path).map_err(|e| what(&e))?;
     let reader = SerializedFileReader::new(file).map_err(|e| what(&e))?;
-    let rows = reader.get_row_iter(None).map_err(|e| what(&e))?;
+    let projection = if needed.is_empty() {
+        None
+    } else {
+        let fields: Vec<_> = reader
+            .metadata()
+            .file_metadata()
+            .schema()
+            .get_fields()
+            .iter()
+            .filter(|f| needed.contains(&f.name()))
+            .cloned()
+            .collect();
+        Some(
+            Type::group_type_builder("detail_record")
+                .with_fields(fields)
+                .build()
+                .map_err(|e| what(&e))?,
+        )
+    };
+    let rows = reader.get_row_iter(projection).map_err(|e| what(&e))?;
     for row in rows {
         let row = row.map_err(|e| what(&e))?;
         let get = |name: &str| {
@@ -283,7 +303,7 @@ mod tests {
         sink.finish().unwrap();
         let mut n = 0;
         let mut costs = Decimal::ZERO;
-        read(&path, &mut |get| {
+        read(&path, &[], &mut |get| {
             n += 1;
             assert_eq!(
                 get("usage_at").as_deref(),

@@ -249,8 +249,26 @@ pub async fn stream_api(
 pub fn read_dataset(
     dir: &Path,
     types: Option<&[String]>,
+    by: &[GroupBy],
     each: &mut dyn FnMut(Fact),
 ) -> Result<(), CliError> {
+    let mut needed = vec!["usage_at", "cost", "currency"];
+    for b in by {
+        needed.extend_from_slice(match b {
+            GroupBy::Number => &[
+                "direction",
+                "cli",
+                "cld",
+                "phone_number",
+                "destination_number",
+                "destination_phone_number",
+            ][..],
+            GroupBy::Direction => &["direction"][..],
+            GroupBy::Status => &["status", "verification_status"][..],
+            GroupBy::Type | GroupBy::Day | GroupBy::Month => &[][..],
+        });
+    }
+    let needed = needed.as_slice();
     let cp = open_existing(dir)?.ok_or_else(|| {
         CliError::Usage(format!(
             "--from {}: no usage dataset there (no checkpoint): run `telnyx usage export --dir {}` first",
@@ -264,7 +282,7 @@ pub fn read_dataset(
         }
         for rel in &state.files {
             let path = dir.join(rel);
-            super::files::read_rows(&path, cp.format, &mut |get| {
+            super::files::read_rows(&path, cp.format, needed, &mut |get| {
                 each(Fact::from_fields(ty, get)?);
                 Ok(())
             })
@@ -289,7 +307,7 @@ pub async fn run(ctx: &mut Ctx, args: ReportArgs, all_types: bool) -> Result<(),
     match &args.from {
         Some(dir) => {
             let only = (!all_types).then_some(args.types.as_slice());
-            read_dataset(dir, only, &mut add)?
+            read_dataset(dir, only, &args.by, &mut add)?
         }
         None => stream_api(ctx, &args.types, since, until, &mut add).await?,
     }
