@@ -24,6 +24,8 @@ mod run;
 mod sdk_work;
 mod servers;
 mod stats;
+#[cfg(feature = "emulator")]
+mod usage_export;
 #[cfg(feature = "sdk")]
 mod webhook_verify;
 
@@ -50,6 +52,9 @@ enum Cmd {
     /// SDK webhook verification CPU alone (also part of `sdk` and `all`).
     #[cfg(feature = "sdk")]
     Webhooks(RunOpts),
+    /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
+    #[cfg(feature = "emulator")]
+    Usage(usage_export::UsageOpts),
     #[command(hide = true)]
     Loadgen(loadgen::LoadArgs),
     #[command(hide = true)]
@@ -111,6 +116,8 @@ fn main() -> ExitCode {
         Cmd::Node(o) => run::main(run::Which::Node, o),
         #[cfg(feature = "sdk")]
         Cmd::Webhooks(o) => webhook_verify::main(o.quick),
+        #[cfg(feature = "emulator")]
+        Cmd::Usage(o) => usage_export::main(o),
         Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),
         Cmd::ServeHello(a) => servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)),
         Cmd::ServeEmulator(a) => servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)),

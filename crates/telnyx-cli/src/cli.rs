@@ -154,6 +154,9 @@ pub enum Command {
     /// Webhooks: verify a signature, or receive and verify webhooks locally (no API key needed).
     #[command(subcommand)]
     Webhooks(crate::commands::webhooks::WebhooksCommand),
+    /// Usage at scale: export detail records to a dataset, cost reports, reconciliation.
+    #[command(subcommand)]
+    Usage(UsageCommand),
 }
 
 /// `telnyx charges ...`
@@ -266,6 +269,53 @@ pub enum DetailRecordsCommand {
         /// Sort fields, repeatable or comma separated; '-' for descending: -created_at.
         #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
         sort: Vec<String>,
+    },
+}
+
+/// `telnyx usage ...`
+#[derive(Debug, Subcommand)]
+pub enum UsageCommand {
+    /// Export detail records incrementally into DIR/record_type=<type>/date=<YYYY-MM-DD>/part-<n>.<ext>.
+    Export {
+        /// Dataset directory (new, empty, or an earlier export: a rerun adds only newer records).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Record types, comma separated or repeated, or all (default).
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
+        /// Only records at or after this time (RFC 3339 or YYYY-MM-DD), for the first export.
+        #[arg(long, value_parser = parse_datetime)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only records before this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long, value_parser = parse_datetime)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        /// File format.
+        #[arg(long, value_enum, default_value = "parquet")]
+        format: crate::commands::usage::files::Format,
+    },
+    /// Quantity and cost per group, from the API or an exported dataset (--from).
+    Report {
+        /// Record types, comma separated or repeated, or all (default).
+        #[arg(long = "type", value_name = "TYPE")]
+        types: Vec<String>,
+        /// Only records at or after this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long, value_parser = parse_datetime)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only records before this time (RFC 3339 or YYYY-MM-DD).
+        #[arg(long, value_parser = parse_datetime)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        /// Group by, repeatable: type, day, month, number, direction, status.
+        #[arg(long, value_enum)]
+        by: Vec<crate::commands::usage::report::GroupBy>,
+        /// Read this dataset instead of the API.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+    /// Compare a month's usage cost per product with the charges summary and the invoice; exit 1 when they differ.
+    Reconcile {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
     },
 }
 

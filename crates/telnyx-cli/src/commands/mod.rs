@@ -12,6 +12,7 @@ pub mod man;
 pub mod overview;
 pub mod payment;
 pub mod tags;
+pub mod usage;
 pub mod webhook_deliveries;
 pub mod webhooks;
 
@@ -45,5 +46,6 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
         Command::Tags(c) => Ctx::run(global, async |ctx| tags::run(ctx, c).await).await,
         Command::Overview => Ctx::run(global, overview::run).await,
         Command::Webhooks(c) => webhooks::run(&global, c, color_ok(&global)).await,
+        Command::Usage(c) => Ctx::run(global, async |ctx| usage::run(ctx, c).await).await,
     }
 }

@@ -430,6 +430,80 @@ impl DetailRecord {
     }
 }
 
+/// Accessors common to every variant, so that aggregation code never matches on the variants.
+impl DetailRecord {
+    /// The record's id: `id`, or for messaging records (whose schema has none) `uuid`; raw
+    /// records read `id`, then `uuid`.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Message(r) => r.id.as_deref().or(r.uuid.as_deref()),
+            Self::Conference(r) => r.id.as_deref(),
+            Self::ConferenceParticipant(r) => r.id.as_deref(),
+            Self::Amd(r) => r.id.as_deref(),
+            Self::Verify(r) => r.id.as_deref(),
+            Self::SimCardUsage(r) => r.id.as_deref(),
+            Self::MediaStorage(r) => r.id.as_deref(),
+            Self::Other(v) => ["id", "uuid"]
+                .iter()
+                .find_map(|k| v.get(*k).and_then(|x| x.as_str())),
+        }
+    }
+
+    /// When the usage happened: `created_at`, or for the types without one the time the API
+    /// dates them by (conference `started_at`, conference participant `joined_at`, AMD
+    /// `invoked_at`). Raw records read `created_at`, then `started_at` (call control); a raw
+    /// value that is not an RFC 3339 date-time gives `None`.
+    pub fn created_at(&self) -> Option<DateTime<FixedOffset>> {
+        match self {
+            Self::Message(r) => r.created_at,
+            Self::Conference(r) => r.started_at,
+            Self::ConferenceParticipant(r) => r.joined_at,
+            Self::Amd(r) => r.invoked_at,
+            Self::Verify(r) => r.created_at,
+            Self::SimCardUsage(r) => r.created_at,
+            Self::MediaStorage(r) => r.created_at,
+            Self::Other(v) => ["created_at", "started_at"]
+                .iter()
+                .find_map(|k| v.get(*k).and_then(|x| x.as_str()))
+                .and_then(|t| crate::timestamp::parse(t).ok()),
+        }
+    }
+
+    /// What the record cost: `cost`, or the type's own cost field (verify `verify_usage_fee`,
+    /// SIM card `data_cost`); `None` for conference records, which carry no cost. Raw records
+    /// read `cost` as a decimal string or a JSON number (exactly, never through a float).
+    pub fn cost(&self) -> Option<Money> {
+        match self {
+            Self::Message(r) => r.cost.clone(),
+            Self::Conference(_) => None,
+            Self::ConferenceParticipant(r) => r.cost.clone(),
+            Self::Amd(r) => r.cost.clone(),
+            Self::Verify(r) => r.verify_usage_fee.clone(),
+            Self::SimCardUsage(r) => r.data_cost.clone(),
+            Self::MediaStorage(r) => r.cost.clone(),
+            Self::Other(v) => match v.get("cost")? {
+                serde_json::Value::String(s) => Money::parse(s).ok(),
+                serde_json::Value::Number(n) => Money::parse(&n.to_string()).ok(),
+                _ => None,
+            },
+        }
+    }
+
+    /// The currency of [`cost`](DetailRecord::cost), e.g. `USD`.
+    pub fn currency(&self) -> Option<&str> {
+        match self {
+            Self::Message(r) => r.currency.as_deref(),
+            Self::Conference(_) => None,
+            Self::ConferenceParticipant(r) => r.currency.as_deref(),
+            Self::Amd(r) => r.currency.as_deref(),
+            Self::Verify(r) => r.currency.as_deref(),
+            Self::SimCardUsage(r) => r.currency.as_deref(),
+            Self::MediaStorage(r) => r.currency.as_deref(),
+            Self::Other(v) => v.get("currency").and_then(|x| x.as_str()),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for DetailRecord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
@@ -938,6 +1012,48 @@ mod tests {
             err.contains("message_detail_record") && err.contains("parts"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn common_accessors_cover_every_variant() {
+        let m: DetailRecord = serde_json::from_str(
+            r#"{"record_type":"message_detail_record","uuid":"u1","created_at":"2026-11-02T10:00:00Z","cost":"0.0080","currency":"USD"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.id(), Some("u1"));
+        assert_eq!(m.cost().unwrap().as_str(), "0.0080");
+        assert_eq!(m.currency(), Some("USD"));
+        assert_eq!(
+            m.created_at().unwrap().to_rfc3339(),
+            "2026-11-02T10:00:00+00:00"
+        );
+        let v: DetailRecord = serde_json::from_str(
+            r#"{"record_type":"verification_detail_record","id":"v","verify_usage_fee":"0.0500","currency":"EUR"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.cost().unwrap().as_str(), "0.0500");
+        let c: DetailRecord = serde_json::from_str(
+            r#"{"record_type":"conference_detail_record","id":"c","started_at":"2026-11-02T10:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!((c.cost(), c.currency()), (None, None));
+        assert!(c.created_at().is_some());
+        let s: DetailRecord = serde_json::from_str(
+            r#"{"record_type":"sim_card_usage","id":"s","data_cost":0.029283,"currency":"USD"}"#,
+        )
+        .unwrap();
+        assert_eq!(s.cost().unwrap().as_str(), "0.029283");
+        let raw: DetailRecord = serde_json::from_str(
+            r#"{"record_type":"call_control_detail_record","id":"cc","started_at":"2026-11-02T10:00:00Z","cost":"0.0140","currency":"USD"}"#,
+        )
+        .unwrap();
+        assert_eq!(raw.id(), Some("cc"));
+        assert_eq!(raw.cost().unwrap().as_str(), "0.0140");
+        assert!(raw.created_at().is_some());
+        let bad: DetailRecord =
+            serde_json::from_str(r#"{"record_type":"fax","created_at":"yesterday","cost":[1]}"#)
+                .unwrap();
+        assert_eq!((bad.created_at(), bad.cost(), bad.id()), (None, None, None));
     }
 
     #[test]
