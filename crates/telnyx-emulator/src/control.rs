@@ -1,5 +1,4 @@
-//! The control API under `/_emulator/` (no auth): health, reset, seed, faults, request log,
-//! and the invoice files that `action=link` points at.
+//! The control API under `/_emulator/` (no auth): health, reset, seed, faults, request log.
 
 use std::sync::Arc;
 
@@ -14,8 +13,8 @@ use serde_json::{json, Value};
 use crate::config::{EmulatorError, SeedRequest};
 use crate::error::ApiError;
 use crate::query::Params;
-use crate::routes::{json_response, parse_object, read_body};
-use crate::server::{App, FaultRule, REQUEST_LOG_CAPACITY};
+use crate::response::{json_response, parse_object, read_body};
+use crate::state::{App, FaultRule, REQUEST_LOG_CAPACITY};
 
 /// The `/_emulator` routes.
 pub fn router() -> Router<Arc<App>> {
@@ -28,10 +27,6 @@ pub fn router() -> Router<Arc<App>> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/_emulator/requests", get(requests).delete(clear_requests))
-        .route(
-            "/_emulator/files/invoices/{hash}/{file}",
-            get(crate::routes::invoices::pdf),
-        )
 }
 
 fn ok(v: Value) -> Response {

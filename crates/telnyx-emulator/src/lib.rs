@@ -23,15 +23,18 @@
 #![warn(missing_docs)]
 
 pub mod config;
-pub mod control;
-pub mod error;
-pub mod model;
-pub mod query;
-pub mod routes;
-pub mod seed;
-pub mod server;
-pub mod store;
-pub mod util;
+pub(crate) mod control;
+pub(crate) mod domain;
+pub(crate) mod error;
+pub(crate) mod model;
+pub(crate) mod query;
+pub(crate) mod response;
+pub(crate) mod routes;
+pub(crate) mod seed;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod store;
+pub(crate) mod util;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -48,7 +51,7 @@ pub use config::{
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
-    app: Arc<server::App>,
+    app: Arc<state::App>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -64,7 +67,7 @@ impl Emulator {
                 source,
             })?;
         let addr = listener.local_addr()?;
-        let app = Arc::new(server::App::new(config, store, addr));
+        let app = Arc::new(state::App::new(config, store, addr));
         let router = server::router(app.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

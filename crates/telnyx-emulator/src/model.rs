@@ -73,14 +73,7 @@ impl Fv {
         }
     }
 
-    /// The text form used by `contains`/`starts_with`/`ends_with`.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        self.write_text(&mut out);
-        out
-    }
-
-    /// Appends [`Fv::text`] to `out` without allocating (beyond growing `out`).
+    /// Appends the text form used by `contains`/`starts_with`/`ends_with` to `out` without allocating (beyond growing `out`).
     pub fn write_text(&self, out: &mut String) {
         match self {
             Fv::S(s) => out.push_str(s),
@@ -554,11 +547,6 @@ impl Records {
         self.len
     }
 
-    /// True when there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The values of field `idx`, one per record in stored order (empty for an unknown field).
     pub fn column(&self, idx: usize) -> &[Fv] {
         self.columns.get(idx).map_or(&[], Vec::as_slice)
@@ -895,8 +883,6 @@ pub struct AccountData {
     pub transactions: Vec<Value>,
     /// Idempotency records by key.
     pub idempotency: HashMap<String, IdemRecord>,
-    /// Sizes it was seeded with.
-    pub sizes: SeedRequest,
 }
 
 /// Positions of `webhooks` ordered by id (see [`AccountData::webhooks_by_id`]).
@@ -916,36 +902,6 @@ impl AccountData {
             .binary_search_by(|&i| self.webhooks[i as usize].id.as_str().cmp(id))
             .ok()?;
         self.webhooks.get(self.webhooks_by_id[at] as usize)
-    }
-
-    /// Applies a persisted event.
-    pub fn apply(&mut self, ev: &Event) {
-        match ev {
-            Event::Seed { .. } => {}
-            Event::Payment {
-                amount_cents,
-                transaction,
-                idempotency,
-            } => {
-                self.balance_cents = self.balance_cents.saturating_add(*amount_cents);
-                self.transactions.push(transaction.clone());
-                if let Some((k, r)) = idempotency {
-                    self.idempotency.insert(k.clone(), r.clone());
-                }
-            }
-            Event::Prefs { prefs, audit } => {
-                self.prefs = prefs.clone();
-                if let Some(a) = audit {
-                    let created_at = a
-                        .get("created_at")
-                        .and_then(Value::as_str)
-                        .and_then(crate::util::parse_time)
-                        .unwrap_or_else(Utc::now);
-                    self.audit_events.push(AuditEvent::new(created_at, a));
-                    self.audit_events.sort_by_key(|e| e.created_at);
-                }
-            }
-        }
     }
 
     /// Total detail records.

@@ -157,7 +157,6 @@ pub fn generate(key: &str, seed: u64, sizes: &SeedRequest, today: NaiveDate) -> 
             .collect(),
         transactions: Vec::new(),
         idempotency: HashMap::new(),
-        sizes: sizes.clone(),
     }
 }
 

@@ -14,7 +14,8 @@ use chrono::Utc;
 use rusqlite::{params, Connection};
 
 use crate::config::{EmulatorError, SeedReport, SeedRequest};
-use crate::error::ApiError;
+use crate::domain::events::apply;
+pub(crate) use crate::domain::StoreError;
 use crate::model::{AccountData, Event};
 use crate::seed;
 use crate::util::{key_hash, stable_hash};
@@ -49,9 +50,8 @@ pub struct Store {
     seed: u64,
 }
 
-fn db_err(e: rusqlite::Error) -> ApiError {
-    tracing::error!(error = %e, "database write failed");
-    ApiError::internal("The change could not be stored.")
+fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Storage(e.to_string())
 }
 
 impl Store {
@@ -102,7 +102,7 @@ impl Store {
         Ok(out)
     }
 
-    fn build(&self, key: &str) -> Result<AccountData, ApiError> {
+    fn build(&self, key: &str) -> Result<AccountData, StoreError> {
         let hash = key_hash(key);
         let events = self.load_events(&hash).map_err(db_err)?;
         let sizes = events
@@ -115,13 +115,13 @@ impl Store {
             .unwrap_or_default();
         let mut data = seed::generate(key, self.seed, &sizes, Utc::now().date_naive());
         for ev in &events {
-            data.apply(ev);
+            apply(&mut data, ev);
         }
         Ok(data)
     }
 
     /// The account for `key`, created (seeded, then stored events replayed) on first use.
-    pub fn account(&self, key: &str) -> Result<Arc<Account>, ApiError> {
+    pub fn account(&self, key: &str) -> Result<Arc<Account>, StoreError> {
         let shard = self.shard(key);
         if let Some(a) = shard.read().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Ok(a.clone());
@@ -138,9 +138,9 @@ impl Store {
     }
 
     /// Commits an event for the account to SQLite (no-op in memory mode). Call before applying it.
-    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), ApiError> {
+    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), StoreError> {
         let Some(db) = &self.db else { return Ok(()) };
-        let data = serde_json::to_string(ev).map_err(|e| ApiError::internal(e.to_string()))?;
+        let data = serde_json::to_string(ev).map_err(|e| StoreError::Storage(e.to_string()))?;
         let c = db.lock().unwrap_or_else(|e| e.into_inner());
         c.prepare_cached("INSERT INTO events (account, data) VALUES (?1, ?2)")
             .and_then(|mut st| st.execute(params![account_hash, data]))
@@ -242,10 +242,5 @@ impl Store {
             .iter()
             .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).len())
             .sum()
-    }
-
-    /// True when no account is loaded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
