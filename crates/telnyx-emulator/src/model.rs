@@ -1,6 +1,6 @@
 //! In-memory account state: the data every handler reads and the events that change it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Number, Value};
 
 use crate::config::SeedRequest;
+use crate::ledger::Ledger;
 use crate::util::{cents_str, dec_str, ts};
 
 /// The type of a detail-record field, which decides how filters compare it.
@@ -203,6 +204,10 @@ pub struct RecordType {
     pub date_field: &'static str,
     /// Field names and kinds, in the order of the [`Records`] columns.
     pub fields: &'static [(&'static str, Kind)],
+    /// The field holding a record's cost (debited from the balance), if it has one.
+    pub cost_field: Option<&'static str>,
+    /// The charges summary's usage line for it: (name, alias).
+    pub product: (&'static str, &'static str),
 }
 
 impl RecordType {
@@ -253,6 +258,8 @@ pub static MESSAGING: RecordType = RecordType {
         ("on_net", Bool),
         ("tags", Str),
     ],
+    cost_field: Some("cost"),
+    product: ("Messaging", "messaging"),
 };
 
 /// Call Control detail records (no schema in the spec; decoded as raw JSON by clients).
@@ -283,6 +290,8 @@ pub static CALL_CONTROL: RecordType = RecordType {
         ("is_telnyx_billable", Bool),
         ("tags", Str),
     ],
+    cost_field: Some("cost"),
+    product: ("Voice", "voice"),
 };
 
 /// Conference detail records.
@@ -307,6 +316,8 @@ pub static CONFERENCE: RecordType = RecordType {
         ("participant_call_sec", Int),
         ("is_telnyx_billable", Bool),
     ],
+    cost_field: None,
+    product: ("Conferencing", "conference"),
 };
 
 /// Conference participant detail records.
@@ -333,6 +344,8 @@ pub static CONFERENCE_PARTICIPANT: RecordType = RecordType {
         ("currency", Str),
         ("is_telnyx_billable", Bool),
     ],
+    cost_field: Some("cost"),
+    product: ("Conferencing", "conference"),
 };
 
 /// Answering machine detection records.
@@ -358,6 +371,8 @@ pub static AMD: RecordType = RecordType {
         ("currency", Str),
         ("tags", Str),
     ],
+    cost_field: Some("cost"),
+    product: ("Answering Machine Detection", "amd"),
 };
 
 /// Verify (2FA) records.
@@ -381,6 +396,8 @@ pub static VERIFY: RecordType = RecordType {
         ("verify_usage_fee", Dec),
         ("currency", Str),
     ],
+    cost_field: Some("verify_usage_fee"),
+    product: ("Verify", "verify"),
 };
 
 /// Wireless SIM card usage records.
@@ -409,6 +426,8 @@ pub static WIRELESS: RecordType = RecordType {
         ("currency", Str),
         ("sim_card_tags", Str),
     ],
+    cost_field: Some("data_cost"),
+    product: ("Wireless", "wireless"),
 };
 
 /// Media storage records.
@@ -433,6 +452,8 @@ pub static MEDIA_STORAGE: RecordType = RecordType {
         ("currency", Str),
         ("webhook_id", Str),
     ],
+    cost_field: Some("cost"),
+    product: ("Media Storage", "media_storage"),
 };
 
 /// Fields of record types the emulator knows but does not seed.
@@ -452,6 +473,8 @@ macro_rules! generic {
             wire: $f,
             date_field: "created_at",
             fields: GENERIC_FIELDS,
+            cost_field: None,
+            product: ($f, $f),
         };
     };
 }
@@ -545,6 +568,22 @@ impl Records {
     /// Number of records.
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    /// Appends one record (`values` in field order); the caller keeps the date order.
+    pub fn push_row(&mut self, values: Vec<Fv>) {
+        if self.columns.len() < values.len() {
+            self.columns.resize_with(values.len(), Vec::new);
+        }
+        for (col, v) in self.columns.iter_mut().zip(values) {
+            col.push(v);
+        }
+        self.len += 1;
+    }
+
+    /// The value of field `idx` of record `row`.
+    pub fn value(&self, row: usize, idx: usize) -> Option<&Fv> {
+        self.columns.get(idx)?.get(row)
     }
 
     /// The values of field `idx`, one per record in stored order (empty for an unknown field).
@@ -682,6 +721,21 @@ pub struct Invoice {
     pub period_end: NaiveDate,
     /// Paid.
     pub paid: bool,
+    /// The grand total of the charges summary of its month, fixed when the month closed.
+    pub total: Decimal,
+}
+
+/// A payment not yet settled (an ACH payment settles 3 virtual days after it is made).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Amount.
+    pub amount: Decimal,
+    /// When it settles into the balance.
+    pub settles_at: DateTime<Utc>,
+    /// Index of its transaction in [`AccountData::transactions`].
+    pub transaction: u32,
+    /// Made by auto-recharge.
+    pub auto: bool,
 }
 
 /// A webhook delivery: its API object stored serialized (compact JSON), which is also where the
@@ -836,6 +890,21 @@ pub enum Event {
         /// The audit event written for the change.
         audit: Option<Value>,
     },
+    /// The account's clock started here (stored when no `--start-time` fixes it).
+    Opened {
+        /// Start of the clock.
+        at: DateTime<Utc>,
+    },
+    /// The clock moved to `to`, generating everything in between (deterministically).
+    Advance {
+        /// New clock time.
+        to: DateTime<Utc>,
+    },
+    /// The traffic profile was replaced.
+    Traffic {
+        /// Records per day by `filter[record_type]` name.
+        per_day: BTreeMap<String, u32>,
+    },
 }
 
 /// Everything one account holds.
@@ -849,14 +918,18 @@ pub struct AccountData {
     pub user_email: String,
     /// Organization id.
     pub organization_id: String,
-    /// The day data is anchored to.
-    pub today: NaiveDate,
-    /// Balance in cents.
-    pub balance_cents: i64,
-    /// Credit limit in cents.
-    pub credit_limit_cents: i64,
-    /// Pending in cents.
-    pub pending_cents: i64,
+    /// The account's clock: reads answer as of it; only advancing moves it.
+    pub now: DateTime<Utc>,
+    /// The generator seed of this account (from key and `--seed`).
+    pub seed_base: u64,
+    /// Every movement of money.
+    pub ledger: Ledger,
+    /// Credit limit.
+    pub credit_limit: Decimal,
+    /// Payments not yet settled, oldest first.
+    pub pending: Vec<Pending>,
+    /// Usage generated per virtual day, by record type.
+    pub traffic: BTreeMap<&'static str, u32>,
     /// Auto-recharge preferences.
     pub prefs: Prefs,
     /// Phone numbers.
@@ -895,6 +968,31 @@ pub fn index_webhooks(webhooks: &[Webhook]) -> Vec<u32> {
 }
 
 impl AccountData {
+    /// The account's today (UTC date of its clock).
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// The amount of payments not yet settled.
+    pub fn pending_amount(&self) -> Decimal {
+        self.pending.iter().map(|p| p.amount).sum()
+    }
+
+    /// `balance + credit_limit`.
+    pub fn available_credit(&self) -> Decimal {
+        self.ledger.balance() + self.credit_limit
+    }
+
+    /// A deterministic UUID for the `n`th object of kind `tag` of this account: the same
+    /// after a restart, since `n` is derived from the state (e.g. a list's length).
+    pub fn id_for(&self, tag: &str, n: u64) -> String {
+        let h = crate::util::fnv1a(
+            crate::util::fnv1a(self.seed_base, tag.as_bytes()),
+            &n.to_le_bytes(),
+        );
+        crate::util::uuid_from(&mut fastrand::Rng::with_seed(h))
+    }
+
     /// The webhook delivery with this id (lowercase UUID), by binary search.
     pub fn webhook(&self, id: &str) -> Option<&Webhook> {
         let at = self

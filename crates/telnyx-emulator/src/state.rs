@@ -4,14 +4,15 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::EmulatorConfig;
-use crate::store::Store;
+use crate::domain::StoreError;
+use crate::store::{Account, Store};
 
 /// Capacity of the recent-requests ring buffer.
 pub const REQUEST_LOG_CAPACITY: usize = 1000;
@@ -132,6 +133,24 @@ impl App {
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
         }
+    }
+
+    /// The account a control request names by `api_key`: 400 for an empty key or one outside
+    /// `--accept-key`.
+    pub fn control_account(&self, key: &str) -> Result<Arc<Account>, StoreError> {
+        if key.is_empty() {
+            return Err(StoreError::invalid(
+                "api_key",
+                "api_key (a non-empty string) is required.",
+            ));
+        }
+        if !self.allowed.is_empty() && !self.allowed.iter().any(|k| k == key) {
+            return Err(StoreError::invalid(
+                "api_key",
+                "Unknown account: this emulator accepts only its --accept-key keys.",
+            ));
+        }
+        self.store.account(key)
     }
 
     /// Adds a fault rule and returns it with its id.

@@ -1,18 +1,19 @@
-//! The balance: `available_credit = balance + credit_limit`.
+//! The balance, from the ledger's running total (O(1)): `available_credit = balance +
+//! credit_limit`, `pending` = payments not yet settled.
 
 use serde_json::{json, Value};
 
 use crate::model::AccountData;
-use crate::util::cents_str;
+use crate::util::money;
 
 /// The balance object.
 pub fn balance_json(d: &AccountData) -> Value {
     json!({
-        "available_credit": cents_str(d.balance_cents.saturating_add(d.credit_limit_cents)),
-        "balance": cents_str(d.balance_cents),
-        "credit_limit": cents_str(d.credit_limit_cents),
+        "available_credit": money(d.available_credit()),
+        "balance": money(d.ledger.balance()),
+        "credit_limit": money(d.credit_limit),
         "currency": "USD",
-        "pending": cents_str(d.pending_cents),
+        "pending": money(d.pending_amount()),
         "record_type": "balance",
     })
 }

@@ -1,15 +1,19 @@
-//! Charges summary and breakdown, computed from per-number charges.
+//! Charges summary and breakdown, computed from the ledger.
 //!
 //! Charging model: a number's one-time activation fee and its first monthly charges fall
 //! on its purchase date ("new this month"); later monthly charges fall on the first of each
-//! month ("existing"). A range `[start_date, end_date)` includes the charges dated inside it,
-//! so an invoice for month M equals the summary for `[M-01, (M+1)-01)`.
+//! month ("existing"); every detail record with a cost is a usage entry at its time, shown as
+//! a `simple` line per product. A range `[start_date, end_date)` includes the entries dated
+//! inside it, so an invoice for month M equals the summary for `[M-01, (M+1)-01)`.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::model::{AccountData, CostType, PhoneNumber, Service};
-use crate::util::{cents_str, month_start, next_month_start};
+use crate::ledger::{EntryKind, EntryRef, ACTIVATION};
+use crate::model::{AccountData, CostType, PhoneNumber, Service, SEEDED_TYPES};
+use crate::seed::day_start;
+use crate::util::{money, next_month_start};
 
 /// A validated `[start, end)` date range (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +24,11 @@ pub struct DateRange {
     pub end: NaiveDate,
 }
 
-/// One charge inside a range.
+/// One number charge inside a range.
 #[derive(Debug, Clone)]
 pub struct Charge<'a> {
+    /// Index of the number.
+    pub index: usize,
     /// The number.
     pub number: &'a PhoneNumber,
     /// The service.
@@ -33,46 +39,65 @@ pub struct Charge<'a> {
     pub primary: bool,
     /// True in the purchase month.
     pub new: bool,
+    /// The amount charged (positive).
+    pub amount: Decimal,
 }
 
-/// Every charge dated in `[start, end)`.
+/// Every number charge of the ledger dated in `[start, end)`, in time order.
 pub fn charges(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<Charge<'_>> {
     let mut out = Vec::new();
-    for n in &d.numbers {
-        let mut push = |service, cost_type, primary, new| {
-            out.push(Charge {
-                number: n,
-                service,
-                cost_type,
-                primary,
-                new,
-            });
+    for e in d.ledger.range(day_start(start), day_start(end)) {
+        let EntryRef::Service {
+            number,
+            service,
+            new,
+        } = e.reference
+        else {
+            continue;
         };
-        if n.purchased >= start && n.purchased < end && n.purchased <= d.today {
-            push(&n.activation, CostType::Otc, false, true);
-            push(&n.primary, CostType::Mrc, true, true);
-            for a in &n.addons {
-                push(a, CostType::Mrc, false, true);
+        let index = usize::from(number);
+        let Some(n) = d.numbers.get(index) else {
+            continue;
+        };
+        let (svc, cost_type, primary) = match service {
+            ACTIVATION => (&n.activation, CostType::Otc, false),
+            0 => (&n.primary, CostType::Mrc, true),
+            k => match n.addons.get(usize::from(k) - 1) {
+                Some(a) => (a, CostType::Mrc, false),
+                None => continue,
+            },
+        };
+        out.push(Charge {
+            index,
+            number: n,
+            service: svc,
+            cost_type,
+            primary,
+            new,
+            amount: -e.amount,
+        });
+    }
+    out
+}
+
+/// Usage in a range per seeded record type: (count, amount charged), in `SEEDED_TYPES` order.
+pub fn usage(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<(u64, Decimal)> {
+    let mut out = vec![(0u64, Decimal::ZERO); SEEDED_TYPES.len()];
+    for e in d.ledger.range(day_start(start), day_start(end)) {
+        if let (EntryKind::Usage, EntryRef::Record { ty, .. }) = (e.kind, e.reference) {
+            if let Some(slot) = out.get_mut(usize::from(ty)) {
+                slot.0 += 1;
+                slot.1 -= e.amount;
             }
-        }
-        let mut m = month_start(start).max(next_month_start(n.purchased));
-        if m < start {
-            m = next_month_start(m);
-        }
-        while m < end && m <= d.today {
-            push(&n.primary, CostType::Mrc, true, false);
-            for a in &n.addons {
-                push(a, CostType::Mrc, false, false);
-            }
-            m = next_month_start(m);
         }
     }
     out
 }
 
-/// The `total` block and the grand total in cents.
-pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Value, i64) {
+/// The `total` block and the grand total.
+pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Value, Decimal) {
     let cs = charges(d, start, end);
+    let sum_of = |it: &mut dyn Iterator<Item = &Charge<'_>>| -> Decimal { it.map(|c| c.amount).sum() };
     let mut lines = Vec::new();
     for (alias, name) in [("local", "Local DIDs"), ("tollfree", "Toll-Free DIDs")] {
         if !d.numbers.iter().any(|n| n.primary.alias == alias) {
@@ -82,23 +107,23 @@ pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Va
             cs.iter()
                 .filter(move |c| c.primary && c.new == new && c.service.alias == alias)
         };
-        let otc_new: i64 = cs
-            .iter()
-            .filter(|c| c.cost_type == CostType::Otc && c.number.primary.alias == alias)
-            .map(|c| c.service.cents)
-            .sum();
+        let otc_new = sum_of(
+            &mut cs
+                .iter()
+                .filter(|c| c.cost_type == CostType::Otc && c.number.primary.alias == alias),
+        );
         lines.push(json!({
             "type": "comparative",
             "name": name,
             "alias": alias,
             "new_this_month": {
                 "quantity": sel(true).count(),
-                "mrc": cents_str(sel(true).map(|c| c.service.cents).sum()),
-                "otc": cents_str(otc_new),
+                "mrc": money(sum_of(&mut sel(true))),
+                "otc": money(otc_new),
             },
             "existing_this_month": {
                 "quantity": sel(false).count(),
-                "mrc": cents_str(sel(false).map(|c| c.service.cents).sum()),
+                "mrc": money(sum_of(&mut sel(false))),
                 "otc": "0.00",
             },
         }));
@@ -122,22 +147,54 @@ pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Va
             "name": name,
             "alias": alias,
             "quantity": sel.len(),
-            "amount": cents_str(sel.iter().map(|c| c.service.cents).sum()),
+            "amount": money(sel.iter().map(|c| c.amount).sum()),
         }));
     }
-    let sum = |f: &dyn Fn(&Charge<'_>) -> bool| -> i64 {
-        cs.iter().filter(|c| f(c)).map(|c| c.service.cents).sum()
+    let mut usage_total = Decimal::ZERO;
+    // Conference and conference-participant records share a product line.
+    let mut products: Vec<((&str, &str), u64, Decimal)> = Vec::new();
+    for (ty, (count, amount)) in SEEDED_TYPES.iter().zip(usage(d, start, end)) {
+        if count == 0 {
+            continue;
+        }
+        usage_total += amount;
+        match products.iter_mut().find(|p| p.0 == ty.product) {
+            Some(p) => {
+                p.1 += count;
+                p.2 += amount;
+            }
+            None => products.push((ty.product, count, amount)),
+        }
+    }
+    for ((name, alias), count, amount) in products {
+        lines.push(json!({
+            "type": "simple",
+            "name": name,
+            "alias": alias,
+            "quantity": count,
+            "amount": money(amount),
+        }));
+    }
+    let sum = |f: &dyn Fn(&Charge<'_>) -> bool| -> Decimal {
+        cs.iter().filter(|c| f(c)).map(|c| c.amount).sum()
     };
     let new_mrc = sum(&|c| c.primary && c.new);
     let existing_mrc = sum(&|c| c.primary && !c.new);
     let new_otc = sum(&|c| c.cost_type == CostType::Otc);
-    let other = sum(&|c| !c.primary && c.cost_type == CostType::Mrc);
-    let adjustments: Vec<_> = d
-        .adjustments
+    let other = sum(&|c| !c.primary && c.cost_type == CostType::Mrc) + usage_total;
+    let adjustments: Vec<(Decimal, &crate::model::Adjustment)> = d
+        .ledger
+        .range(day_start(start), day_start(end))
         .iter()
-        .filter(|a| a.date >= start && a.date < end)
+        .filter_map(|e| match e.reference {
+            EntryRef::Adjustment(i) => d
+                .adjustments
+                .get(i as usize)
+                .map(|a| (-e.amount, a)),
+            _ => None,
+        })
         .collect();
-    let credits: i64 = adjustments.iter().map(|a| a.cents).sum();
+    let credits: Decimal = adjustments.iter().map(|(x, _)| *x).sum();
     let grand = new_mrc + existing_mrc + new_otc + other + credits;
     let body = json!({
         "currency": "USD",
@@ -146,34 +203,35 @@ pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Va
         "user_email": d.user_email,
         "user_id": d.user_id,
         "summary": {
-            "adjustments": adjustments.iter().map(|a| json!({
-                "amount": cents_str(a.cents),
+            "adjustments": adjustments.iter().map(|(x, a)| json!({
+                "amount": money(*x),
                 "description": a.description,
                 "event_date": a.date.to_string(),
             })).collect::<Vec<_>>(),
             "lines": lines,
         },
         "total": {
-            "credits": cents_str(credits),
-            "existing_mrc": cents_str(existing_mrc),
-            "grand_total": cents_str(grand),
+            "credits": money(credits),
+            "existing_mrc": money(existing_mrc),
+            "grand_total": money(grand),
             "ledger_adjustments": "0.00",
-            "new_mrc": cents_str(new_mrc),
-            "new_otc": cents_str(new_otc),
-            "other": cents_str(other),
+            "new_mrc": money(new_mrc),
+            "new_otc": money(new_otc),
+            "other": money(other),
         },
     });
     (body, grand)
 }
 
 /// The grand total of the month starting at `month` (what its invoice totals).
-pub fn month_total(d: &AccountData, month: NaiveDate) -> i64 {
+pub fn month_total(d: &AccountData, month: NaiveDate) -> Decimal {
     compute_summary(d, month, next_month_start(month)).1
 }
 
-/// Per-number service rows: (number, [(name, cost_type, cents)]).
+/// Per-number service rows, numbers in account order: (number, [(name, cost_type, amount)]).
 pub fn breakdown_rows(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<NumberRows<'_>> {
-    let cs = charges(d, start, end);
+    let mut cs = charges(d, start, end);
+    cs.sort_by_key(|c| c.index);
     let mut out: Vec<NumberRows<'_>> = Vec::new();
     for c in cs {
         let idx = match out.iter().position(|(n, _)| std::ptr::eq(*n, c.number)) {
@@ -188,15 +246,15 @@ pub fn breakdown_rows(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<
             .iter_mut()
             .find(|(n, t, _)| *n == c.service.name && *t == c.cost_type)
         {
-            Some(s) => s.2 += c.service.cents,
-            None => services.push((c.service.name, c.cost_type, c.service.cents)),
+            Some(s) => s.2 += c.amount,
+            None => services.push((c.service.name, c.cost_type, c.amount)),
         }
     }
     out
 }
 
-/// A number and its aggregated services: (name, cost type, cents).
-pub type NumberRows<'a> = (&'a PhoneNumber, Vec<(&'static str, CostType, i64)>);
+/// A number and its aggregated services: (name, cost type, amount).
+pub type NumberRows<'a> = (&'a PhoneNumber, Vec<(&'static str, CostType, Decimal)>);
 
 /// The `charges_summary` object.
 pub fn summary(d: &AccountData, r: DateRange) -> Value {
@@ -223,7 +281,7 @@ pub fn breakdown_json(d: &AccountData, r: DateRange) -> Value {
                 "service_owner_email": d.user_email,
                 "service_owner_user_id": d.user_id,
                 "services": services.iter().map(|(name, ct, cents)| json!({
-                    "name": name, "cost": cents_str(*cents), "cost_type": ct.as_str(),
+                    "name": name, "cost": money(*cents), "cost_type": ct.as_str(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -249,7 +307,7 @@ pub fn breakdown_csv(d: &AccountData, r: DateRange) -> String {
                 n.charge_type,
                 name,
                 ct.as_str(),
-                &cents_str(*cents),
+                &money(*cents),
                 "USD",
                 &d.user_email,
                 &d.user_id,
@@ -275,10 +333,8 @@ mod tests {
             end: next_month_start(inv.period_start),
         };
         let s = summary(&d, r);
-        assert_eq!(
-            s["total"]["grand_total"],
-            cents_str(month_total(&d, inv.period_start))
-        );
+        assert_eq!(s["total"]["grand_total"], money(inv.total));
+        assert_eq!(month_total(&d, inv.period_start), inv.total);
         let j = breakdown_json(&d, r);
         let services: usize = j["results"]
             .as_array()

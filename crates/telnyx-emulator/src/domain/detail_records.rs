@@ -265,7 +265,7 @@ pub fn list(d: &AccountData, f: &DetailRecordFilter, page: Page) -> (usize, Vec<
     let mut range = None;
     if let Some(dr) = f.date_range {
         if let (Some((from, to)), Some((idx, _))) =
-            (date_range(dr, d.today), ty.field(ty.date_field))
+            (date_range(dr, d.today()), ty.field(ty.date_field))
         {
             range = Some((idx, from, to));
             conds.push(Cond {

@@ -2,20 +2,29 @@
 //! request is acknowledged and when stored events are replayed after a restart.
 
 use chrono::Utc;
+use rust_decimal::Decimal;
 use serde_json::Value;
 
+use super::clock::{self, Outcome};
+use crate::ledger::{Entry, EntryKind, EntryRef};
 use crate::model::{AccountData, AuditEvent, Event};
 
-/// Applies a persisted event.
-pub fn apply(d: &mut AccountData, ev: &Event) {
+/// Applies a persisted event; an advance returns what it did.
+pub fn apply(d: &mut AccountData, ev: &Event) -> Option<Outcome> {
     match ev {
-        Event::Seed { .. } => {}
+        Event::Seed { .. } | Event::Opened { .. } => {}
         Event::Payment {
             amount_cents,
             transaction,
             idempotency,
         } => {
-            d.balance_cents = d.balance_cents.saturating_add(*amount_cents);
+            let index = u32::try_from(d.transactions.len()).unwrap_or(u32::MAX);
+            d.ledger.push(Entry {
+                at: d.now,
+                kind: EntryKind::Payment,
+                amount: Decimal::new(*amount_cents, 2),
+                reference: EntryRef::Transaction(index),
+            });
             d.transactions.push(transaction.clone());
             if let Some((k, r)) = idempotency {
                 d.idempotency.insert(k.clone(), r.clone());
@@ -33,5 +42,16 @@ pub fn apply(d: &mut AccountData, ev: &Event) {
                 d.audit_events.sort_by_key(|e| e.created_at);
             }
         }
+        Event::Advance { to } => return Some(clock::advance(d, *to)),
+        Event::Traffic { per_day } => {
+            let pairs: Vec<(String, i64)> = per_day
+                .iter()
+                .map(|(k, v)| (k.clone(), i64::from(*v)))
+                .collect();
+            if let Ok(t) = clock::traffic(&pairs) {
+                d.traffic = t;
+            }
+        }
     }
+    None
 }

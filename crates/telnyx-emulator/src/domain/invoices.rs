@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{Page, StoreError};
 use crate::model::{AccountData, Invoice};
-use crate::util::cents_str;
+use crate::util::money;
 
 /// The typed input of `GET /invoices`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct InvoiceFilter {
 }
 
 /// The invoice object; `origin` is `http://host:port`.
-pub fn invoice_json(origin: &str, d: &AccountData, inv: &Invoice) -> Value {
+pub fn invoice_json(origin: &str, inv: &Invoice) -> Value {
     json!({
         "file_id": inv.file_id,
         "invoice_id": inv.id,
@@ -25,7 +25,7 @@ pub fn invoice_json(origin: &str, d: &AccountData, inv: &Invoice) -> Value {
         "period_start": inv.period_start.to_string(),
         "period_end": inv.period_end.to_string(),
         "url": format!("{origin}/v2/invoices/{}", inv.id),
-        "total": cents_str(super::charges::month_total(d, inv.period_start)),
+        "total": money(inv.total),
         "currency": "USD",
     })
 }
@@ -49,7 +49,7 @@ pub fn retrieve<'a>(d: &'a AccountData, id: &str) -> Result<&'a Invoice, StoreEr
 
 /// The invoice as a small real PDF.
 pub fn pdf(d: &AccountData, inv: &Invoice) -> Vec<u8> {
-    let total = cents_str(super::charges::month_total(d, inv.period_start));
+    let total = money(inv.total);
     let lines = [
         "Telnyx (emulator) invoice".to_string(),
         format!("Invoice {}", inv.id),

@@ -8,6 +8,7 @@
 pub(crate) mod audit_events;
 pub(crate) mod balance;
 pub(crate) mod charges;
+pub(crate) mod clock;
 pub(crate) mod detail_records;
 pub(crate) mod events;
 pub(crate) mod invoices;
@@ -106,14 +107,16 @@ impl Page {
     }
 }
 
-/// A fresh account for domain unit tests: key `KEY_unit`, seed 0, anchored at 2026-03-15.
+/// A fresh account for domain unit tests: key `KEY_unit`, seed 0, clock at 2026-03-15 12:00Z.
 #[cfg(test)]
 pub(crate) fn test_account() -> AccountData {
     crate::seed::generate(
         "KEY_unit",
         0,
         &crate::config::SeedRequest::default(),
-        chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap_or_default(),
+        chrono::DateTime::parse_from_rfc3339("2026-03-15T12:00:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default(),
     )
 }
 

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use serde_json::{json, Value};
 
 use crate::model::{AccountData, Event, IdemRecord, Prefs};
@@ -58,12 +57,12 @@ pub fn update_prefs(d: &AccountData, patch: &PrefsPatch) -> Option<Event> {
         return None;
     }
     let audit = json!({
-        "id": uuid::Uuid::new_v4().to_string(),
+        "id": d.id_for("audit", d.audit_events.len() as u64),
         "alternate_resource_id": null,
         "change_made_by": "account_owner",
         "change_type": "update",
         "changes": changes,
-        "created_at": ts(Utc::now()),
+        "created_at": ts(d.now),
         "organization_id": d.organization_id,
         "record_type": "auto_recharge_pref",
         "resource_id": new.id,
@@ -99,14 +98,20 @@ pub fn idempotency<'a>(
     }
 }
 
-/// The event of a stored payment of `cents`, with its response body stored under `key`.
-pub fn stored_payment(cents: i64, key: Option<String>, fingerprint: String) -> (Event, Value) {
+/// The event of a stored payment of `cents` at the account's clock, with its response body
+/// stored under `key`.
+pub fn stored_payment(
+    d: &AccountData,
+    cents: i64,
+    key: Option<String>,
+    fingerprint: String,
+) -> (Event, Value) {
     let txn = json!({
-        "id": uuid::Uuid::new_v4().to_string(),
+        "id": d.id_for("transaction", d.transactions.len() as u64),
         "amount_cents": cents,
         "amount_currency": "USD",
         "auto_recharge": false,
-        "created_at": ts(Utc::now()),
+        "created_at": ts(d.now),
         "processor_status": "submitted_for_settlement",
         "record_type": "transaction",
         "transaction_processing_type": "stored_payment",
@@ -152,10 +157,10 @@ mod tests {
     #[test]
     fn payment_credits_and_key_replays() {
         let mut d = crate::domain::test_account();
-        let start = d.balance_cents;
-        let (ev, _) = stored_payment(12_000, Some("k1".into()), "fp".into());
+        let start = d.ledger.balance();
+        let (ev, _) = stored_payment(&d, 12_000, Some("k1".into()), "fp".into());
         apply(&mut d, &ev);
-        assert_eq!(d.balance_cents, start + 12_000);
+        assert_eq!(d.ledger.balance(), start + rust_decimal::Decimal::new(120, 0));
         assert!(matches!(
             idempotency(&d.idempotency, Some("k1"), "fp"),
             Idempotency::Replay(_)

@@ -54,7 +54,7 @@ pub async fn list(
     let (total, items) = list_invoices(&d, &f, page);
     let data = items
         .iter()
-        .map(|i| invoice_json(&app.origin, &d, i))
+        .map(|i| invoice_json(&app.origin, i))
         .collect();
     ok_list(data, page.meta(total))
 }
@@ -69,7 +69,7 @@ pub async fn retrieve(
     let id = path_uuid(&uri)?;
     let d = a.read();
     let inv = find(&d, &id)?;
-    let mut v = invoice_json(&app.origin, &d, inv);
+    let mut v = invoice_json(&app.origin, inv);
     if q.link {
         v["download_url"] = Value::String(format!(
             "{}/_emulator/files/invoices/{}/{}.pdf",

@@ -215,7 +215,7 @@ pub async fn create_stored_payment(
     if let Some(answer) = previous_answer(&d.idempotency, key.as_deref(), &fp) {
         return answer;
     }
-    let (ev, body) = domain::stored_payment(cents, key, fp);
+    let (ev, body) = domain::stored_payment(&d, cents, key, fp);
     app.store.commit(&a.key_hash, &ev)?;
     apply(&mut d, &ev);
     Ok(json_response(StatusCode::OK, &body))
