@@ -104,7 +104,9 @@ pub struct SeedReport {
 pub fn parse_start_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("expected an RFC 3339 time like '2026-01-01T00:00:00Z', got '{s}' ({e})"))
+        .map_err(|e| {
+            format!("expected an RFC 3339 time like '2026-01-01T00:00:00Z', got '{s}' ({e})")
+        })
 }
 
 /// How far to move an account's clock ([`crate::Emulator::advance_clock`]).

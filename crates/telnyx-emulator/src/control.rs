@@ -198,7 +198,9 @@ async fn advance(State(app): State<Arc<App>>, body: Body) -> Result<Response, Ap
     let outcome = tokio::task::spawn_blocking(move || app.store.advance(&acct, to))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
-    Ok(ok(serde_json::to_value(outcome.report()).unwrap_or(Value::Null)))
+    Ok(ok(
+        serde_json::to_value(outcome.report()).unwrap_or(Value::Null)
+    ))
 }
 
 /// `GET /_emulator/clock?api_key=K`: `{"now": ...}`.
@@ -231,7 +233,9 @@ fn per_day(v: Option<&Value>) -> Result<Vec<(String, i64)>, StoreError> {
             v.as_i64().map(|n| (k.clone(), n)).ok_or_else(|| {
                 StoreError::invalid(
                     &format!("per_day.{k}"),
-                    format!("The rate for '{k}' must be an integer number of records per day; got {v}."),
+                    format!(
+                        "The rate for '{k}' must be an integer number of records per day; got {v}."
+                    ),
                 )
             })
         })

@@ -25,16 +25,6 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
-    /// Every kind, in the order of [`Ledger::total`]'s slots.
-    pub const ALL: [EntryKind; 6] = [
-        EntryKind::Usage,
-        EntryKind::Mrc,
-        EntryKind::Otc,
-        EntryKind::Payment,
-        EntryKind::AutoRecharge,
-        EntryKind::Adjustment,
-    ];
-
     fn slot(self) -> usize {
         self as usize
     }
@@ -148,11 +138,6 @@ impl Ledger {
         let hi = self.entries.partition_point(|e| e.at < to).max(lo);
         &self.entries[lo..hi]
     }
-
-    /// Number of entries.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
 }
 
 #[cfg(test)]
@@ -162,7 +147,11 @@ mod tests {
 
     #[test]
     fn running_totals_and_ranges() {
-        let t = |d| Utc.with_ymd_and_hms(2026, 1, d, 0, 0, 0).single().unwrap_or_default();
+        let t = |d| {
+            Utc.with_ymd_and_hms(2026, 1, d, 0, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
         let e = |d, kind, cents| Entry {
             at: t(d),
             kind,

@@ -71,7 +71,8 @@ pub fn validate(sizes: &SeedRequest) -> Result<(), EmulatorError> {
 }
 
 /// The default traffic profile (records per virtual day): a small business texting and calling.
-pub const DEFAULT_TRAFFIC: [(&str, u32); 3] = [("messaging", 400), ("call-control", 40), ("verify", 5)];
+pub const DEFAULT_TRAFFIC: [(&str, u32); 3] =
+    [("messaging", 400), ("call-control", 40), ("verify", 5)];
 
 /// The balance of a fresh account at its clock's start.
 pub const OPENING_BALANCE_CENTS: i64 = 30_000;
@@ -224,7 +225,12 @@ fn past_entries(
         push(ACTIVATION, n.activation.cents, EntryKind::Otc, true);
         push(0, n.primary.cents, EntryKind::Mrc, true);
         for (k, a) in n.addons.iter().enumerate() {
-            push(u8::try_from(k + 1).unwrap_or(0), a.cents, EntryKind::Mrc, true);
+            push(
+                u8::try_from(k + 1).unwrap_or(0),
+                a.cents,
+                EntryKind::Mrc,
+                true,
+            );
         }
         let mut m = next_month_start(n.purchased);
         while m <= today {

@@ -97,7 +97,8 @@ pub fn usage(d: &AccountData, start: NaiveDate, end: NaiveDate) -> Vec<(u64, Dec
 /// The `total` block and the grand total.
 pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Value, Decimal) {
     let cs = charges(d, start, end);
-    let sum_of = |it: &mut dyn Iterator<Item = &Charge<'_>>| -> Decimal { it.map(|c| c.amount).sum() };
+    let sum_of =
+        |it: &mut dyn Iterator<Item = &Charge<'_>>| -> Decimal { it.map(|c| c.amount).sum() };
     let mut lines = Vec::new();
     for (alias, name) in [("local", "Local DIDs"), ("tollfree", "Toll-Free DIDs")] {
         if !d.numbers.iter().any(|n| n.primary.alias == alias) {
@@ -187,10 +188,7 @@ pub fn compute_summary(d: &AccountData, start: NaiveDate, end: NaiveDate) -> (Va
         .range(day_start(start), day_start(end))
         .iter()
         .filter_map(|e| match e.reference {
-            EntryRef::Adjustment(i) => d
-                .adjustments
-                .get(i as usize)
-                .map(|a| (-e.amount, a)),
+            EntryRef::Adjustment(i) => d.adjustments.get(i as usize).map(|a| (-e.amount, a)),
             _ => None,
         })
         .collect();

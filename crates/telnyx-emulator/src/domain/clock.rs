@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::StoreError;
 use crate::ledger::{Entry, EntryKind, EntryRef};
-use crate::model::{AccountData, AuditEvent, Invoice, Pending, Interner, SEEDED_TYPES};
+use crate::model::{AccountData, AuditEvent, Interner, Invoice, Pending, SEEDED_TYPES};
 use crate::seed::{day_start, fv_amount, gen_row, monthly_charges, RowCtx};
 use crate::util::{fnv1a, money, month_start, next_month_start, ts};
 
@@ -57,7 +57,10 @@ pub fn target(d: &AccountData, req: AdvanceTo) -> Result<DateTime<Utc>, StoreErr
         )),
         AdvanceTo::At(t) if t - d.now > max => Err(StoreError::invalid(
             "to",
-            format!("to must be at most {MAX_ADVANCE_DAYS} days after the account's clock ({}).", ts(d.now)),
+            format!(
+                "to must be at most {MAX_ADVANCE_DAYS} days after the account's clock ({}).",
+                ts(d.now)
+            ),
         )),
         AdvanceTo::At(t) => Ok(t),
     }
@@ -69,13 +72,19 @@ pub fn traffic(per_day: &[(String, i64)]) -> Result<BTreeMap<&'static str, u32>,
     let mut out = BTreeMap::new();
     for (name, rate) in per_day {
         let field = format!("per_day.{name}");
-        let ty = SEEDED_TYPES.iter().find(|t| t.filter == name).ok_or_else(|| {
-            let names: Vec<&str> = SEEDED_TYPES.iter().map(|t| t.filter).collect();
-            StoreError::invalid(
-                &field,
-                format!("Unknown record type '{name}'. Traffic can be generated for: {}.", names.join(", ")),
-            )
-        })?;
+        let ty = SEEDED_TYPES
+            .iter()
+            .find(|t| t.filter == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = SEEDED_TYPES.iter().map(|t| t.filter).collect();
+                StoreError::invalid(
+                    &field,
+                    format!(
+                        "Unknown record type '{name}'. Traffic can be generated for: {}.",
+                        names.join(", ")
+                    ),
+                )
+            })?;
         let rate = u32::try_from(*rate)
             .ok()
             .filter(|r| i64::from(*r) <= MAX_RATE_PER_DAY)
@@ -263,7 +272,11 @@ pub fn advance(d: &mut AccountData, to: DateTime<Utc>) -> Outcome {
         table.push_row(values);
         let row = to_u32(table.len() - 1);
         out.usage_records += 1;
-        out.events.push(DomainEvent::Usage { at: t, ty: ty_idx, row });
+        out.events.push(DomainEvent::Usage {
+            at: t,
+            ty: ty_idx,
+            row,
+        });
         if let Some(c) = cost {
             d.ledger.push(Entry {
                 at: t,
@@ -367,11 +380,11 @@ fn post_monthly(d: &mut AccountData, m: DateTime<Utc>, out: &mut Outcome) {
     for e in entries {
         amount -= e.amount;
         d.ledger.push(e);
+        maybe_recharge(d, m, out);
     }
     out.recurring_charges += amount;
     out.events
         .push(DomainEvent::RecurringCharges { at: m, amount });
-    maybe_recharge(d, m, out);
 }
 
 /// After a debit at `t`: when auto-recharge is on, the balance is below the threshold and no
@@ -470,7 +483,10 @@ mod tests {
                 | DomainEvent::PaymentSettled { at, .. } => *at,
             })
             .collect();
-        assert!(times.windows(2).all(|w| w[0] <= w[1]), "events in time order");
+        assert!(
+            times.windows(2).all(|w| w[0] <= w[1]),
+            "events in time order"
+        );
     }
 
     #[test]
@@ -481,12 +497,18 @@ mod tests {
         let huge = target(&d, AdvanceTo::Days(MAX_ADVANCE_DAYS + 1));
         assert!(matches!(huge, Err(StoreError::Invalid { ref field, .. }) if field == "days"));
         let bad = traffic(&[("messaging".into(), -1)]);
-        assert!(matches!(bad, Err(StoreError::Invalid { ref field, .. }) if field == "per_day.messaging"));
+        assert!(
+            matches!(bad, Err(StoreError::Invalid { ref field, .. }) if field == "per_day.messaging")
+        );
         let unknown = traffic(&[("fax".into(), 1)]);
-        assert!(matches!(unknown, Err(StoreError::Invalid { ref field, .. }) if field == "per_day.fax"));
+        assert!(
+            matches!(unknown, Err(StoreError::Invalid { ref field, .. }) if field == "per_day.fax")
+        );
         assert!(traffic(&[("messaging".into(), MAX_RATE_PER_DAY + 1)]).is_err());
         assert_eq!(
-            traffic(&[("messaging".into(), 500)]).ok().and_then(|t| t.get("messaging").copied()),
+            traffic(&[("messaging".into(), 500)])
+                .ok()
+                .and_then(|t| t.get("messaging").copied()),
             Some(500)
         );
     }

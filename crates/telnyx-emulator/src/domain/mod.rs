@@ -11,6 +11,8 @@ pub(crate) mod charges;
 pub(crate) mod clock;
 pub(crate) mod detail_records;
 pub(crate) mod events;
+#[cfg(test)]
+mod invariants;
 pub(crate) mod invoices;
 pub(crate) mod payment;
 pub(crate) mod user_tags;

@@ -160,7 +160,10 @@ mod tests {
         let start = d.ledger.balance();
         let (ev, _) = stored_payment(&d, 12_000, Some("k1".into()), "fp".into());
         apply(&mut d, &ev);
-        assert_eq!(d.ledger.balance(), start + rust_decimal::Decimal::new(120, 0));
+        assert_eq!(
+            d.ledger.balance(),
+            start + rust_decimal::Decimal::new(120, 0)
+        );
         assert!(matches!(
             idempotency(&d.idempotency, Some("k1"), "fp"),
             Idempotency::Replay(_)

@@ -52,10 +52,7 @@ pub async fn list(
 ) -> Response {
     let d = a.read();
     let (total, items) = list_invoices(&d, &f, page);
-    let data = items
-        .iter()
-        .map(|i| invoice_json(&app.origin, i))
-        .collect();
+    let data = items.iter().map(|i| invoice_json(&app.origin, i)).collect();
     ok_list(data, page.meta(total))
 }
 
