@@ -76,6 +76,39 @@ impl Params {
         }
     }
 
+    /// A 400 naming the first parameter family (`name[...]`) this endpoint does not take, and
+    /// the parameters it takes.
+    /// A name ending in `[` admits that whole family (e.g. `filter[` for field filters).
+    pub fn allow_only(&self, known: &[&str]) -> Result<(), ApiError> {
+        let ok = |k: &str| {
+            known
+                .iter()
+                .any(|n| *n == k || (n.ends_with('[') && k.starts_with(n)))
+        };
+        // Plain unknown names (`_=1` cache busters) pass; a bracketed family is never a typo
+        // to ignore.
+        match self.iter().find(|(k, _)| k.contains('[') && !ok(k)) {
+            Some((k, _)) => {
+                let shown: Vec<String> = known
+                    .iter()
+                    .map(|n| {
+                        if n.ends_with('[') {
+                            format!("{n}...]")
+                        } else {
+                            (*n).to_string()
+                        }
+                    })
+                    .collect();
+                let k = crate::error::truncate(k, 100);
+                Err(ApiError::invalid_param(
+                    &k,
+                    format!("Unknown parameter '{k}'. Supported: {}.", shown.join(", ")),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Every value for `key`, comma lists split, empty items dropped.
     pub fn list(&self, key: &str) -> Vec<String> {
         self.pairs
@@ -142,8 +175,21 @@ pub trait Paged {
     const MAX_PAGE_SIZE: u64;
 }
 
+/// The page parameters every list takes.
+pub const PAGE_PARAMS: [&str; 2] = ["page[number]", "page[size]"];
+
 impl<F: FromParams + Paged> FromParams for (F, Page) {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        if let Some((k, _)) = p
+            .iter()
+            .find(|(k, _)| k.starts_with("page[") && !PAGE_PARAMS.contains(k))
+        {
+            let k = crate::error::truncate(k, 100);
+            return Err(ApiError::invalid_param(
+                &k,
+                format!("Unknown page parameter '{k}'. Supported: page[number], page[size]."),
+            ));
+        }
         let page = parse_page(p, F::MAX_PAGE_SIZE)?;
         Ok((F::from_params(p)?, page))
     }
@@ -151,8 +197,9 @@ impl<F: FromParams + Paged> FromParams for (F, Page) {
 
 /// A closed set of values for the parameter `name`: the value's position in `allowed`, the
 /// default for an absent one, and a 400 naming the parameter and the allowed values otherwise.
+/// An empty value is a 400 too.
 pub fn one_of(p: &Params, name: &str, allowed: &[&str], default: usize) -> Result<usize, ApiError> {
-    match p.get_nonempty(name) {
+    match p.get(name) {
         None => Ok(default),
         Some(v) => allowed.iter().position(|a| *a == v).ok_or_else(|| {
             ApiError::invalid_param(

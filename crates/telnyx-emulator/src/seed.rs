@@ -907,7 +907,7 @@ fn gen_audit(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<AuditEvent> 
                 "phone_number",
                 "update",
                 json!([{ "field": "connection_id", "from": "1583941447772537867", "to": "1684947189014463919" },
-                       { "field": "tags", "from": [], "to": ["production"] }]),
+                       { "field": "tags", "from": "", "to": "production" }]),
                 tn.map(Value::String).unwrap_or(Value::Null),
             ),
             2 => (

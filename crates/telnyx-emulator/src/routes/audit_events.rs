@@ -10,7 +10,7 @@ use super::Acct;
 use crate::domain::audit_events::{list as list_events, AuditEventFilter};
 use crate::domain::Page;
 use crate::error::ApiError;
-use crate::query::{one_of, time_param, FromParams, Paged, Params, Query};
+use crate::query::{one_of, time_param, FromParams, Paged, Params, Query, PAGE_PARAMS};
 use crate::response::ok_list_raw;
 
 impl Paged for AuditEventFilter {
@@ -21,6 +21,13 @@ impl Paged for AuditEventFilter {
 impl FromParams for AuditEventFilter {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
         p.reject_unknown_filters(&["filter[created_after]", "filter[created_before]"])?;
+        p.allow_only(&[
+            "filter[created_after]",
+            "filter[created_before]",
+            "sort",
+            PAGE_PARAMS[0],
+            PAGE_PARAMS[1],
+        ])?;
         Ok(AuditEventFilter {
             created_after: time_param(p, "filter[created_after]")?,
             created_before: time_param(p, "filter[created_before]")?,

@@ -68,6 +68,7 @@ pub struct SummaryQuery(DateRange);
 
 impl FromParams for SummaryQuery {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.allow_only(&["start_date", "end_date"])?;
         parse_range(p, true).map(SummaryQuery)
     }
 }
@@ -81,6 +82,7 @@ pub struct BreakdownQuery {
 
 impl FromParams for BreakdownQuery {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.allow_only(&["start_date", "end_date", "format"])?;
         let csv = one_of(p, "format", &["json", "csv"], 0)? == 1;
         Ok(BreakdownQuery {
             range: parse_range(p, false)?,

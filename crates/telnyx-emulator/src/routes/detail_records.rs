@@ -14,7 +14,7 @@ use crate::domain::detail_records::{
 use crate::domain::Page;
 use crate::error::ApiError;
 use crate::model::{record_type, Kind, RecordType, ALL_TYPES};
-use crate::query::{FromParams, Paged, Params, Query};
+use crate::query::{FromParams, Paged, Params, Query, PAGE_PARAMS};
 use crate::response::ok_list;
 use crate::util::parse_time;
 
@@ -136,6 +136,7 @@ fn parse_conds(ty: &RecordType, p: &Params) -> Result<Vec<Cond>, ApiError> {
 
 impl FromParams for DetailRecordFilter {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.allow_only(&["filter[", "sort", PAGE_PARAMS[0], PAGE_PARAMS[1]])?;
         let rt = p
             .get_nonempty("filter[record_type]")
             .ok_or_else(|| ApiError::missing_param("filter[record_type]"))?;

@@ -14,7 +14,7 @@ use crate::domain::invoices::{
 };
 use crate::domain::Page;
 use crate::error::ApiError;
-use crate::query::{one_of, FromParams, Paged, Params, Query};
+use crate::query::{one_of, FromParams, Paged, Params, Query, PAGE_PARAMS};
 use crate::response::{ok_data, ok_list, path_uuid};
 use crate::state::App;
 
@@ -24,6 +24,7 @@ impl Paged for InvoiceFilter {
 
 impl FromParams for InvoiceFilter {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.allow_only(&["sort", PAGE_PARAMS[0], PAGE_PARAMS[1]])?;
         let sort = one_of(p, "sort", &["-period_start", "period_start"], 0)?;
         Ok(InvoiceFilter {
             ascending: sort == 1,
@@ -39,6 +40,7 @@ pub struct RetrieveQuery {
 
 impl FromParams for RetrieveQuery {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.allow_only(&["action"])?;
         let link = one_of(p, "action", &["json", "link"], 0)? == 1;
         Ok(RetrieveQuery { link })
     }

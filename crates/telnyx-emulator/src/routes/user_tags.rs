@@ -11,6 +11,7 @@ use crate::response::ok_data;
 impl FromParams for UserTagFilter {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
         p.reject_unknown_filters(&["filter[starts_with]"])?;
+        p.allow_only(&["filter[starts_with]"])?;
         Ok(UserTagFilter {
             starts_with: p.get("filter[starts_with]").unwrap_or("").to_string(),
         })

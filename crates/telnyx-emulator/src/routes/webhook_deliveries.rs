@@ -7,7 +7,7 @@ use super::Acct;
 use crate::domain::webhook_deliveries::{list as list_deliveries, retrieve as find, WebhookFilter};
 use crate::domain::Page;
 use crate::error::ApiError;
-use crate::query::{one_of, time_param, FromParams, Paged, Params, Query};
+use crate::query::{one_of, time_param, FromParams, Paged, Params, Query, PAGE_PARAMS};
 use crate::response::{ok_data_raw, ok_list_raw, path_uuid};
 
 const KNOWN_FILTERS: [&str; 10] = [
@@ -32,12 +32,13 @@ impl Paged for WebhookFilter {
 impl FromParams for WebhookFilter {
     fn from_params(p: &Params) -> Result<Self, ApiError> {
         p.reject_unknown_filters(&KNOWN_FILTERS)?;
+        p.allow_only(&[&KNOWN_FILTERS[..], &PAGE_PARAMS[..]].concat())?;
         let status_key = if p.get("filter[status][eq]").is_some() {
             "filter[status][eq]"
         } else {
             "filter[status]"
         };
-        let status = match p.get_nonempty(status_key) {
+        let status = match p.get(status_key) {
             None => None,
             Some(_) => Some(STATUSES[one_of(p, status_key, &STATUSES, 0)?]),
         };
