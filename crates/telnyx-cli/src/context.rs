@@ -140,7 +140,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let stdout_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
     let color_ok = !global.no_color && !crate::exit::no_color_env();
     if let Command::Emulator(args) = &command {
-        return crate::commands::emulator::run(args, color_ok).await;
+        return crate::commands::emulator::run(args, &global, color_ok).await;
     }
 
     let mut emulator = None;
@@ -153,6 +153,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         let emu = telnyx_emulator::Emulator::start(config)
             .await
             .map_err(|e| CliError::Emulator(e.to_string()))?;
+        if let Some(by) = global.advance {
+            let report = emu
+                .advance_clock(telnyx_emulator::DEMO_API_KEY, by)
+                .await
+                .map_err(|e| CliError::Emulator(e.to_string()))?;
+            crate::commands::emulator::print_advance(&report);
+        }
         builder = builder
             .api_key(telnyx_emulator::DEMO_API_KEY)
             .base_url(emu.base_url());

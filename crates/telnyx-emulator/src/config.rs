@@ -118,6 +118,42 @@ pub enum Advance {
     To(DateTime<Utc>),
 }
 
+impl Advance {
+    /// The control API body member for it: `("days", 31)` or `("to", "2027-01-01T00:00:00Z")`.
+    pub fn to_json(&self) -> (&'static str, serde_json::Value) {
+        match self {
+            Advance::Days(n) => ("days", serde_json::Value::from(*n)),
+            Advance::To(t) => ("to", serde_json::Value::from(crate::util::ts(*t))),
+        }
+    }
+}
+
+/// Parses how far to move a clock, as given on a command line: `31d` or `31` (days), or an
+/// RFC 3339 time.
+///
+/// ```
+/// use telnyx_emulator::{parse_advance, Advance};
+/// assert_eq!(parse_advance("45d"), Ok(Advance::Days(45)));
+/// assert!(parse_advance("2027-01-01T00:00:00Z").is_ok());
+/// assert!(parse_advance("soon").is_err());
+/// ```
+pub fn parse_advance(s: &str) -> Result<Advance, String> {
+    let t = s.trim();
+    let days = t.strip_suffix('d').unwrap_or(t);
+    if let Ok(n) = days.parse::<i64>() {
+        return if (0..=3660).contains(&n) {
+            Ok(Advance::Days(n))
+        } else {
+            Err(format!(
+                "the number of days must be between 0 and 3660, got {n}"
+            ))
+        };
+    }
+    parse_start_time(t)
+        .map(Advance::To)
+        .map_err(|_| format!("expected a number of days like '31d' or an RFC 3339 time like '2027-01-01T00:00:00Z', got '{s}'"))
+}
+
 /// What an advance of the clock did (`POST /_emulator/clock/advance` answers the same).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdvanceReport {

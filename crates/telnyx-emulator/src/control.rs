@@ -31,6 +31,7 @@ pub fn router() -> Router<Arc<App>> {
         )
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .route("/_emulator/clock", get(clock))
+        .route("/_emulator/ledger", get(ledger))
         .route("/_emulator/clock/advance", post(advance))
         .route("/_emulator/traffic", put(traffic))
 }
@@ -209,6 +210,14 @@ async fn clock(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Result<Res
     let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
     let now = crate::util::ts(acct.read().now);
     Ok(ok(json!({ "now": now })))
+}
+
+/// `GET /_emulator/ledger?api_key=K`: the ledger's totals by kind and the balance they make.
+async fn ledger(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
+    let body = crate::domain::balance::ledger_json(&acct.read());
+    Ok(ok(body))
 }
 
 /// `PUT /_emulator/traffic` `{"api_key": "K", "per_day": {"messaging": 500}}`.

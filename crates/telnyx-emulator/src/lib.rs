@@ -47,8 +47,8 @@ use tokio::task::JoinHandle;
 
 pub use args::ServerArgs;
 pub use config::{
-    parse_rate_limit, parse_start_time, Advance, AdvanceReport, EmulatorConfig, EmulatorError,
-    SeedReport, SeedRequest, DEMO_API_KEY,
+    parse_advance, parse_rate_limit, parse_start_time, Advance, AdvanceReport, EmulatorConfig,
+    EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY,
 };
 
 /// A running emulator. Dropping it also stops the server.

@@ -76,6 +76,26 @@ async fn advancing_bills_usage_closes_months_and_every_figure_agrees() {
         "the seeded ACH payment settled, every recharge is credit_paypal"
     );
 
+    // the ledger's identity, exactly: opening + payments + recharges - usage - MRC - OTC
+    let l = h
+        .get("", &format!("/_emulator/ledger?api_key={K}"))
+        .await
+        .json();
+    let sum: Decimal = [
+        "opening_balance",
+        "payments",
+        "auto_recharges",
+        "usage",
+        "mrc",
+        "otc",
+        "adjustments",
+    ]
+    .iter()
+    .map(|k| dec(&l[*k]))
+    .sum();
+    assert_eq!(sum, dec(&rep["balance"]));
+    assert_eq!(dec(&l["balance"]), dec(&rep["balance"]));
+
     // February: detail record costs == the summary's usage lines == the invoice
     let invoices = h.get(K, "invoices").await.json();
     let feb = invoices["data"]

@@ -32,7 +32,7 @@ pub async fn dispatch(ctx: &mut Ctx, command: Command) -> Result<(), CliError> {
         Command::Payment(c) => payment::run(ctx, c).await,
         Command::Tags(c) => tags::run(ctx, c).await,
         Command::Overview => overview::run(ctx).await,
-        Command::Emulator(args) => emulator::run(&args, !ctx.global.no_color).await,
+        Command::Emulator(args) => emulator::run(&args, &ctx.global, !ctx.global.no_color).await,
     }
 }
 

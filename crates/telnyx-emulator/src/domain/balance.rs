@@ -18,6 +18,32 @@ pub fn balance_json(d: &AccountData) -> Value {
     })
 }
 
+/// The ledger's figures: opening balance, the sum of every entry kind, and the balance they
+/// add up to (`opening + payments + auto_recharges + usage + mrc + otc + adjustments`, charges
+/// negative).
+pub fn ledger_json(d: &AccountData) -> Value {
+    use crate::ledger::EntryKind::*;
+    let l = &d.ledger;
+    let charges: rust_decimal::Decimal = l
+        .entries()
+        .iter()
+        .filter(|e| e.kind.is_charge())
+        .map(|e| e.amount)
+        .sum();
+    json!({
+        "opening_balance": money(l.opening()),
+        "payments": money(l.total(Payment)),
+        "auto_recharges": money(l.total(AutoRecharge)),
+        "usage": money(l.total(Usage)),
+        "mrc": money(l.total(Mrc)),
+        "otc": money(l.total(Otc)),
+        "adjustments": money(l.total(Adjustment)),
+        "charges": money(charges),
+        "balance": money(l.balance()),
+        "entries": l.entries().len(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
