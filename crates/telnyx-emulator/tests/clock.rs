@@ -1,6 +1,8 @@
 //! The living account over real HTTP: the clock and traffic control API, the advanced state as
 //! every endpoint shows it, bad input, byte-identical replay and restart on `--db`.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{start_with, Harness};

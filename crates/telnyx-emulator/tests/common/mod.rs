@@ -1,5 +1,5 @@
 //! Shared helpers for the emulator's HTTP tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
