@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::Page;
-use crate::model::{AccountData, Fv, RecordType, Records};
+use crate::model::{AccountData, Column, Fv, RecordType, Records};
 use crate::util::{month_start, next_month_start};
 
 /// A filter operator.
@@ -286,19 +286,20 @@ pub fn list(d: &AccountData, f: &DetailRecordFilter, page: Page) -> (usize, Vec<
     if let Some((idx, from, to)) = range {
         // Records are stored sorted by the date field, so the range is a contiguous run; the
         // date conditions stay in `conds` and are checked again on it.
-        let col = table.column(idx);
         let before = |t: DateTime<Utc>| move |v: &Fv| matches!(v, Fv::T(x) if *x < t);
-        let lo = col.partition_point(before(from));
-        rows = lo..col.partition_point(before(to)).max(lo);
+        if let Some(col) = table.column(idx) {
+            let lo = col.partition_point(before(from));
+            rows = lo..col.partition_point(before(to)).max(lo);
+        }
     }
-    let cols: Vec<&[Fv]> = conds.iter().map(|c| table.column(c.idx)).collect();
+    let cols: Vec<Option<&Column>> = conds.iter().map(|c| table.column(c.idx)).collect();
     let mut scratch: Vec<Scratch> = conds.iter().map(|_| Scratch::default()).collect();
     let mut keep = |i: usize| {
         conds
             .iter()
             .zip(&cols)
             .zip(&mut scratch)
-            .all(|((c, col), s)| c.matches(col.get(i), s))
+            .all(|((c, col), s)| c.matches(col.and_then(|col| col.get(i)), s))
     };
     let (total, items) = if !f.sort.is_empty() {
         sorted_page(table, rows, &mut keep, &f.sort, page)
@@ -369,7 +370,7 @@ fn sorted_page(
         return (0, Vec::new());
     };
     let first_col = table.column(first);
-    let more_cols: Vec<&[Fv]> = more.iter().map(|&(idx, _)| table.column(idx)).collect();
+    let more_cols: Vec<Option<&Column>> = more.iter().map(|&(idx, _)| table.column(idx)).collect();
     // Per match: its first key and its position among the matches (= stored order). The other
     // keys of match `p` are `rest[p * more.len()..][..more.len()]`, its row `ids[p]`.
     let mut order: Vec<(Key<'_>, usize)> = Vec::new();
@@ -379,9 +380,13 @@ fn sorted_page(
         if !keep(i) {
             continue;
         }
-        order.push((Key::of(first_col.get(i)), ids.len()));
+        order.push((Key::of(first_col.and_then(|c| c.get(i))), ids.len()));
         ids.push(i);
-        rest.extend(more_cols.iter().map(|col| Key::of(col.get(i))));
+        rest.extend(
+            more_cols
+                .iter()
+                .map(|col| Key::of(col.and_then(|c| c.get(i)))),
+        );
     }
     let dir = |o: Ordering, desc: bool| if desc { o.reverse() } else { o };
     let cmp = |a: &(Key<'_>, usize), b: &(Key<'_>, usize)| {
