@@ -32,6 +32,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/_emulator/requests", get(requests).delete(clear_requests))
         .route("/_emulator/clock", get(clock))
         .route("/_emulator/ledger", get(ledger))
+        .route("/_emulator/transactions", get(transactions))
         .route("/_emulator/clock/advance", post(advance))
         .route("/_emulator/traffic", put(traffic))
 }
@@ -218,6 +219,18 @@ async fn ledger(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Result<Re
     let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
     let body = crate::domain::balance::ledger_json(&acct.read());
     Ok(ok(body))
+}
+
+/// `GET /_emulator/transactions?api_key=K`: every stored payment transaction, auto-recharges
+/// (`"auto_recharge": true`) included, oldest first.
+async fn transactions(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
+    let data = acct.read().transactions.clone();
+    Ok(ok(json!({ "data": data })))
 }
 
 /// `PUT /_emulator/traffic` `{"api_key": "K", "per_day": {"messaging": 500}}`.

@@ -199,6 +199,19 @@ async fn auto_recharge_fires_once_per_crossing_and_ach_stays_pending_three_days(
         Decimal::new(60, 0),
         "the seeded 10.00 and the 50.00 recharge are pending"
     );
+    let txns = h
+        .get("", &format!("/_emulator/transactions?api_key={K}"))
+        .await
+        .json();
+    let auto: Vec<&Value> = txns["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["auto_recharge"] == true)
+        .collect();
+    assert_eq!(auto.len(), 1, "{txns}");
+    assert_eq!(auto[0]["amount_cents"], 5000);
+    assert_eq!(auto[0]["processor_status"], "submitted_for_settlement");
     let audit = h.get(K, "audit_events?page[size]=1").await.json();
     assert_eq!(audit["data"][0]["record_type"], "auto_recharge_transaction");
     let rep = h.emu.advance_clock(K, Advance::Days(3)).await.unwrap();
