@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 mod child;
+mod clock_advance;
 mod loadgen;
 mod report;
 mod run;

@@ -134,6 +134,9 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
     if run_emu {
         emulator_load(&cfg, &emu, &base, &mut report)?;
         emulator_memory(&http, &mut report)?;
+        report
+            .sections
+            .push(crate::clock_advance::section(&root, &emu.pid())?);
     }
     if run_sdk {
         sdk_and_node(&cfg, &base, run_node, &mut report)?;

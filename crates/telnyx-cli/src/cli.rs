@@ -51,6 +51,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub emulator: bool,
 
+    /// With --emulator: first move the demo account's clock, e.g. 45d (usage, month close, auto-recharge).
+    #[arg(long, global = true, requires = "emulator", value_name = "DAYS|TIME", value_parser = telnyx_emulator::parse_advance)]
+    pub advance: Option<telnyx_emulator::Advance>,
+
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table, global = true)]
     pub output: OutputFormat,
@@ -414,27 +418,45 @@ pub enum TagsCommand {
     },
 }
 
-/// `telnyx emulator`
+/// `telnyx emulator`: run the server, or drive a running one's clock and traffic.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct EmulatorArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:4010")]
-    pub bind: std::net::SocketAddr,
-    /// SQLite file to keep state across restarts (default: in memory).
-    #[arg(long)]
-    pub db: Option<PathBuf>,
-    /// Seed for the generated data (same seed and key: same account).
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// Accept only this API key; others get 401 (repeatable). Default: any key, each its own account.
-    #[arg(long = "accept-key", value_name = "KEY")]
-    pub accept_keys: Vec<String>,
-    /// Per-key rate limit, e.g. 50/s; over it the emulator answers 429 with Retry-After.
-    #[arg(long, value_parser = telnyx_emulator::parse_rate_limit, value_name = "N/s")]
-    pub rate_limit: Option<u32>,
-    /// Print one line per request to stderr.
-    #[arg(long)]
-    pub log_requests: bool,
+    /// The server's flags (the same as the `telnyx-emulator` binary's).
+    #[command(flatten)]
+    pub server: telnyx_emulator::ServerArgs,
+    /// Drive a running emulator (at --base-url) instead of starting one.
+    #[command(subcommand)]
+    pub action: Option<EmulatorAction>,
+}
+
+/// `telnyx emulator advance|traffic`: the account is --api-key's, the emulator --base-url's.
+#[derive(Debug, Subcommand)]
+pub enum EmulatorAction {
+    /// Move the account's virtual clock: `31d`, `31`, or an RFC 3339 time; prints what happened.
+    Advance {
+        /// How far: days (`31d`) or a time (`2027-01-01T00:00:00Z`).
+        #[arg(value_parser = telnyx_emulator::parse_advance, value_name = "DAYS|TIME")]
+        by: telnyx_emulator::Advance,
+    },
+    /// Set the account's usage per virtual day: `messaging=500/day call-control=40/day`.
+    Traffic {
+        /// `TYPE=N/day` (or `TYPE=N`), record types as in `filter[record_type]`.
+        #[arg(required = true, value_parser = parse_rate, value_name = "TYPE=N/day")]
+        rates: Vec<(String, u32)>,
+    },
+}
+
+/// Parses `messaging=500/day` (or `messaging=500`).
+pub fn parse_rate(s: &str) -> Result<(String, u32), String> {
+    let (name, rate) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected TYPE=N/day like 'messaging=500/day', got '{s}'"))?;
+    let n = rate.trim().strip_suffix("/day").unwrap_or(rate.trim());
+    let n = n.parse::<u32>().map_err(|_| {
+        format!("expected a whole number of records per day in '{s}', e.g. 'messaging=500/day'")
+    })?;
+    Ok((name.trim().to_string(), n))
 }
 
 /// Parses `30`, `30s`, `500ms`, `2m` into a duration.

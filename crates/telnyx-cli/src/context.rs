@@ -185,6 +185,13 @@ impl Ctx {
             let emu = telnyx_emulator::Emulator::start(config)
                 .await
                 .map_err(|e| CliError::Emulator(e.to_string()))?;
+            if let Some(by) = global.advance {
+                let report = emu
+                    .advance_clock(telnyx_emulator::DEMO_API_KEY, by)
+                    .await
+                    .map_err(|e| CliError::Emulator(e.to_string()))?;
+                print_advance(&report);
+            }
             builder = builder
                 .api_key(telnyx_emulator::DEMO_API_KEY)
                 .base_url(emu.base_url());
@@ -246,4 +253,12 @@ impl Ctx {
 /// Whether colors are allowed at all: no `--no-color`, no `NO_COLOR`.
 pub fn color_ok(global: &GlobalArgs) -> bool {
     !global.no_color && !crate::exit::no_color_env()
+}
+
+/// The `--advance` demo's note on stderr: what the advance did, auto-recharges first.
+pub fn print_advance(r: &telnyx_emulator::AdvanceReport) {
+    eprintln!(
+        "emulator: advanced {} -> {}: {} usage records ({} USD), {} USD recurring charges, {} auto-recharge(s) fired, {} invoice(s) closed; balance {} USD",
+        r.from, r.to, r.usage_records, r.usage_cost, r.recurring_charges, r.auto_recharges, r.invoices_closed, r.balance
+    );
 }

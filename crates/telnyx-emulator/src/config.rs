@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The API key the CLI's `--emulator` mode uses.
@@ -23,6 +24,10 @@ pub struct EmulatorConfig {
     pub rate_limit: Option<u32>,
     /// Print one line per request to stderr.
     pub log_requests: bool,
+    /// Where every account's virtual clock starts; `None`: the time the account is first used
+    /// (stored with `--db`, so a restart keeps it). With the same seed, start time and calls,
+    /// every response body is byte-identical across runs.
+    pub start_time: Option<DateTime<Utc>>,
 }
 
 impl Default for EmulatorConfig {
@@ -34,6 +39,7 @@ impl Default for EmulatorConfig {
             api_keys: Vec::new(),
             rate_limit: None,
             log_requests: false,
+            start_time: None,
         }
     }
 }
@@ -87,6 +93,86 @@ pub struct SeedReport {
     pub invoices: u64,
     /// Wall time spent generating, in milliseconds.
     pub elapsed_ms: f64,
+}
+
+/// Parses an RFC 3339 start time given on a command line (`2026-01-01T00:00:00Z`).
+///
+/// ```
+/// assert!(telnyx_emulator::parse_start_time("2026-01-01T00:00:00Z").is_ok());
+/// assert!(telnyx_emulator::parse_start_time("yesterday").is_err());
+/// ```
+pub fn parse_start_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            format!("expected an RFC 3339 time like '2026-01-01T00:00:00Z', got '{s}' ({e})")
+        })
+}
+
+/// How far to move an account's clock ([`crate::Emulator::advance_clock`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// Forward by this many days (0..=3660).
+    Days(i64),
+    /// To this instant (not before the clock, at most 3660 days ahead).
+    To(DateTime<Utc>),
+}
+
+impl Advance {
+    /// The control API body member for it: `("days", 31)` or `("to", "2027-01-01T00:00:00Z")`.
+    pub fn to_json(&self) -> (&'static str, serde_json::Value) {
+        match self {
+            Advance::Days(n) => ("days", serde_json::Value::from(*n)),
+            Advance::To(t) => ("to", serde_json::Value::from(crate::util::ts(*t))),
+        }
+    }
+}
+
+/// Parses how far to move a clock, as given on a command line: `31d` or `31` (days), or an
+/// RFC 3339 time.
+///
+/// ```
+/// use telnyx_emulator::{parse_advance, Advance};
+/// assert_eq!(parse_advance("45d"), Ok(Advance::Days(45)));
+/// assert!(parse_advance("2027-01-01T00:00:00Z").is_ok());
+/// assert!(parse_advance("soon").is_err());
+/// ```
+pub fn parse_advance(s: &str) -> Result<Advance, String> {
+    let t = s.trim();
+    let days = t.strip_suffix('d').unwrap_or(t);
+    if let Ok(n) = days.parse::<i64>() {
+        return if (0..=3660).contains(&n) {
+            Ok(Advance::Days(n))
+        } else {
+            Err(format!(
+                "the number of days must be between 0 and 3660, got {n}"
+            ))
+        };
+    }
+    parse_start_time(t)
+        .map(Advance::To)
+        .map_err(|_| format!("expected a number of days like '31d' or an RFC 3339 time like '2027-01-01T00:00:00Z', got '{s}'"))
+}
+
+/// What an advance of the clock did (`POST /_emulator/clock/advance` answers the same).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvanceReport {
+    /// Clock before (RFC 3339).
+    pub from: String,
+    /// Clock after (RFC 3339).
+    pub to: String,
+    /// Detail records generated.
+    pub usage_records: u64,
+    /// Their total cost (exact decimal string).
+    pub usage_cost: String,
+    /// Monthly recurring charges posted (decimal string).
+    pub recurring_charges: String,
+    /// Auto-recharge payments made.
+    pub auto_recharges: u64,
+    /// Months closed into invoices.
+    pub invoices_closed: u64,
+    /// Balance after (exact decimal string).
+    pub balance: String,
 }
 
 /// Errors of the emulator library API.

@@ -1,5 +1,5 @@
 //! The control API under `/_emulator/` (no auth): health, reset, seed, faults, request log,
-//! and the invoice files that `action=link` points at.
+//! and each account's virtual clock and traffic.
 
 use std::sync::Arc;
 
@@ -7,15 +7,17 @@ use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::config::{EmulatorError, SeedRequest};
+use crate::domain::clock::{AdvanceTo, MAX_ADVANCE_DAYS};
+use crate::domain::StoreError;
 use crate::error::ApiError;
 use crate::query::Params;
-use crate::routes::{json_response, parse_object, read_body};
-use crate::server::{App, FaultRule, REQUEST_LOG_CAPACITY};
+use crate::response::{json_response, parse_object, read_body};
+use crate::state::{App, FaultRule, REQUEST_LOG_CAPACITY};
 
 /// The `/_emulator` routes.
 pub fn router() -> Router<Arc<App>> {
@@ -28,10 +30,11 @@ pub fn router() -> Router<Arc<App>> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/_emulator/requests", get(requests).delete(clear_requests))
-        .route(
-            "/_emulator/files/invoices/{hash}/{file}",
-            get(crate::routes::invoices::pdf),
-        )
+        .route("/_emulator/clock", get(clock))
+        .route("/_emulator/ledger", get(ledger))
+        .route("/_emulator/transactions", get(transactions))
+        .route("/_emulator/clock/advance", post(advance))
+        .route("/_emulator/traffic", put(traffic))
 }
 
 fn ok(v: Value) -> Response {
@@ -150,4 +153,113 @@ async fn requests(
 async fn clear_requests(State(app): State<Arc<App>>) -> Response {
     app.clear_log();
     ok(json!({ "cleared": true }))
+}
+
+/// The `api_key` member of a control body.
+fn body_key(m: &Map<String, Value>) -> Result<String, StoreError> {
+    match m.get("api_key") {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        _ => Err(StoreError::invalid(
+            "api_key",
+            "api_key (a non-empty string) is required.",
+        )),
+    }
+}
+
+/// Parses `{"days": N}` or `{"to": RFC3339}` (exactly one).
+fn advance_target(m: &Map<String, Value>) -> Result<AdvanceTo, StoreError> {
+    match (m.get("days"), m.get("to")) {
+        (Some(d), None) => d.as_i64().map(AdvanceTo::Days).ok_or_else(|| {
+            StoreError::invalid(
+                "days",
+                format!("days must be an integer between 0 and {MAX_ADVANCE_DAYS}; got {d}."),
+            )
+        }),
+        (None, Some(t)) => t
+            .as_str()
+            .and_then(crate::util::parse_time)
+            .map(AdvanceTo::At)
+            .ok_or_else(|| {
+                StoreError::invalid(
+                    "to",
+                    format!("to must be an RFC 3339 time like \"2027-01-01T00:00:00Z\"; got {t}."),
+                )
+            }),
+        _ => Err(StoreError::invalid(
+            "days",
+            "Give exactly one of days (an integer) or to (an RFC 3339 time).",
+        )),
+    }
+}
+
+/// `POST /_emulator/clock/advance` `{"api_key": "K", "days": 31}` or `{"api_key": "K", "to": "..."}`.
+async fn advance(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
+    let m = parse_object(&read_body(body).await?)?;
+    let (key, to) = (body_key(&m)?, advance_target(&m)?);
+    let acct = app.control_account(&key)?;
+    let outcome = tokio::task::spawn_blocking(move || app.store.advance(&acct, to))
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))??;
+    Ok(ok(
+        serde_json::to_value(outcome.report()).unwrap_or(Value::Null)
+    ))
+}
+
+/// `GET /_emulator/clock?api_key=K`: `{"now": ...}`.
+async fn clock(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
+    let now = crate::util::ts(acct.read().now);
+    Ok(ok(json!({ "now": now })))
+}
+
+/// `GET /_emulator/ledger?api_key=K`: the ledger's totals by kind and the balance they make.
+async fn ledger(State(app): State<Arc<App>>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
+    let body = crate::domain::balance::ledger_json(&acct.read());
+    Ok(ok(body))
+}
+
+/// `GET /_emulator/transactions?api_key=K`: every stored payment transaction, auto-recharges
+/// (`"auto_recharge": true`) included, oldest first.
+async fn transactions(
+    State(app): State<Arc<App>>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let p = Params::parse(q.as_deref())?;
+    let acct = app.control_account(p.get("api_key").unwrap_or(""))?;
+    let data = acct.read().transactions.clone();
+    Ok(ok(json!({ "data": data })))
+}
+
+/// `PUT /_emulator/traffic` `{"api_key": "K", "per_day": {"messaging": 500}}`.
+async fn traffic(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiError> {
+    let m = parse_object(&read_body(body).await?)?;
+    let key = body_key(&m)?;
+    let per_day = per_day(m.get("per_day"))?;
+    let acct = app.control_account(&key)?;
+    Ok(ok(app.store.set_traffic(&acct, &per_day)?))
+}
+
+/// The `per_day` object: record type names to integer rates (range checked by the domain).
+fn per_day(v: Option<&Value>) -> Result<Vec<(String, i64)>, StoreError> {
+    let Some(Value::Object(o)) = v else {
+        return Err(StoreError::invalid(
+            "per_day",
+            "per_day must be an object of record type to records per day, e.g. {\"messaging\": 500}.",
+        ));
+    };
+    o.iter()
+        .map(|(k, v)| {
+            v.as_i64().map(|n| (k.clone(), n)).ok_or_else(|| {
+                StoreError::invalid(
+                    &format!("per_day.{k}"),
+                    format!(
+                        "The rate for '{k}' must be an integer number of records per day; got {v}."
+                    ),
+                )
+            })
+        })
+        .collect()
 }

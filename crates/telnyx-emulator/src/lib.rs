@@ -22,16 +22,21 @@
 
 #![warn(missing_docs)]
 
+pub mod args;
 pub mod config;
-pub mod control;
-pub mod error;
-pub mod model;
-pub mod query;
-pub mod routes;
-pub mod seed;
-pub mod server;
-pub mod store;
-pub mod util;
+pub(crate) mod control;
+pub(crate) mod domain;
+pub(crate) mod error;
+pub(crate) mod ledger;
+pub(crate) mod model;
+pub(crate) mod query;
+pub(crate) mod response;
+pub(crate) mod routes;
+pub(crate) mod seed;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod store;
+pub(crate) mod util;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,15 +45,17 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use args::ServerArgs;
 pub use config::{
-    parse_rate_limit, EmulatorConfig, EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY,
+    parse_advance, parse_rate_limit, parse_start_time, Advance, AdvanceReport, EmulatorConfig,
+    EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY,
 };
 
 /// A running emulator. Dropping it also stops the server.
 #[derive(Debug)]
 pub struct Emulator {
     addr: SocketAddr,
-    app: Arc<server::App>,
+    app: Arc<state::App>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -56,7 +63,7 @@ pub struct Emulator {
 impl Emulator {
     /// Binds, and returns once the server is ready to serve.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
-        let store = store::Store::open(config.db_path.as_deref(), config.seed)?;
+        let store = store::Store::open(config.db_path.as_deref(), config.seed, config.start_time)?;
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .map_err(|source| EmulatorError::Bind {
@@ -64,7 +71,7 @@ impl Emulator {
                 source,
             })?;
         let addr = listener.local_addr()?;
-        let app = Arc::new(server::App::new(config, store, addr));
+        let app = Arc::new(state::App::new(config, store, addr));
         let router = server::router(app.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -122,6 +129,61 @@ impl Emulator {
         tokio::task::spawn_blocking(move || app.store.reseed(&key, req))
             .await
             .map_err(|e| EmulatorError::Io(std::io::Error::other(e.to_string())))?
+    }
+}
+
+impl Emulator {
+    /// Sets the traffic profile of the account of `api_key` (records per virtual day by
+    /// `filter[record_type]` name, e.g. `[("messaging", 500)]`); types not listed generate none.
+    pub async fn set_traffic(
+        &self,
+        api_key: &str,
+        per_day: &[(&str, u32)],
+    ) -> Result<(), EmulatorError> {
+        let acct = self.app.control_account(api_key).map_err(invalid)?;
+        let pairs: Vec<(String, i64)> = per_day
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), i64::from(*v)))
+            .collect();
+        self.app
+            .store
+            .set_traffic(&acct, &pairs)
+            .map(|_| ())
+            .map_err(invalid)
+    }
+
+    /// Moves the clock of the account of `api_key`, generating the interval; the same report
+    /// as `POST /_emulator/clock/advance`.
+    pub async fn advance_clock(
+        &self,
+        api_key: &str,
+        by: Advance,
+    ) -> Result<AdvanceReport, EmulatorError> {
+        let acct = self.app.control_account(api_key).map_err(invalid)?;
+        let to = match by {
+            Advance::Days(n) => domain::clock::AdvanceTo::Days(n),
+            Advance::To(t) => domain::clock::AdvanceTo::At(t),
+        };
+        let app = self.app.clone();
+        tokio::task::spawn_blocking(move || app.store.advance(&acct, to))
+            .await
+            .map_err(|e| EmulatorError::Io(std::io::Error::other(e.to_string())))?
+            .map(|o| o.report())
+            .map_err(invalid)
+    }
+
+    /// The clock of the account of `api_key`.
+    pub fn clock(&self, api_key: &str) -> Result<chrono::DateTime<chrono::Utc>, EmulatorError> {
+        let acct = self.app.control_account(api_key).map_err(invalid)?;
+        let now = acct.read().now;
+        Ok(now)
+    }
+}
+
+fn invalid(e: domain::StoreError) -> EmulatorError {
+    match e {
+        domain::StoreError::Storage(s) => EmulatorError::Database(s),
+        other => EmulatorError::InvalidArgument(other.to_string()),
     }
 }
 

@@ -1,9 +1,14 @@
-//! Query-string decoding (`%20` and `+`, encoded brackets, comma lists) and pagination.
+//! Query-string decoding (`%20` and `+`, encoded brackets, comma lists), page parsing, and the
+//! [`Query`] extractor that parses an endpoint's query into its typed input.
 
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
 use percent_encoding::percent_decode;
-use serde_json::{json, Value};
 
+use crate::domain::{Page, MAX_PAGE_NUMBER};
 use crate::error::ApiError;
+use crate::util::parse_time;
 
 /// Decoded query parameters in wire order.
 #[derive(Debug, Default, Clone)]
@@ -71,6 +76,39 @@ impl Params {
         }
     }
 
+    /// A 400 naming the first parameter family (`name[...]`) this endpoint does not take, and
+    /// the parameters it takes.
+    /// A name ending in `[` admits that whole family (e.g. `filter[` for field filters).
+    pub fn allow_only(&self, known: &[&str]) -> Result<(), ApiError> {
+        let ok = |k: &str| {
+            known
+                .iter()
+                .any(|n| *n == k || (n.ends_with('[') && k.starts_with(n)))
+        };
+        // Plain unknown names (`_=1` cache busters) pass; a bracketed family is never a typo
+        // to ignore.
+        match self.iter().find(|(k, _)| k.contains('[') && !ok(k)) {
+            Some((k, _)) => {
+                let shown: Vec<String> = known
+                    .iter()
+                    .map(|n| {
+                        if n.ends_with('[') {
+                            format!("{n}...]")
+                        } else {
+                            (*n).to_string()
+                        }
+                    })
+                    .collect();
+                let k = crate::error::truncate(k, 100);
+                Err(ApiError::invalid_param(
+                    &k,
+                    format!("Unknown parameter '{k}'. Supported: {}.", shown.join(", ")),
+                ))
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Every value for `key`, comma lists split, empty items dropped.
     pub fn list(&self, key: &str) -> Vec<String> {
         self.pairs
@@ -83,89 +121,106 @@ impl Params {
     }
 }
 
-/// A validated page request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    /// 1-based page number.
-    pub number: u64,
-    /// Page size.
-    pub size: u64,
+/// Reads `page[number]` and `page[size]` with default size 20 and the given maximum size.
+pub fn parse_page(p: &Params, max_size: u64) -> Result<Page, ApiError> {
+    let number = match p.get("page[number]") {
+        None => 1,
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if (1..=MAX_PAGE_NUMBER).contains(&n) => n,
+            _ => {
+                return Err(ApiError::invalid_param(
+                    "page[number]",
+                    format!("page[number] must be an integer between 1 and {MAX_PAGE_NUMBER}."),
+                ))
+            }
+        },
+    };
+    let size = match p.get("page[size]") {
+        None => 20.min(max_size),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if (1..=max_size).contains(&n) => n,
+            _ => {
+                return Err(ApiError::invalid_param(
+                    "page[size]",
+                    format!("page[size] must be an integer between 1 and {max_size}."),
+                ))
+            }
+        },
+    };
+    Ok(Page { number, size })
 }
 
-/// Largest page number accepted (the spec declares page numbers as int32).
-pub const MAX_PAGE_NUMBER: u64 = i32::MAX as u64;
+/// The typed input of one endpoint, parsed once from its query string.
+pub trait FromParams: Sized {
+    /// Parses and validates the decoded parameters.
+    fn from_params(p: &Params) -> Result<Self, ApiError>;
+}
 
-impl Page {
-    /// Reads `page[number]` and `page[size]` with default size 20 and the given maximum size.
-    pub fn parse(p: &Params, max_size: u64) -> Result<Page, ApiError> {
-        let number = match p.get("page[number]") {
-            None => 1,
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(n) if (1..=MAX_PAGE_NUMBER).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::invalid_param(
-                        "page[number]",
-                        format!("page[number] must be an integer between 1 and {MAX_PAGE_NUMBER}."),
-                    ))
-                }
-            },
-        };
-        let size = match p.get("page[size]") {
-            None => 20.min(max_size),
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(n) if (1..=max_size).contains(&n) => n,
-                _ => {
-                    return Err(ApiError::invalid_param(
-                        "page[size]",
-                        format!("page[size] must be an integer between 1 and {max_size}."),
-                    ))
-                }
-            },
-        };
-        Ok(Page { number, size })
+/// An axum extractor: the query string parsed into the endpoint's typed input `T`.
+#[derive(Debug, Clone)]
+pub struct Query<T>(pub T);
+
+impl<S: Send + Sync, T: FromParams> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let p = Params::parse(parts.uri.query())?;
+        T::from_params(&p).map(Query)
     }
+}
 
-    /// The slice of `items` on this page.
-    pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
-        &items[self.window(items.len())]
-    }
+/// A paged list's input: its maximum page size.
+pub trait Paged {
+    /// Largest `page[size]` accepted.
+    const MAX_PAGE_SIZE: u64;
+}
 
-    /// The positions on this page in a result of `total` items (empty past the end).
-    pub fn window(&self, total: usize) -> std::ops::Range<usize> {
-        let start = (self.number - 1).saturating_mul(self.size);
-        let start = usize::try_from(start).unwrap_or(usize::MAX).min(total);
-        let end = start
-            .saturating_add(usize::try_from(self.size).unwrap_or(usize::MAX))
-            .min(total);
-        start..end
-    }
+/// The page parameters every list takes.
+pub const PAGE_PARAMS: [&str; 2] = ["page[number]", "page[size]"];
 
-    /// One pass over a result in order: its total count and the items on this page (only
-    /// those are kept).
-    pub fn collect<T>(&self, items: impl Iterator<Item = T>) -> (usize, Vec<T>) {
-        let start = (self.number - 1).saturating_mul(self.size);
-        let start = usize::try_from(start).unwrap_or(usize::MAX);
-        let size = usize::try_from(self.size).unwrap_or(usize::MAX);
-        let mut total = 0usize;
-        let mut page = Vec::new();
-        for item in items {
-            if total >= start && total - start < size {
-                page.push(item);
-            }
-            total += 1;
+impl<F: FromParams + Paged> FromParams for (F, Page) {
+    fn from_params(p: &Params) -> Result<Self, ApiError> {
+        if let Some((k, _)) = p
+            .iter()
+            .find(|(k, _)| k.starts_with("page[") && !PAGE_PARAMS.contains(k))
+        {
+            let k = crate::error::truncate(k, 100);
+            return Err(ApiError::invalid_param(
+                &k,
+                format!("Unknown page parameter '{k}'. Supported: page[number], page[size]."),
+            ));
         }
-        (total, page)
+        let page = parse_page(p, F::MAX_PAGE_SIZE)?;
+        Ok((F::from_params(p)?, page))
     }
+}
 
-    /// The `meta` object for a result of `total` items.
-    pub fn meta(&self, total: usize) -> Value {
-        let total = total as u64;
-        json!({
-            "page_number": self.number,
-            "page_size": self.size,
-            "total_pages": total.div_ceil(self.size),
-            "total_results": total,
-        })
+/// A closed set of values for the parameter `name`: the value's position in `allowed`, the
+/// default for an absent one, and a 400 naming the parameter and the allowed values otherwise.
+/// An empty value is a 400 too.
+pub fn one_of(p: &Params, name: &str, allowed: &[&str], default: usize) -> Result<usize, ApiError> {
+    match p.get(name) {
+        None => Ok(default),
+        Some(v) => allowed.iter().position(|a| *a == v).ok_or_else(|| {
+            ApiError::invalid_param(
+                name,
+                format!(
+                    "{name} must be one of: {}; got '{}'.",
+                    allowed.join(", "),
+                    crate::error::truncate(v, 100)
+                ),
+            )
+        }),
+    }
+}
+
+/// An optional RFC 3339 time parameter (empty is absent).
+pub fn time_param(p: &Params, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match p.get_nonempty(name) {
+        None => Ok(None),
+        Some(v) => parse_time(v).map(Some).ok_or_else(|| {
+            ApiError::invalid_param(name, format!("{name} must be an RFC 3339 date-time."))
+        }),
     }
 }
 
@@ -186,24 +241,9 @@ mod tests {
     #[test]
     fn page_bounds() {
         let p = Params::parse(Some("page%5Bsize%5D=251")).unwrap();
-        let e = Page::parse(&p, 250).unwrap_err();
+        let e = parse_page(&p, 250).unwrap_err();
         assert!(e.detail.contains("between 1 and 250"));
         let p = Params::parse(Some("page%5Bnumber%5D=99999999999999999999")).unwrap();
-        assert!(Page::parse(&p, 250).is_err());
-        let page = Page { number: 3, size: 2 };
-        assert_eq!(page.slice(&[1, 2, 3, 4, 5]), &[5]);
-        assert_eq!(page.window(5), 4..5);
-        assert_eq!(page.window(3), 3..3);
-        let huge = Page {
-            number: MAX_PAGE_NUMBER,
-            size: 250,
-        };
-        assert_eq!(huge.window(10), 10..10);
-        assert_eq!(huge.collect(0..10), (10, vec![]));
-        assert_eq!(page.collect(0..5), (5, vec![4]));
-        assert_eq!(page.collect(0..4), (4, vec![]));
-        let first = Page { number: 1, size: 2 };
-        assert_eq!(first.collect(0..5), (5, vec![0, 1]));
-        assert_eq!(page.meta(5)["total_pages"], 3);
+        assert!(parse_page(&p, 250).is_err());
     }
 }

@@ -10,16 +10,23 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{params, Connection};
 
 use crate::config::{EmulatorError, SeedReport, SeedRequest};
-use crate::error::ApiError;
+use crate::domain::clock::{self, AdvanceTo, Outcome};
+use crate::domain::events::apply;
+pub(crate) use crate::domain::StoreError;
 use crate::model::{AccountData, Event};
 use crate::seed;
 use crate::util::{key_hash, stable_hash};
 
 const SHARDS: usize = 16;
+
+/// The wall clock to the second: where an account's clock starts without `--start-time`.
+fn now_secs() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
 
 /// One account: its key hash and its data behind its own lock.
 #[derive(Debug)]
@@ -47,16 +54,20 @@ pub struct Store {
     shards: Vec<RwLock<HashMap<String, Arc<Account>>>>,
     db: Option<Mutex<Connection>>,
     seed: u64,
+    start_time: Option<DateTime<Utc>>,
 }
 
-fn db_err(e: rusqlite::Error) -> ApiError {
-    tracing::error!(error = %e, "database write failed");
-    ApiError::internal("The change could not be stored.")
+fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Storage(e.to_string())
 }
 
 impl Store {
     /// Opens the store; with a path, opens (or creates) the SQLite file.
-    pub fn open(db_path: Option<&Path>, seed: u64) -> Result<Store, EmulatorError> {
+    pub fn open(
+        db_path: Option<&Path>,
+        seed: u64,
+        start_time: Option<DateTime<Utc>>,
+    ) -> Result<Store, EmulatorError> {
         let db = match db_path {
             Some(p) => {
                 let c = Connection::open(p)?;
@@ -78,6 +89,7 @@ impl Store {
             shards: (0..SHARDS).map(|_| RwLock::new(HashMap::new())).collect(),
             db,
             seed,
+            start_time,
         })
     }
 
@@ -102,7 +114,7 @@ impl Store {
         Ok(out)
     }
 
-    fn build(&self, key: &str) -> Result<AccountData, ApiError> {
+    fn build(&self, key: &str) -> Result<AccountData, StoreError> {
         let hash = key_hash(key);
         let events = self.load_events(&hash).map_err(db_err)?;
         let sizes = events
@@ -113,15 +125,28 @@ impl Store {
                 _ => None,
             })
             .unwrap_or_default();
-        let mut data = seed::generate(key, self.seed, &sizes, Utc::now().date_naive());
+        let opened = events.iter().rev().find_map(|e| match e {
+            Event::Opened { at } => Some(*at),
+            _ => None,
+        });
+        let start = match (self.start_time, opened) {
+            (Some(t), _) => t,
+            (None, Some(t)) => t,
+            (None, None) => {
+                let at = now_secs();
+                self.commit(&hash, &Event::Opened { at })?;
+                at
+            }
+        };
+        let mut data = seed::generate(key, self.seed, &sizes, start);
         for ev in &events {
-            data.apply(ev);
+            apply(&mut data, ev);
         }
         Ok(data)
     }
 
     /// The account for `key`, created (seeded, then stored events replayed) on first use.
-    pub fn account(&self, key: &str) -> Result<Arc<Account>, ApiError> {
+    pub fn account(&self, key: &str) -> Result<Arc<Account>, StoreError> {
         let shard = self.shard(key);
         if let Some(a) = shard.read().unwrap_or_else(|e| e.into_inner()).get(key) {
             return Ok(a.clone());
@@ -137,10 +162,36 @@ impl Store {
         Ok(acct.clone())
     }
 
+    /// Moves the account's clock (validated first: nothing is stored or changed on a bad
+    /// target), committing the move before applying it.
+    pub fn advance(&self, acct: &Account, req: AdvanceTo) -> Result<Outcome, StoreError> {
+        let mut d = acct.write();
+        let to = clock::target(&d, req)?;
+        let ev = Event::Advance { to };
+        self.commit(&acct.key_hash, &ev)?;
+        Ok(apply(&mut d, &ev).unwrap_or_default())
+    }
+
+    /// Replaces the account's traffic profile (validated first).
+    pub fn set_traffic(
+        &self,
+        acct: &Account,
+        per_day: &[(String, i64)],
+    ) -> Result<serde_json::Value, StoreError> {
+        let profile = clock::traffic(per_day)?;
+        let ev = Event::Traffic {
+            per_day: profile.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        };
+        let mut d = acct.write();
+        self.commit(&acct.key_hash, &ev)?;
+        apply(&mut d, &ev);
+        Ok(clock::traffic_json(&d))
+    }
+
     /// Commits an event for the account to SQLite (no-op in memory mode). Call before applying it.
-    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), ApiError> {
+    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), StoreError> {
         let Some(db) = &self.db else { return Ok(()) };
-        let data = serde_json::to_string(ev).map_err(|e| ApiError::internal(e.to_string()))?;
+        let data = serde_json::to_string(ev).map_err(|e| StoreError::Storage(e.to_string()))?;
         let c = db.lock().unwrap_or_else(|e| e.into_inner());
         c.prepare_cached("INSERT INTO events (account, data) VALUES (?1, ?2)")
             .and_then(|mut st| st.execute(params![account_hash, data]))
@@ -186,9 +237,10 @@ impl Store {
     /// Replaces an account with a fresh one seeded at the requested size (its stored changes are dropped).
     pub fn reseed(&self, key: &str, sizes: SeedRequest) -> Result<SeedReport, EmulatorError> {
         seed::validate(&sizes)?;
-        let start = Instant::now();
-        let data = seed::generate(key, self.seed, &sizes, Utc::now().date_naive());
-        let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let started = Instant::now();
+        let at = self.start_time.unwrap_or_else(now_secs);
+        let data = seed::generate(key, self.seed, &sizes, at);
+        let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         let hash = data.key_hash.clone();
         let report = SeedReport {
             api_key_hash: hash.clone(),
@@ -202,6 +254,14 @@ impl Store {
             let mut c = db.lock().unwrap_or_else(|e| e.into_inner());
             let tx = c.transaction()?;
             tx.execute("DELETE FROM events WHERE account = ?1", params![hash])?;
+            if self.start_time.is_none() {
+                let ev = serde_json::to_string(&Event::Opened { at })
+                    .map_err(|e| EmulatorError::Database(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO events (account, data) VALUES (?1, ?2)",
+                    params![hash, ev],
+                )?;
+            }
             if sizes != SeedRequest::default() {
                 let ev = serde_json::to_string(&Event::Seed { sizes })
                     .map_err(|e| EmulatorError::Database(e.to_string()))?;
@@ -242,10 +302,5 @@ impl Store {
             .iter()
             .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).len())
             .sum()
-    }
-
-    /// True when no account is loaded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }

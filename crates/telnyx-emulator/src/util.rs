@@ -52,6 +52,16 @@ pub fn dec_str(d: Decimal, scale: u32) -> String {
     d.to_string()
 }
 
+/// An exact amount as the API shows money: every significant decimal, and at least two
+/// (`300` -> `"300.00"`, `0.004` -> `"0.004"`, `-1.2340` -> `"-1.234"`).
+pub fn money(d: Decimal) -> String {
+    let mut d = d.normalize();
+    if d.scale() < 2 {
+        d.rescale(2);
+    }
+    d.to_string()
+}
+
 /// RFC 3339 timestamp with second precision and a `Z` suffix.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -145,7 +155,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money() {
+    fn money_formats() {
         assert_eq!(cents_str(30000), "300.00");
         assert_eq!(cents_str(-505), "-5.05");
         assert_eq!(parse_money_cents("120.00"), Some(12000));
@@ -156,6 +166,10 @@ mod tests {
         assert_eq!(parse_money_cents("1."), None);
         assert_eq!(parse_money_cents("abc"), None);
         assert_eq!(dec_str(Decimal::new(4, 3), 4), "0.0040");
+        assert_eq!(money(Decimal::new(300, 0)), "300.00");
+        assert_eq!(money(Decimal::new(40, 4)), "0.004");
+        assert_eq!(money(Decimal::new(-12340, 4)), "-1.234");
+        assert_eq!(money(Decimal::new(-5, 1)), "-0.50");
     }
 
     #[test]

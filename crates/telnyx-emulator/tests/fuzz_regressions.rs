@@ -112,3 +112,83 @@ async fn charges_dates_in_responses_are_full_dates() {
         }
     }
 }
+
+/// schemathesis: an empty `sort=` or `action=` and unknown `page[...]` keys were answered 200
+/// while an unknown `filter[...]` was a 400. Every empty or unknown enum value and every
+/// parameter an endpoint does not take is now a 400 naming it and what is allowed.
+#[tokio::test]
+async fn empty_enums_and_unknown_parameters_are_400s_naming_them() {
+    let h = start().await;
+    let id = h.get(K, "invoices").await.json()["data"][0]["invoice_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cases = [
+        ("invoices?sort=".to_string(), "sort", "period_start"),
+        (format!("invoices/{id}?action="), "action", "link"),
+        (
+            "invoices?page%5Bcursor%5D=2".into(),
+            "page[cursor]",
+            "page[size]",
+        ),
+        ("audit_events?sort=".into(), "sort", "asc"),
+        (
+            "audit_events?page%5Bafter%5D=x".into(),
+            "page[after]",
+            "page[number]",
+        ),
+        (
+            "charges_breakdown?start_date=2025-05-01&format=".into(),
+            "format",
+            "csv",
+        ),
+        (
+            "webhook_deliveries?filter%5Bstatus%5D%5Beq%5D=".into(),
+            "filter[status][eq]",
+            "delivered",
+        ),
+        (
+            "webhook_deliveries?bogus%5Ba%5D=1".into(),
+            "bogus[a]",
+            "filter[status]",
+        ),
+        (
+            "user_tags?sort%5Bby%5D=x".into(),
+            "sort[by]",
+            "filter[starts_with]",
+        ),
+        (
+            "detail_records?filter%5Brecord_type%5D=messaging&order%5Bx%5D=asc".into(),
+            "order[x]",
+            "sort",
+        ),
+        (
+            "charges_summary?start_date=2025-05-01&end_date=2025-06-01&range%5Ba%5D=1".into(),
+            "range[a]",
+            "start_date",
+        ),
+    ];
+    for (path, param, allowed) in cases {
+        let r = h.get(K, &path).await;
+        assert_eq!(r.status, 400, "{path}: {}", r.text);
+        let e = &r.json()["errors"][0];
+        assert_eq!(e["source"]["parameter"], param, "{path}");
+        let detail = e["detail"].as_str().unwrap();
+        assert!(detail.contains(allowed), "{path}: {detail}");
+    }
+    for ok in [
+        "invoices?sort=period_start",
+        "audit_events?sort=asc&page%5Bsize%5D=2",
+    ] {
+        assert_eq!(h.get(K, ok).await.status, 200, "{ok}");
+    }
+    // seeded and generated audit changes stay inside the official SDKs' types: a `to` that is
+    // an array holds objects only
+    for e in h.all_pages(K, "audit_events?page%5Bsize%5D=250").await {
+        for c in e["changes"].as_array().into_iter().flatten() {
+            if let Some(items) = c["to"].as_array() {
+                assert!(items.iter().all(|i| i.is_object()), "{c}");
+            }
+        }
+    }
+}

@@ -32,6 +32,9 @@ async fn official_node_sdk_works_unchanged() {
         return;
     }
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // The SDK runs against a living account and must see exactly its advanced state.
+    let key = "KEY_node_advanced";
+    let expect = common::advanced_expectations(&emu, key).await;
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/official_sdk/node_smoke.mjs");
     let base = emu.base_url();
@@ -40,7 +43,8 @@ async fn official_node_sdk_works_unchanged() {
             .arg(script)
             .env("TELNYX_BASE_URL", base)
             .env("TELNYX_NODE_SDK_DIR", dir)
-            .env_remove("TELNYX_API_KEY")
+            .env("TELNYX_API_KEY", key)
+            .env("TELNYX_EXPECT_JSON", expect)
             .output()
     })
     .await

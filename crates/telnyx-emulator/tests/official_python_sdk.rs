@@ -28,6 +28,9 @@ async fn official_python_sdk_works_unchanged() {
         return;
     }
     let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    // The SDK runs against a living account and must see exactly its advanced state.
+    let key = "KEY_py_advanced";
+    let expect = common::advanced_expectations(&emu, key).await;
     let script =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/official_sdk/python_smoke.py");
     let base = emu.base_url();
@@ -35,7 +38,8 @@ async fn official_python_sdk_works_unchanged() {
         Command::new(python)
             .arg(script)
             .env("TELNYX_BASE_URL", base)
-            .env_remove("TELNYX_API_KEY")
+            .env("TELNYX_API_KEY", key)
+            .env("TELNYX_EXPECT_JSON", expect)
             .output()
     })
     .await

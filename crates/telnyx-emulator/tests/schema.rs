@@ -125,6 +125,24 @@ impl Spec {
 async fn every_response_matches_the_spec() {
     let spec = load();
     let h = common::start().await;
+    // validate the living account: after auto-recharges, closed months and generated usage
+    let r = h
+        .patch(
+            K,
+            "payment/auto_recharge_prefs",
+            r#"{"threshold_amount":"299.00"}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let report = h
+        .emu
+        .advance_clock(K, telnyx_emulator::Advance::Days(40))
+        .await
+        .unwrap();
+    assert!(
+        report.auto_recharges > 0 && report.invoices_closed > 0,
+        "{report:?}"
+    );
     let invoice_id = h.get(K, "invoices").await.json()["data"][0]["invoice_id"]
         .as_str()
         .unwrap()

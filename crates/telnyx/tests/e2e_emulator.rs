@@ -452,10 +452,33 @@ async fn charges_agree_with_invoices() {
             .flat_map(|n| &n.services)
             .map(|s| s.cost.to_decimal())
             .sum();
+        // Usage is billed per product (a `simple` summary line each), not per number.
+        let usage: Decimal = summary
+            .summary
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                telnyx::SummaryLine::Simple(s)
+                    if [
+                        "messaging",
+                        "voice",
+                        "conference",
+                        "amd",
+                        "verify",
+                        "wireless",
+                        "media_storage",
+                    ]
+                    .contains(&s.alias.as_str()) =>
+                {
+                    Some(s.amount.to_decimal())
+                }
+                _ => None,
+            })
+            .sum();
         assert_eq!(
-            services + t.credits.to_decimal(),
+            services + usage + t.credits.to_decimal(),
             grand,
-            "{start}: breakdown services + credits == grand_total"
+            "{start}: breakdown services + usage lines + credits == grand_total"
         );
         if grand != Decimal::ZERO {
             nonzero += 1;

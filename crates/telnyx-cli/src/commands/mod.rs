@@ -24,7 +24,7 @@ use crate::exit::CliError;
 /// command runs inside a [`Ctx`] built from the global options.
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Emulator(args) => emulator::run(&args, color_ok(&global)).await,
+        Command::Emulator(args) => emulator::run(&args, &global, color_ok(&global)).await,
         Command::Completions { shell } => completions::run(shell),
         Command::Man { command } => man::run(&command),
         Command::Balance => Ctx::run(global, balance::run).await,

@@ -4,62 +4,41 @@
 //! The spec declares no page limits for audit events; the emulator uses the same bounds as
 //! the other lists: default size 20, maximum 250.
 
-use axum::extract::RawQuery;
 use axum::response::Response;
 
-use super::{ok_list_raw, Acct};
+use super::Acct;
+use crate::domain::audit_events::{list as list_events, AuditEventFilter};
+use crate::domain::Page;
 use crate::error::ApiError;
-use crate::query::{Page, Params};
-use crate::util::parse_time;
+use crate::query::{one_of, time_param, FromParams, Paged, Params, Query, PAGE_PARAMS};
+use crate::response::ok_list_raw;
 
-/// Maximum `page[size]` for audit events (chosen; the spec declares none).
-pub const MAX_PAGE_SIZE: u64 = 250;
+impl Paged for AuditEventFilter {
+    /// Chosen; the spec declares none.
+    const MAX_PAGE_SIZE: u64 = 250;
+}
+
+impl FromParams for AuditEventFilter {
+    fn from_params(p: &Params) -> Result<Self, ApiError> {
+        p.reject_unknown_filters(&["filter[created_after]", "filter[created_before]"])?;
+        p.allow_only(&[
+            "filter[created_after]",
+            "filter[created_before]",
+            "sort",
+            PAGE_PARAMS[0],
+            PAGE_PARAMS[1],
+        ])?;
+        Ok(AuditEventFilter {
+            created_after: time_param(p, "filter[created_after]")?,
+            created_before: time_param(p, "filter[created_before]")?,
+            ascending: one_of(p, "sort", &["desc", "asc"], 0)? == 1,
+        })
+    }
+}
 
 /// Handler.
-pub async fn list(Acct(a): Acct, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = Params::parse(q.as_deref())?;
-    let page = Page::parse(&p, MAX_PAGE_SIZE)?;
-    p.reject_unknown_filters(&["filter[created_after]", "filter[created_before]"])?;
-    let time = |name: &str| -> Result<_, ApiError> {
-        match p.get_nonempty(name) {
-            None => Ok(None),
-            Some(v) => parse_time(v).map(Some).ok_or_else(|| {
-                ApiError::invalid_param(name, format!("{name} must be an RFC 3339 date-time."))
-            }),
-        }
-    };
-    let after = time("filter[created_after]")?;
-    let before = time("filter[created_before]")?;
-    let desc = match p.get_nonempty("sort") {
-        None | Some("desc") => true,
-        Some("asc") => false,
-        Some(_) => {
-            return Err(ApiError::invalid_param(
-                "sort",
-                "sort must be 'asc' or 'desc'.",
-            ))
-        }
-    };
+pub async fn list(Acct(a): Acct, Query((f, page)): Query<(AuditEventFilter, Page)>) -> Response {
     let d = a.read();
-    // Stored oldest first, so each bound is a binary search and the result a contiguous run.
-    let events = &d.audit_events;
-    let lo = after.map_or(0, |t| events.partition_point(|e| e.created_at < t));
-    let hi = before.map_or(events.len(), |t| {
-        events.partition_point(|e| e.created_at < t)
-    });
-    let run = &events[lo..hi.max(lo)];
-    let w = page.window(run.len());
-    let body = if desc {
-        ok_list_raw(
-            run.iter()
-                .rev()
-                .skip(w.start)
-                .take(w.len())
-                .map(|e| &*e.json),
-            &page.meta(run.len()),
-        )
-    } else {
-        ok_list_raw(run[w].iter().map(|e| &*e.json), &page.meta(run.len()))
-    };
-    Ok(body)
+    let (total, items) = list_events(&d, &f, page);
+    ok_list_raw(items, &page.meta(total))
 }

@@ -8,15 +8,17 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use chrono::Utc;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::{json_response, ok_data, parse_object, read_body, Acct};
+use super::Acct;
+use crate::domain::events::apply;
+use crate::domain::payment::{self as domain, Idempotency, PrefsPatch};
 use crate::error::ApiError;
-use crate::model::{Event, IdemRecord, Prefs};
+use crate::model::IdemRecord;
+use crate::response::{json_response, ok_data, parse_object, read_body};
 use crate::seed::fingerprint;
-use crate::server::App;
-use crate::util::{cents_str, parse_money_cents, ts};
+use crate::state::App;
+use crate::util::{cents_str, parse_money_cents};
 
 /// Largest stored payment accepted, in cents (1,000,000.00).
 pub const MAX_PAYMENT_CENTS: i64 = 100_000_000;
@@ -27,10 +29,10 @@ pub async fn get_prefs(Acct(a): Acct) -> Response {
     ok_data(v)
 }
 
-fn bool_field(m: &Map<String, Value>, name: &str, cur: bool) -> Result<bool, ApiError> {
+fn bool_field(m: &Map<String, Value>, name: &str) -> Result<Option<bool>, ApiError> {
     match m.get(name) {
-        None | Some(Value::Null) => Ok(cur),
-        Some(Value::Bool(b)) => Ok(*b),
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(_) => Err(ApiError::unprocessable(
             "10015",
             "Invalid parameter",
@@ -40,7 +42,7 @@ fn bool_field(m: &Map<String, Value>, name: &str, cur: bool) -> Result<bool, Api
     }
 }
 
-fn money_field(m: &Map<String, Value>, name: &str, cur: i64) -> Result<i64, ApiError> {
+fn money_field(m: &Map<String, Value>, name: &str) -> Result<Option<i64>, ApiError> {
     let bad = || {
         ApiError::unprocessable(
             "10015",
@@ -50,19 +52,20 @@ fn money_field(m: &Map<String, Value>, name: &str, cur: i64) -> Result<i64, ApiE
         )
     };
     match m.get(name) {
-        None | Some(Value::Null) => Ok(cur),
+        None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => parse_money_cents(s.trim())
             .filter(|c| *c <= MAX_PAYMENT_CENTS)
+            .map(Some)
             .ok_or_else(bad),
         Some(_) => Err(bad()),
     }
 }
 
-/// Applies a PATCH body to the current preferences (pure validation, no side effects).
-pub fn patch_prefs(cur: &Prefs, m: &Map<String, Value>) -> Result<Prefs, ApiError> {
+/// Validates a PATCH body into the typed patch (pure, no side effects).
+pub fn parse_prefs_patch(m: &Map<String, Value>) -> Result<PrefsPatch, ApiError> {
     let preference = match m.get("preference") {
-        None | Some(Value::Null) => cur.preference.clone(),
-        Some(Value::String(s)) if s == "credit_paypal" || s == "ach" => s.clone(),
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s == "credit_paypal" || s == "ach" => Some(s.clone()),
         Some(_) => {
             return Err(ApiError::unprocessable(
                 "10015",
@@ -72,13 +75,12 @@ pub fn patch_prefs(cur: &Prefs, m: &Map<String, Value>) -> Result<Prefs, ApiErro
             ))
         }
     };
-    Ok(Prefs {
-        id: cur.id.clone(),
-        enabled: bool_field(m, "enabled", cur.enabled)?,
-        invoice_enabled: bool_field(m, "invoice_enabled", cur.invoice_enabled)?,
+    Ok(PrefsPatch {
+        enabled: bool_field(m, "enabled")?,
+        invoice_enabled: bool_field(m, "invoice_enabled")?,
         preference,
-        recharge_cents: money_field(m, "recharge_amount", cur.recharge_cents)?,
-        threshold_cents: money_field(m, "threshold_amount", cur.threshold_cents)?,
+        recharge_cents: money_field(m, "recharge_amount")?,
+        threshold_cents: money_field(m, "threshold_amount")?,
     })
 }
 
@@ -88,44 +90,13 @@ pub async fn update_prefs(
     Acct(a): Acct,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let bytes = read_body(body).await?;
-    let m = parse_object(&bytes)?;
+    let patch = parse_prefs_patch(&parse_object(&read_body(body).await?)?)?;
     let mut d = a.write();
-    let new = patch_prefs(&d.prefs, &m)?;
-    let old = d.prefs.to_json();
-    let newj = new.to_json();
-    let changes: Vec<Value> = [
-        "enabled",
-        "invoice_enabled",
-        "preference",
-        "recharge_amount",
-        "threshold_amount",
-    ]
-    .iter()
-    .filter(|f| old[**f] != newj[**f])
-    .map(|f| json!({ "field": f, "from": old[*f], "to": newj[*f] }))
-    .collect();
-    if !changes.is_empty() {
-        let audit = json!({
-            "id": uuid::Uuid::new_v4().to_string(),
-            "alternate_resource_id": null,
-            "change_made_by": "account_owner",
-            "change_type": "update",
-            "changes": changes,
-            "created_at": ts(Utc::now()),
-            "organization_id": d.organization_id,
-            "record_type": "auto_recharge_pref",
-            "resource_id": new.id,
-            "user_id": d.user_id,
-        });
-        let ev = Event::Prefs {
-            prefs: new,
-            audit: Some(audit),
-        };
+    if let Some(ev) = domain::update_prefs(&d, &patch) {
         app.store.commit(&a.key_hash, &ev)?;
-        d.apply(&ev);
+        apply(&mut d, &ev);
     }
-    Ok(ok_data(newj))
+    Ok(ok_data(d.prefs.to_json()))
 }
 
 /// Validates an `Idempotency-Key` header: 1-255 chars of `[A-Za-z0-9_:-]`.
@@ -170,17 +141,16 @@ fn previous_answer(
     key: Option<&str>,
     fingerprint: &str,
 ) -> Option<Result<Response, ApiError>> {
-    let rec = seen.get(key?)?;
-    Some(if rec.fingerprint == fingerprint {
-        Ok(replay(rec))
-    } else {
-        Err(ApiError::unprocessable(
+    match domain::idempotency(seen, key, fingerprint) {
+        Idempotency::New => None,
+        Idempotency::Replay(rec) => Some(Ok(replay(rec))),
+        Idempotency::Conflict => Some(Err(ApiError::unprocessable(
             "10015",
             "Idempotency key reused",
             "This Idempotency-Key was already used with a different request body.",
             "/",
-        ))
-    })
+        ))),
+    }
 }
 
 fn amount_error(detail: &str) -> ApiError {
@@ -245,33 +215,8 @@ pub async fn create_stored_payment(
     if let Some(answer) = previous_answer(&d.idempotency, key.as_deref(), &fp) {
         return answer;
     }
-    let txn = json!({
-        "id": uuid::Uuid::new_v4().to_string(),
-        "amount_cents": cents,
-        "amount_currency": "USD",
-        "auto_recharge": false,
-        "created_at": ts(Utc::now()),
-        "processor_status": "submitted_for_settlement",
-        "record_type": "transaction",
-        "transaction_processing_type": "stored_payment",
-    });
-    let body = json!({ "data": txn });
-    let text = body.to_string();
-    let ev = Event::Payment {
-        amount_cents: cents,
-        transaction: txn,
-        idempotency: key.map(|k| {
-            (
-                k,
-                IdemRecord {
-                    fingerprint: fp,
-                    status: 200,
-                    body: text,
-                },
-            )
-        }),
-    };
+    let (ev, body) = domain::stored_payment(&d, cents, key, fp);
     app.store.commit(&a.key_hash, &ev)?;
-    d.apply(&ev);
+    apply(&mut d, &ev);
     Ok(json_response(StatusCode::OK, &body))
 }

@@ -1,5 +1,5 @@
 //! Shared helpers for the emulator's HTTP tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -147,4 +147,45 @@ pub fn skip_official_sdk_test(why: &str) {
         "official SDK required but unavailable: {why}"
     );
     println!("skipped: {why}");
+}
+
+/// Makes the account of `key` a living one for the official SDK smoke scripts (45 virtual days
+/// of light traffic, a closed month, an auto-recharge) and returns what the scripts must then
+/// see, as the `TELNYX_EXPECT_JSON` they read.
+pub async fn advanced_expectations(emu: &Emulator, key: &str) -> String {
+    emu.set_traffic(key, &[("messaging", 20), ("call-control", 2)])
+        .await
+        .unwrap();
+    let origin = emu.base_url();
+    let http = reqwest::Client::new();
+    let r = http
+        .patch(format!("{origin}/payment/auto_recharge_prefs"))
+        .bearer_auth(key)
+        .body(r#"{"threshold_amount":"295.00"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let report = emu
+        .advance_clock(key, telnyx_emulator::Advance::Days(45))
+        .await
+        .unwrap();
+    assert!(
+        report.auto_recharges > 0 && report.invoices_closed > 0,
+        "{report:?}"
+    );
+    let get = |path: &str| {
+        let req = http.get(format!("{origin}/{path}")).bearer_auth(key).send();
+        async move { serde_json::from_str::<Value>(&req.await.unwrap().text().await.unwrap()).unwrap() }
+    };
+    let balance = get("balance").await;
+    let total = |v: Value| v["meta"]["total_results"].clone();
+    serde_json::json!({
+        "balance": balance["data"]["balance"],
+        "available_credit": balance["data"]["available_credit"],
+        "audit_events": total(get("audit_events").await),
+        "messaging": total(get("detail_records?filter[record_type]=messaging").await),
+        "invoices": total(get("invoices").await),
+    })
+    .to_string()
 }

@@ -1,0 +1,175 @@
+//! The account's one ledger: every movement of money as an entry, in time order, with running
+//! totals so that the balance is O(1) and a range is a binary search.
+//!
+//! Amounts are exact signed decimals (a message costs `0.0040`; nothing is rounded inside the
+//! ledger): debits are negative, credits positive. `balance = opening + sum(entries)`.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+/// What moved the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    /// The cost of one detail record.
+    Usage,
+    /// A monthly recurring charge of a number or add-on.
+    Mrc,
+    /// A one-time charge (number activation).
+    Otc,
+    /// A stored payment (settled).
+    Payment,
+    /// An auto-recharge payment (settled).
+    AutoRecharge,
+    /// A credit or debit adjustment.
+    Adjustment,
+}
+
+impl EntryKind {
+    fn slot(self) -> usize {
+        self as usize
+    }
+
+    /// True for charges (everything but money coming in).
+    pub fn is_charge(self) -> bool {
+        !matches!(self, EntryKind::Payment | EntryKind::AutoRecharge)
+    }
+}
+
+/// What an entry refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryRef {
+    /// Row `row` of the detail records of seeded type `ty` (index in `SEEDED_TYPES`).
+    Record {
+        /// Record type index.
+        ty: u8,
+        /// Row in that type's table.
+        row: u32,
+    },
+    /// A number's service: `service` 0 is the number's own MRC, 1.. its add-ons, and
+    /// [`ACTIVATION`] its activation fee; `new` in the purchase month.
+    Service {
+        /// Index in the account's numbers.
+        number: u16,
+        /// Service slot.
+        service: u8,
+        /// Charged in the purchase month.
+        new: bool,
+    },
+    /// Transaction `index` of the account's stored transactions.
+    Transaction(u32),
+    /// Adjustment `index` of the account's adjustments.
+    Adjustment(u32),
+}
+
+/// The service slot of a number's activation fee.
+pub const ACTIVATION: u8 = u8::MAX;
+
+/// One movement of money.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// When it happened (account clock).
+    pub at: DateTime<Utc>,
+    /// What it is.
+    pub kind: EntryKind,
+    /// Signed exact amount: negative for charges.
+    pub amount: Decimal,
+    /// What it refers to.
+    pub reference: EntryRef,
+}
+
+/// The entries in time order plus running totals.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    opening: Decimal,
+    entries: Vec<Entry>,
+    balance: Decimal,
+    totals: [Decimal; 6],
+}
+
+impl Ledger {
+    /// A ledger from entries (sorted here, stably, by time) whose balance after them is `balance`:
+    /// the opening balance is derived.
+    pub fn with_closing_balance(mut entries: Vec<Entry>, balance: Decimal) -> Ledger {
+        entries.sort_by_key(|e| e.at);
+        let mut totals = [Decimal::ZERO; 6];
+        for e in &entries {
+            totals[e.kind.slot()] += e.amount;
+        }
+        let sum: Decimal = totals.iter().copied().sum();
+        Ledger {
+            opening: balance - sum,
+            entries,
+            balance,
+            totals,
+        }
+    }
+
+    /// Appends an entry; its time must not be before the last one (the clock only moves on).
+    pub fn push(&mut self, e: Entry) {
+        debug_assert!(self.entries.last().is_none_or(|l| l.at <= e.at));
+        self.balance += e.amount;
+        self.totals[e.kind.slot()] += e.amount;
+        self.entries.push(e);
+    }
+
+    /// The opening balance (before every entry).
+    pub fn opening(&self) -> Decimal {
+        self.opening
+    }
+
+    /// The current balance: opening plus every entry (O(1)).
+    pub fn balance(&self) -> Decimal {
+        self.balance
+    }
+
+    /// The sum of every entry of `kind` (O(1)).
+    pub fn total(&self, kind: EntryKind) -> Decimal {
+        self.totals[kind.slot()]
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entries with `from <= at < to`, by binary search.
+    pub fn range(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> &[Entry] {
+        let lo = self.entries.partition_point(|e| e.at < from);
+        let hi = self.entries.partition_point(|e| e.at < to).max(lo);
+        &self.entries[lo..hi]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn running_totals_and_ranges() {
+        let t = |d| {
+            Utc.with_ymd_and_hms(2026, 1, d, 0, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let e = |d, kind, cents| Entry {
+            at: t(d),
+            kind,
+            amount: Decimal::new(cents, 4),
+            reference: EntryRef::Transaction(0),
+        };
+        let mut l = Ledger::with_closing_balance(
+            vec![e(3, EntryKind::Usage, -40), e(1, EntryKind::Mrc, -10_000)],
+            Decimal::new(300, 0),
+        );
+        assert_eq!(l.opening(), Decimal::new(3_010_040, 4));
+        assert_eq!(l.entries()[0].at, t(1));
+        l.push(e(5, EntryKind::Payment, 1_000_000));
+        assert_eq!(l.balance(), Decimal::new(400, 0));
+        assert_eq!(l.total(EntryKind::Usage), Decimal::new(-40, 4));
+        assert_eq!(l.range(t(2), t(5)).len(), 1);
+        assert_eq!(l.range(t(1), t(6)).len(), 3);
+        let sum: Decimal = l.entries().iter().map(|e| e.amount).sum();
+        assert_eq!(l.opening() + sum, l.balance());
+    }
+}
