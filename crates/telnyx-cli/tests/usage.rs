@@ -705,13 +705,148 @@ fn bad_input_is_a_clear_error_and_loses_nothing() {
     );
 }
 
+/// A private emulator (its own fault rules cannot touch the shared server's tests).
+fn private_server() -> Server {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let emu = telnyx_emulator::Emulator::start(Default::default())
+                .await
+                .unwrap();
+            tx.send(emu.base_url()).unwrap();
+            std::future::pending::<()>().await;
+            drop(emu);
+        });
+    });
+    let base_url: String = rx.recv().unwrap();
+    let root = base_url.trim_end_matches("/v2").to_string();
+    Server { base_url, root }
+}
+
+/// One HTTP call to an emulator; answers the JSON body, asserting a 2xx.
+fn http(method: reqwest::Method, url: String, key: &str, body: Option<Value>) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let key = key.to_string();
+    rt.block_on(async move {
+        let mut r = reqwest::Client::new().request(method, url).bearer_auth(key);
+        if let Some(b) = body {
+            r = r
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert!(status.is_success(), "{status}: {text}");
+        serde_json::from_str(&text).unwrap()
+    })
+}
+
+/// Moves account `key`'s clock by `days` and answers the month its clock started in, which
+/// has closed into an invoice once `days` reaches past its end.
+fn advance(srv: &Server, key: &str, days: u32) -> String {
+    let clock = http(
+        reqwest::Method::GET,
+        format!("{}/_emulator/clock?api_key={key}", srv.root),
+        key,
+        None,
+    );
+    let month = clock["now"].as_str().unwrap()[..7].to_string();
+    http(
+        reqwest::Method::POST,
+        format!("{}/_emulator/clock/advance", srv.root),
+        key,
+        Some(serde_json::json!({"api_key": key, "days": days})),
+    );
+    month
+}
+
+fn reconcile(srv: &Server, key: &str, month: &str) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
+    c.env_clear();
+    if let Some(p) = std::env::var_os("PATH") {
+        c.env("PATH", p);
+    }
+    c.args(["--base-url", &srv.base_url, "--api-key", key]);
+    c.args(["usage", "reconcile", "--month", month]);
+    c.timeout(std::time::Duration::from_secs(300));
+    c.output().unwrap()
+}
+
+fn previous_month(month: &str) -> String {
+    let first = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap();
+    (first - chrono::Days::new(1)).format("%Y-%m").to_string()
+}
+
+#[test]
+fn reconcile_agrees_with_the_ledger_for_closed_months() {
+    // After 40 virtual days of the default traffic, the month the clock started in has
+    // closed: its records, the summary's usage lines and its invoice agree exactly; so do
+    // those of the seeded month before it.
+    let srv = private_server();
+    let key = "usage-reconcile-agree";
+    let month = advance(&srv, key, 40);
+    for m in [month.clone(), previous_month(&month)] {
+        let o = reconcile(&srv, key, &m);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{m}: {out}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(out.contains("they agree"), "{out}");
+        assert!(!out.contains("differs"), "{out}");
+    }
+}
+
 #[test]
 fn reconcile_prints_each_difference_and_exits_non_zero() {
-    // Today's emulator has no ledger: its charges summary has no usage lines, so the month's
-    // record costs all show up as differences.
-    let key = "usage-reconcile";
-    let month = chrono::Utc::now().format("%Y-%m").to_string();
-    let o = run(key, &["usage", "reconcile", "--month", &month]);
+    // The same closed month, with the summary served wrong: its messaging line dropped and
+    // its call-control line 0.0001 too high. Reconcile names both and exits 1.
+    let srv = private_server();
+    let key = "usage-reconcile-differs";
+    let month = advance(&srv, key, 40);
+    let next = chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").unwrap()
+        + chrono::Months::new(1);
+    let mut summary = http(
+        reqwest::Method::GET,
+        format!(
+            "{}/charges_summary?start_date={month}-01&end_date={next}",
+            srv.base_url
+        ),
+        key,
+        None,
+    );
+    let lines = summary["data"]["summary"]["lines"].as_array_mut().unwrap();
+    let before = lines.len();
+    lines.retain(|l| l["alias"] != "messaging");
+    assert_eq!(lines.len(), before - 1, "the month has a messaging line");
+    let call = lines
+        .iter_mut()
+        .find(|l| l["alias"] == "call-control")
+        .expect("the month has a call-control line");
+    let amount: Decimal = call["amount"].as_str().unwrap().parse().unwrap();
+    call["amount"] = (amount + Decimal::new(1, 4)).to_string().into();
+    http(
+        reqwest::Method::POST,
+        format!("{}/_emulator/faults", srv.root),
+        key,
+        Some(serde_json::json!({
+            "method": "GET",
+            "path_prefix": "/v2/charges_summary",
+            "status": 200,
+            "body": summary,
+        })),
+    );
+    let o = reconcile(&srv, key, &month);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(
         o.status.code(),
@@ -724,17 +859,7 @@ fn reconcile_prints_each_difference_and_exits_non_zero() {
         out.contains("the charges summary has no messaging line"),
         "{out}"
     );
-    let json = run(
-        key,
-        &["usage", "reconcile", "--month", &month, "-o", "json"],
-    );
-    let v: Value = serde_json::from_slice(&json.stdout).unwrap();
-    let records: Decimal = v["records"]["messaging"].as_str().unwrap().parse().unwrap();
-    let (tf, _, _) = fields("messaging");
-    let expected: Decimal = api_records(key, "messaging")
-        .iter()
-        .filter(|r| r[tf].as_str().unwrap().starts_with(&month))
-        .map(|r| dec(&r["cost"]))
-        .sum();
-    assert_eq!(records, expected);
+    assert!(out.contains("differs  call-control"), "{out}");
+    assert!(!out.contains("differs  invoice"), "{out}");
+    assert_eq!(out.matches("differs ").count(), 2, "{out}");
 }

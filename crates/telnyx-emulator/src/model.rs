@@ -206,7 +206,9 @@ pub struct RecordType {
     pub fields: &'static [(&'static str, Kind)],
     /// The field holding a record's cost (debited from the balance), if it has one.
     pub cost_field: Option<&'static str>,
-    /// The charges summary's usage line for it: (name, alias).
+    /// The charges summary's usage line for it: (name, alias). The alias is the
+    /// `filter[record_type]` value, so a line's amount is exactly its records' cost
+    /// (what `telnyx usage reconcile` compares).
     pub product: (&'static str, &'static str),
 }
 
@@ -291,7 +293,7 @@ pub static CALL_CONTROL: RecordType = RecordType {
         ("tags", Str),
     ],
     cost_field: Some("cost"),
-    product: ("Voice", "voice"),
+    product: ("Voice", "call-control"),
 };
 
 /// Conference detail records.
@@ -345,7 +347,7 @@ pub static CONFERENCE_PARTICIPANT: RecordType = RecordType {
         ("is_telnyx_billable", Bool),
     ],
     cost_field: Some("cost"),
-    product: ("Conferencing", "conference"),
+    product: ("Conferencing", "conference-participant"),
 };
 
 /// Answering machine detection records.

@@ -380,8 +380,8 @@ async fn invoices_list_sort_paging_and_retrieve() {
 /// The aliases of the charges summary's usage lines (one per product).
 const USAGE_ALIASES: [&str; 7] = [
     "messaging",
-    "voice",
-    "conference",
+    "call-control",
+    "conference-participant",
     "amd",
     "verify",
     "wireless",

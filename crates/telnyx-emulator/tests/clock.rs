@@ -142,7 +142,7 @@ async fn advancing_bills_usage_closes_months_and_every_figure_agrees() {
         )
         .await;
     let cost: Decimal = calls.iter().map(|r| dec(&r["cost"])).sum();
-    assert_eq!(cost, line("voice"));
+    assert_eq!(cost, line("call-control"));
 
     // reads answer as of the account's clock
     let today = h

@@ -461,8 +461,8 @@ async fn charges_agree_with_invoices() {
                 telnyx::SummaryLine::Simple(s)
                     if [
                         "messaging",
-                        "voice",
-                        "conference",
+                        "call-control",
+                        "conference-participant",
                         "amd",
                         "verify",
                         "wireless",
