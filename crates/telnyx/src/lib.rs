@@ -63,6 +63,7 @@ mod request;
 mod resources;
 mod retry;
 mod timestamp;
+mod violation;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,
@@ -75,3 +76,4 @@ pub use query::Query;
 pub use request::{BoxFuture, Request};
 pub use resources::*;
 pub use rust_decimal::Decimal;
+pub use violation::{Rule, Violation};

@@ -17,6 +17,10 @@ use crate::client::Client;
 use crate::error::{body_excerpt, Error, Result};
 use crate::query::Query;
 use crate::retry::{self, Failure};
+use crate::violation::{Rule, Violation};
+
+/// The form of an idempotency key, as [`Rule::Format`] names it.
+const IDEMPOTENCY_KEY_FORM: &str = "1 to 255 characters of A-Z a-z 0-9 _ : -";
 
 /// A boxed, `Send + 'static` future, as returned by awaiting a request.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -186,7 +190,8 @@ impl<T> Request<T> {
         Request {
             client,
             spec: Err(error),
-            decode: |_| Err(Error::invalid_request("request was not built")),
+            // Never called: `send` returns the spec's error before decoding anything.
+            decode: |_| Err(Error::decode("request was not built")),
             _output: PhantomData,
         }
     }
@@ -284,10 +289,18 @@ pub(crate) fn validate_idempotency_key(key: &str) -> Result<()> {
     if ok_len && ok_chars {
         Ok(())
     } else {
-        Err(Error::invalid_request(format!(
-            "invalid idempotency key ({} characters): use 1 to 255 characters of \
-             A-Z, a-z, 0-9, '_', ':' and '-', for example a UUID",
-            key.chars().count()
+        // The key itself is not kept: it is the caller's, and may be derived from anything.
+        Err(Error::invalid_request(Violation::new(
+            "Request::idempotency_key",
+            "idempotency_key",
+            Rule::Format {
+                expected: IDEMPOTENCY_KEY_FORM,
+            },
+            format!(
+                "invalid idempotency key ({} characters): use 1 to 255 characters of \
+                 A-Z, a-z, 0-9, '_', ':' and '-', for example a UUID",
+                key.chars().count()
+            ),
         )))
     }
 }
@@ -314,7 +327,10 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
     }
     let body = match &spec.body {
         Some(value) => Some(Bytes::from(serde_json::to_vec(value).map_err(|e| {
-            Error::invalid_request(format!("request body is not valid JSON: {e}"))
+            Error::decode(format!(
+                "the request body could not be encoded as JSON: {e}"
+            ))
+            .with_source(e)
         })?)),
         None => None,
     };
@@ -335,8 +351,12 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(ACCEPT_JSON));
     }
     if let Some(key) = &spec.idempotency_key {
-        let value = HeaderValue::from_str(key)
-            .map_err(|_| Error::invalid_request("invalid idempotency key"))?;
+        // Checked above: 1-255 characters of [A-Za-z0-9_:-] always make a header value.
+        let value = HeaderValue::from_str(key).map_err(|_| {
+            validate_idempotency_key("\n")
+                .err()
+                .unwrap_or_else(|| Error::decode("invalid idempotency key"))
+        })?;
         headers.insert("idempotency-key", value);
     }
 
@@ -469,7 +489,7 @@ async fn send_once(
 
 fn classify_transport(e: reqwest::Error) -> AttemptError {
     if e.is_connect() {
-        AttemptError::NotSent(Error::connection(
+        AttemptError::NotSent(Error::not_connected(
             "could not connect to the API; check the base URL and your network",
             e,
         ))

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::shared::{check_page, format_date_time, invalid, push_page, server_enum, SortDirection};
 use crate::pagination::ListRequest;
 use crate::query::Query;
+use crate::violation::Violation;
 use crate::Client;
 
 server_enum! {
@@ -105,7 +106,7 @@ impl AuditEventListParams {
     }
 
     /// Checks the documented rules and builds the query, in the official SDK's order.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page("audit_events.list", self.page_number, self.page_size, None)?;
         let query = Query::new()
             .push_opt(

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::shared::{check_range, invalid, param_enum, server_enum};
 use crate::query::Query;
 use crate::request::Request;
+use crate::violation::{Rule, Violation};
 use crate::{Client, Money};
 
 param_enum! {
@@ -105,16 +106,32 @@ impl ChargesBreakdownParams {
 
     /// Checks the rules and builds `start_date`, `end_date`, `format` (the official order).
     /// `expected` is the format the calling method decodes.
-    pub(crate) fn to_query(&self, expected: ChargesFormat) -> Result<Query, String> {
+    pub(crate) fn to_query(&self, expected: ChargesFormat) -> Result<Query, Violation> {
+        let operation = match expected {
+            ChargesFormat::Json => "charges_breakdown.retrieve",
+            ChargesFormat::Csv => "charges_breakdown.retrieve_csv",
+        };
         if let Some(end) = self.end_date {
-            check_range("charges_breakdown", self.start_date, end)?;
+            check_range(operation, self.start_date, end)?;
         }
         let format = match (self.format, expected) {
             (Some(ChargesFormat::Csv), ChargesFormat::Json) => {
-                return Err("charges_breakdown: format csv returns text: call retrieve_csv instead of retrieve".into())
+                return Err(Violation::new(
+                    operation,
+                    "format",
+                    Rule::OneOf { allowed: &["json"] },
+                    "format csv returns text: call retrieve_csv instead of retrieve",
+                )
+                .with_value("csv"))
             }
             (Some(ChargesFormat::Json), ChargesFormat::Csv) => {
-                return Err("charges_breakdown: retrieve_csv returns CSV: leave format unset or use retrieve for JSON".into())
+                return Err(Violation::new(
+                    operation,
+                    "format",
+                    Rule::OneOf { allowed: &["csv"] },
+                    "retrieve_csv returns CSV: leave format unset or use retrieve for JSON",
+                )
+                .with_value("json"))
             }
             (format, ChargesFormat::Json) => format,
             (_, ChargesFormat::Csv) => Some(ChargesFormat::Csv),
@@ -216,13 +233,22 @@ mod tests {
             .end_date(date(2025, 6, 2))
             .to_query(ChargesFormat::Json)
             .unwrap_err();
-        assert!(err.contains("at most 31 days"), "{err}");
+        assert_eq!(err.parameter(), "end_date");
+        assert!(
+            matches!(err.rule(), crate::Rule::WithinDaysOf { days: 31, .. }),
+            "{err:?}"
+        );
         let err = p
             .clone()
             .end_date(date(2025, 5, 1))
             .to_query(ChargesFormat::Json)
             .unwrap_err();
-        assert!(err.contains("must be after"), "{err}");
+        assert_eq!(
+            err.rule(),
+            &crate::Rule::After {
+                parameter: "start_date"
+            }
+        );
         assert!(p
             .clone()
             .format(ChargesFormat::Csv)

@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use super::shared::{check_range, invalid, typed};
 use crate::query::Query;
 use crate::request::Request;
+use crate::violation::Violation;
 use crate::{Client, Money};
 
 /// The charges summary for a date range.
@@ -151,8 +152,8 @@ impl ChargesSummaryParams {
         }
     }
 
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
-        check_range("charges_summary", self.start_date, self.end_date)?;
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
+        check_range("charges_summary.retrieve", self.start_date, self.end_date)?;
         Ok(Query::new()
             .push("start_date", self.start_date.to_string())
             .push("end_date", self.end_date.to_string()))

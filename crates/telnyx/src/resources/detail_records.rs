@@ -12,6 +12,7 @@ use super::shared::{
 };
 use crate::pagination::ListRequest;
 use crate::query::Query;
+use crate::violation::{Rule, Violation};
 use crate::{Client, Money};
 
 /// The largest page the detail records endpoint serves.
@@ -268,6 +269,9 @@ impl FromStr for FieldFilter {
     }
 }
 
+/// The operation named by the list's violations.
+const LIST: &str = "detail_records.list";
+
 /// Filters, sort and page options for [`DetailRecordsApi::list`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct DetailRecordListParams {
@@ -330,16 +334,18 @@ impl DetailRecordListParams {
 
     /// Checks the rules and builds the query in the official SDK's order: record type,
     /// date range, field filters, sort, page.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         if self.record_type.as_str().trim().is_empty() {
-            return Err(
-                "detail_records.list: record_type must not be empty: use one of \
-                        messaging, verify, call-control, ... (see DetailRecordType)"
-                    .into(),
-            );
+            return Err(Violation::new(
+                LIST,
+                "record_type",
+                Rule::NotEmpty,
+                "record_type must not be empty: use one of messaging, verify, call-control, ... \
+                 (see DetailRecordType)",
+            ));
         }
         check_page(
-            "detail_records.list",
+            LIST,
             self.page_number,
             self.page_size,
             Some(MAX_DETAIL_RECORDS_PAGE_SIZE),
@@ -349,21 +355,42 @@ impl DetailRecordListParams {
             .push_opt("filter[date_range]", self.date_range.map(|r| r.as_wire()));
         for filter in &self.filters {
             if filter.field.is_empty() || filter.field.contains(['[', ']']) {
-                return Err(format!(
-                    "detail_records.list: filter field {:?} must be a plain field name like cld",
-                    filter.field
-                ));
+                return Err(Violation::new(
+                    LIST,
+                    "filters",
+                    Rule::Format {
+                        expected: "a plain field name like cld",
+                    },
+                    format!(
+                        "filter field {:?} must be a plain field name like cld",
+                        filter.field
+                    ),
+                )
+                .with_value(&filter.field));
             }
             if filter.field == "record_type" || filter.field == "date_range" {
-                return Err(format!(
-                    "detail_records.list: set {} through its own parameter, not as a field filter",
-                    filter.field
-                ));
+                let parameter = if filter.field == "record_type" {
+                    "record_type"
+                } else {
+                    "date_range"
+                };
+                return Err(Violation::new(
+                    LIST,
+                    "filters",
+                    Rule::UseParameter { parameter },
+                    format!("set {parameter} through its own parameter, not as a field filter"),
+                )
+                .with_value(&filter.field));
             }
             query = query.push(filter.key(), filter.value.clone());
         }
         if self.sort.iter().any(|s| s.is_empty() || s == "-") {
-            return Err("detail_records.list: sort fields must not be empty".into());
+            return Err(Violation::new(
+                LIST,
+                "sort",
+                Rule::NotEmpty,
+                "sort fields must not be empty",
+            ));
         }
         if !self.sort.is_empty() {
             query = query.push("sort", self.sort.join(","));

@@ -13,6 +13,7 @@ use crate::error::{body_excerpt, Error, Result};
 use crate::pagination::ListRequest;
 use crate::query::{encode_path_segment, Query};
 use crate::request::{BoxFuture, RawResponse, Request};
+use crate::violation::{Rule, Violation};
 use crate::Client;
 
 /// The largest page the invoices endpoint serves.
@@ -102,7 +103,7 @@ impl InvoiceListParams {
         self
     }
 
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page(
             "invoices.list",
             self.page_number,
@@ -163,7 +164,12 @@ impl InvoicesApi<'_> {
         if id.is_empty() {
             return Request::invalid(
                 self.client.clone(),
-                invalid("invoices.retrieve: the invoice id must not be empty"),
+                invalid(Violation::new(
+                    "invoices.retrieve",
+                    "id",
+                    Rule::NotEmpty,
+                    "the invoice id must not be empty",
+                )),
             );
         }
         let path = format!("/invoices/{}", encode_path_segment(id));

@@ -5,6 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
+use crate::violation::{Rule, Violation};
 use crate::Money;
 
 /// Declares a server enum: known wire values plus `Unknown(String)`, which keeps any value
@@ -177,31 +178,48 @@ pub(crate) fn format_date_time(value: &DateTime<Utc>) -> String {
 }
 
 /// An `InvalidRequest` error: a documented rule was broken, detected before any I/O.
-pub(crate) fn invalid(message: impl Into<String>) -> crate::Error {
-    crate::Error::invalid_request(message)
+pub(crate) fn invalid(violation: Violation) -> crate::Error {
+    crate::Error::invalid_request(violation)
 }
 
 /// Checks `page[number] >= 1` and `min <= page[size] <= max` (no upper bound when `max` is `None`).
 pub(crate) fn check_page(
-    operation: &str,
+    operation: &'static str,
     page_number: Option<u32>,
     page_size: Option<u32>,
     max_size: Option<u32>,
-) -> Result<(), String> {
+) -> Result<(), Violation> {
     if page_number == Some(0) {
-        return Err(format!(
-            "{operation}: page_number must be at least 1 (pages are 1-based)"
-        ));
+        return Err(Violation::new(
+            operation,
+            "page_number",
+            Rule::AtLeast { min: 1 },
+            "page_number must be at least 1 (pages are 1-based)",
+        )
+        .with_value(0));
     }
     if let Some(size) = page_size {
         match max_size {
             Some(max) if !(1..=max).contains(&size) => {
-                return Err(format!(
-                    "{operation}: page_size must be between 1 and {max}, got {size}"
-                ));
+                return Err(Violation::new(
+                    operation,
+                    "page_size",
+                    Rule::Between {
+                        min: 1,
+                        max: max.into(),
+                    },
+                    format!("page_size must be between 1 and {max}, got {size}"),
+                )
+                .with_value(size));
             }
             None if size == 0 => {
-                return Err(format!("{operation}: page_size must be at least 1, got 0"));
+                return Err(Violation::new(
+                    operation,
+                    "page_size",
+                    Rule::AtLeast { min: 1 },
+                    "page_size must be at least 1, got 0",
+                )
+                .with_value(0));
             }
             _ => {}
         }
@@ -280,17 +298,37 @@ pub(crate) mod lenient_decimal {
 pub const MAX_CHARGES_RANGE_DAYS: i64 = 31;
 
 /// Checks that `end` is after `start` and at most 31 days later.
-pub(crate) fn check_range(operation: &str, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
+pub(crate) fn check_range(
+    operation: &'static str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<(), Violation> {
     let days = (end - start).num_days();
     if days <= 0 {
-        return Err(format!(
-            "{operation}: end_date ({end}) must be after start_date ({start}); end_date is exclusive"
-        ));
+        return Err(Violation::new(
+            operation,
+            "end_date",
+            Rule::After {
+                parameter: "start_date",
+            },
+            format!("end_date ({end}) must be after start_date ({start}); end_date is exclusive"),
+        )
+        .with_value(end));
     }
     if days > MAX_CHARGES_RANGE_DAYS {
-        return Err(format!(
-            "{operation}: the range from {start} to {end} is {days} days; it can be at most {MAX_CHARGES_RANGE_DAYS} days"
-        ));
+        return Err(Violation::new(
+            operation,
+            "end_date",
+            Rule::WithinDaysOf {
+                parameter: "start_date",
+                days: MAX_CHARGES_RANGE_DAYS as u32,
+            },
+            format!(
+                "the range from {start} to {end} is {days} days; it can be at most \
+                 {MAX_CHARGES_RANGE_DAYS} days"
+            ),
+        )
+        .with_value(end));
     }
     Ok(())
 }

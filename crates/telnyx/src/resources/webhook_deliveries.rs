@@ -8,6 +8,7 @@ use super::shared::{check_page, format_date_time, invalid, push_page, server_enu
 use crate::pagination::ListRequest;
 use crate::query::{encode_path_segment, Query};
 use crate::request::Request;
+use crate::violation::{Rule, Violation};
 use crate::Client;
 
 /// The largest page the webhook deliveries endpoint serves.
@@ -304,22 +305,28 @@ impl WebhookDeliveryListParams {
 
     /// Checks the rules and builds the query in the official SDK's order: status, event type,
     /// started_at, webhook, attempts, finished_at, page.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page(
             "webhook_deliveries.list",
             self.page_number,
             self.page_size,
             Some(MAX_WEBHOOK_DELIVERIES_PAGE_SIZE),
         )?;
-        if self
-            .event_types
-            .iter()
-            .any(|t| t.is_empty() || t.contains(','))
-        {
-            return Err(
-                "webhook_deliveries.list: event types must be non-empty and contain no comma"
-                    .into(),
-            );
+        for event_type in &self.event_types {
+            let rule = if event_type.is_empty() {
+                Rule::NotEmpty
+            } else if event_type.contains(',') {
+                Rule::Excludes { character: ',' }
+            } else {
+                continue;
+            };
+            return Err(Violation::new(
+                "webhook_deliveries.list",
+                "event_types",
+                rule,
+                "event types must be non-empty and contain no comma",
+            )
+            .with_value(event_type));
         }
         let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(format_date_time);
         let event_types = (!self.event_types.is_empty()).then(|| self.event_types.join(","));
@@ -378,7 +385,12 @@ impl WebhookDeliveriesApi<'_> {
         if id.is_empty() {
             return Request::invalid(
                 self.client.clone(),
-                invalid("webhook_deliveries.retrieve: the delivery id must not be empty"),
+                invalid(Violation::new(
+                    "webhook_deliveries.retrieve",
+                    "id",
+                    Rule::NotEmpty,
+                    "the delivery id must not be empty",
+                )),
             );
         }
         let path = format!("/webhook_deliveries/{}", encode_path_segment(id));
