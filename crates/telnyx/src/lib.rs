@@ -57,6 +57,7 @@
 mod client;
 mod error;
 mod money;
+mod options;
 mod pagination;
 pub mod query;
 mod request;
@@ -71,6 +72,7 @@ pub use client::{
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, ErrorSource, RateLimit, Result};
 pub use money::{Money, ParseMoneyError};
+pub use options::{IdempotencyKey, RequestOptions};
 pub use pagination::{ListRequest, Page, PageMeta};
 pub use query::Query;
 pub use request::{BoxFuture, Request};

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::shared::{check_range, invalid, param_enum, server_enum};
+use super::shared::{check_range, invalid, param_enum, query_params, server_enum};
 use crate::query::Query;
-use crate::request::Request;
+use crate::request::{get, Request};
 use crate::violation::{Rule, Violation};
 use crate::{Client, Money};
 
@@ -72,16 +72,18 @@ pub struct ServiceCharge {
     pub cost_type: CostType,
 }
 
-/// Parameters of [`ChargesBreakdownApi::retrieve`] and [`ChargesBreakdownApi::retrieve_csv`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChargesBreakdownParams {
-    /// First day of the range (`start_date`).
-    pub start_date: NaiveDate,
-    /// End of the range, exclusive (`end_date`); the server defaults to one month after the start.
-    /// At most 31 days after `start_date`.
-    pub end_date: Option<NaiveDate>,
-    /// Response format (`format`). Leave unset; `retrieve_csv` sends `csv`.
-    pub format: Option<ChargesFormat>,
+query_params! {
+    /// Parameters of [`ChargesBreakdownApi::retrieve`] and [`ChargesBreakdownApi::retrieve_csv`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ChargesBreakdownParams {
+        /// First day of the range (`start_date`).
+        req start_date: NaiveDate = "start_date",
+        /// End of the range, exclusive (`end_date`); the server defaults to one month after
+        /// the start. At most 31 days after `start_date`.
+        opt end_date: NaiveDate = "end_date",
+        /// Response format (`format`). Leave unset; `retrieve_csv` sends `csv`.
+        opt format: ChargesFormat = "format",
+    }
 }
 
 impl ChargesBreakdownParams {
@@ -92,16 +94,6 @@ impl ChargesBreakdownParams {
             end_date: None,
             format: None,
         }
-    }
-    /// Sets `end_date` (exclusive).
-    pub fn end_date(mut self, value: NaiveDate) -> Self {
-        self.end_date = Some(value);
-        self
-    }
-    /// Sets `format`.
-    pub fn format(mut self, value: ChargesFormat) -> Self {
-        self.format = Some(value);
-        self
     }
 
     /// Checks the rules and builds `start_date`, `end_date`, `format` (the official order).
@@ -136,10 +128,11 @@ impl ChargesBreakdownParams {
             (format, ChargesFormat::Json) => format,
             (_, ChargesFormat::Csv) => Some(ChargesFormat::Csv),
         };
-        Ok(Query::new()
-            .push("start_date", self.start_date.to_string())
-            .push_opt("end_date", self.end_date.map(|d| d.to_string()))
-            .push_opt("format", format.map(|f| f.as_str())))
+        let mut query = self.query_pairs();
+        if let Some(format) = format {
+            query.set("format", format.as_str());
+        }
+        Ok(query)
     }
 }
 
@@ -169,15 +162,11 @@ impl ChargesBreakdownApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, params: ChargesBreakdownParams) -> Request<ChargesBreakdown> {
-        match params.to_query(ChargesFormat::Json) {
-            Ok(query) => Request::new(
-                self.client.clone(),
-                http::Method::GET,
-                "/charges_breakdown",
-                query,
-            ),
-            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
-        }
+        get(
+            self.client,
+            "/charges_breakdown",
+            params.to_query(ChargesFormat::Json),
+        )
     }
 
     /// `GET /charges_breakdown?format=csv`: the same report as raw CSV text.
@@ -189,7 +178,7 @@ impl ChargesBreakdownApi<'_> {
                 "/charges_breakdown",
                 query,
             ),
-            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
+            Err(violation) => Request::invalid(self.client.clone(), invalid(violation)),
         }
     }
 }
