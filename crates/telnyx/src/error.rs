@@ -377,7 +377,7 @@ impl Error {
     }
 }
 
-fn request_id_from(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
     ["x-request-id", "request-id", "x-telnyx-request-id"]
         .iter()
         .find_map(|name| headers.get(*name))

@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::options::{request_option_setters, RequestOptions};
 use crate::query::Query;
 use crate::request::{decode_json, execute, BoxFuture, RequestSpec};
+use crate::response::ResponseMeta;
 use crate::violation::Violation;
 
 /// The query parameter that selects a page.
@@ -80,6 +81,7 @@ pub struct Page<T> {
     pub data: Vec<T>,
     /// Paging information, as the server sent it.
     pub meta: Option<PageMeta>,
+    response: ResponseMeta,
     ctx: Arc<ListContext>,
 }
 
@@ -97,6 +99,7 @@ impl<T: Clone> Clone for Page<T> {
         Page {
             data: self.data.clone(),
             meta: self.meta,
+            response: self.response.clone(),
             ctx: Arc::clone(&self.ctx),
         }
     }
@@ -110,6 +113,12 @@ enum NextStep {
 }
 
 impl<T> Page<T> {
+    /// The status, headers, request id and rate-limit figures of the response that carried
+    /// this page.
+    pub fn response(&self) -> &ResponseMeta {
+        &self.response
+    }
+
     /// `meta.total_results`, if the server sent it.
     pub fn total_results(&self) -> Option<u64> {
         self.meta.and_then(|m| m.total_results)
@@ -195,7 +204,12 @@ async fn fetch_page<T: DeserializeOwned>(
             }
         }
     }
-    Ok(Page { data, meta, ctx })
+    Ok(Page {
+        data,
+        meta,
+        response: ResponseMeta::new(raw.status, &raw.headers),
+        ctx,
+    })
 }
 
 /// A paginated API call, built but not sent.

@@ -17,6 +17,7 @@ use crate::client::Client;
 use crate::error::{body_excerpt, Error, Result};
 use crate::options::{request_option_setters, IdempotencyKey, RequestOptions};
 use crate::query::Query;
+use crate::response::ResponseMeta;
 use crate::retry::{self, Failure};
 use crate::violation::{Rule, Violation};
 
@@ -238,12 +239,24 @@ impl<T> Request<T> {
 impl<T: Send + 'static> Request<T> {
     /// Sends the request (with retries) and decodes the response.
     pub async fn send(self) -> Result<T> {
+        self.send_with_response().await.map(|(value, _)| value)
+    }
+
+    /// Sends the request and returns the decoded value with the response's status,
+    /// headers, request id and rate-limit figures. Await it:
+    /// `let (value, response) = request.with_response().await?;`
+    pub fn with_response(self) -> BoxFuture<Result<(T, ResponseMeta)>> {
+        Box::pin(self.send_with_response())
+    }
+
+    async fn send_with_response(self) -> Result<(T, ResponseMeta)> {
         let spec = self.spec?;
         let raw = execute(&self.client, &spec).await?;
-        (self.decode)(&raw).map_err(|e| {
+        let value = (self.decode)(&raw).map_err(|e| {
             e.with_operation(spec.operation())
                 .with_response_headers(&raw.headers)
-        })
+        })?;
+        Ok((value, ResponseMeta::new(raw.status, &raw.headers)))
     }
 }
 
