@@ -232,7 +232,8 @@ impl ClientBuilder {
     }
 
     /// Sends through this `reqwest::Client` (to share a connection pool, or for proxies
-    /// and custom TLS roots). The per-attempt timeout still applies.
+    /// and custom TLS roots). The per-attempt timeout still applies. Response compression
+    /// is then that client's setting: the SDK's own client asks for gzip and deflate.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
