@@ -17,12 +17,12 @@
 //! }
 //! ```
 //!
-//! The client owns a single-threaded tokio runtime and runs each call on it, so every rule of
-//! the async client holds unchanged (retries, idempotency keys, timeouts, paging guards,
-//! [`Error`] and its predicates). It is cheap to clone and may be shared across
-//! threads. Calling it from inside an async runtime is an error
-//! ([`Configuration`](crate::ErrorKind::Configuration)) rather than a deadlock: use the async
-//! [`Client`](crate::Client) there.
+//! The client owns a single-threaded tokio runtime on its own thread (like
+//! `reqwest::blocking`) and runs each call there, so every rule of the async client holds
+//! unchanged (retries, idempotency keys, timeouts, paging guards, [`Error`] and its
+//! predicates). It is cheap to clone and may be shared across threads; the runtime thread
+//! stops when the last clone is dropped. It works from any thread; in async code prefer the
+//! async [`Client`](crate::Client), since a blocking call holds its thread.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -38,37 +38,94 @@ use crate::options::{request_option_setters, RequestOptions};
 use crate::resources::*;
 use crate::response::ResponseMeta;
 
-/// Runs futures to completion on the client's own runtime.
+/// Runs futures on the client's own runtime, on its own thread, and waits for them.
 #[derive(Clone)]
 struct Runner {
-    runtime: Arc<tokio::runtime::Runtime>,
+    handle: tokio::runtime::Handle,
+    _thread: Arc<RuntimeThread>,
+}
+
+/// The thread driving the runtime; it stops when the last clone of the client is dropped.
+struct RuntimeThread {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    join: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for RuntimeThread {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(join) = self.join.take() {
+            let _ = join.join();
+        }
+    }
 }
 
 impl Runner {
     fn new() -> Result<Runner> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Error::setup(format!(
-                    "could not start the blocking client's runtime: {e}"
+        let failed = |e: std::io::Error| {
+            Error::setup(format!(
+                "could not start the blocking client's runtime: {e}"
+            ))
+            .with_source(e)
+        };
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let join = std::thread::Builder::new()
+            .name("telnyx-blocking".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => {
+                        let _ = handle_tx.send(Ok(runtime.handle().clone()));
+                        // Serves spawned calls (and idle connections) until told to stop.
+                        runtime.block_on(async {
+                            let _ = stopped.await;
+                        });
+                    }
+                    Err(e) => {
+                        let _ = handle_tx.send(Err(e));
+                    }
+                }
+            })
+            .map_err(failed)?;
+        let handle = match handle_rx.recv() {
+            Ok(Ok(handle)) => handle,
+            Ok(Err(e)) => return Err(failed(e)),
+            Err(_) => {
+                return Err(Error::setup(
+                    "the blocking client's runtime thread exited before starting",
                 ))
-                .with_source(e)
-            })?;
+            }
+        };
         Ok(Runner {
-            runtime: Arc::new(runtime),
+            handle,
+            _thread: Arc::new(RuntimeThread {
+                stop: Some(stop),
+                join: Some(join),
+            }),
         })
     }
 
-    fn run<F: IntoFuture<Output = Result<T>>, T>(&self, future: F) -> Result<T> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::setup(
-                "the blocking client was called from inside an async runtime, where blocking \
-                 would stall it: use the async telnyx::Client there (or call from \
-                 tokio::task::spawn_blocking)",
-            ));
+    /// Runs `future` on the runtime thread and blocks this thread until it is done. Works
+    /// from any thread, an async runtime's included (where it blocks that worker, as any
+    /// blocking call does).
+    fn run<F, T>(&self, future: F) -> Result<T>
+    where
+        F: IntoFuture<Output = Result<T>>,
+        F::IntoFuture: Send + 'static,
+        T: Send + 'static,
+    {
+        let task = self.handle.spawn(future.into_future());
+        match futures::executor::block_on(task) {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Error::connection(
+                "the blocking client's runtime stopped before the call finished",
+                e,
+            )),
         }
-        self.runtime.block_on(future.into_future())
     }
 }
 
@@ -470,7 +527,7 @@ impl<T> std::ops::Deref for Page<T> {
 impl<T: DeserializeOwned + Send + 'static> Page<T> {
     /// Fetches the following page: `Ok(None)` after the last one.
     pub fn next_page(&self) -> Result<Option<Page<T>>> {
-        let next = self.runner.run(self.inner.next_page())?;
+        let next = self.runner.run(self.inner.next_page_owned())?;
         Ok(next.map(|inner| Page {
             inner,
             runner: self.runner.clone(),
@@ -497,29 +554,25 @@ impl<T> fmt::Debug for Pages<T> {
     }
 }
 
-impl<T> Iterator for Pages<T> {
+impl<T: Send + 'static> Iterator for Pages<T> {
     type Item = Result<Page<T>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let stream = self.stream.as_mut()?;
-        let next = match self.runner.run(async { Ok(stream.next().await) }) {
-            Ok(next) => next,
-            // Called from inside a runtime: report it once, then end.
-            Err(e) => Some(Err(e)),
-        };
-        match next {
-            Some(Ok(inner)) => Some(Ok(Page {
-                inner,
-                runner: self.runner.clone(),
-            })),
-            Some(Err(e)) => {
-                self.stream = None;
-                Some(Err(e))
+        let mut stream = self.stream.take()?;
+        // The stream travels to the runtime thread for one step and comes back.
+        let step = self
+            .runner
+            .run(async move { Ok((stream.next().await, stream)) });
+        match step {
+            Ok((Some(Ok(inner)), stream)) => {
+                self.stream = Some(stream);
+                Some(Ok(Page {
+                    inner,
+                    runner: self.runner.clone(),
+                }))
             }
-            None => {
-                self.stream = None;
-                None
-            }
+            Ok((Some(Err(e)), _)) | Err(e) => Some(Err(e)),
+            Ok((None, _)) => None,
         }
     }
 }
@@ -539,7 +592,7 @@ impl<T> fmt::Debug for Items<T> {
     }
 }
 
-impl<T> Iterator for Items<T> {
+impl<T: Send + 'static> Iterator for Items<T> {
     type Item = Result<T>;
 
     fn next(&mut self) -> Option<Result<T>> {

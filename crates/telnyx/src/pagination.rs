@@ -162,10 +162,18 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
     /// Fails with a [`Decode`](crate::ErrorKind::Decode) error when the server's `meta` does
     /// not allow a safe next request (see the [module rules](crate::ListRequest)).
     pub async fn next_page(&self) -> Result<Option<Page<T>>> {
+        self.next_page_owned().await
+    }
+
+    /// [`next_page`](Page::next_page) as a future that does not borrow the page.
+    pub(crate) fn next_page_owned(&self) -> BoxFuture<Result<Option<Page<T>>>> {
         match self.next_step() {
-            NextStep::Done => Ok(None),
-            NextStep::Stuck(e) => Err(e.with_operation(self.ctx.spec.operation())),
-            NextStep::Fetch(n) => fetch_page(Arc::clone(&self.ctx), Some(n)).await.map(Some),
+            NextStep::Done => Box::pin(ready(Ok(None))),
+            NextStep::Stuck(e) => Box::pin(ready(Err(e.with_operation(self.ctx.spec.operation())))),
+            NextStep::Fetch(n) => {
+                let ctx = Arc::clone(&self.ctx);
+                Box::pin(async move { fetch_page(ctx, Some(n)).await.map(Some) })
+            }
         }
     }
 }

@@ -296,15 +296,22 @@ fn the_same_errors_as_the_async_client() {
 }
 
 #[test]
-fn inside_an_async_runtime_it_is_an_error_not_a_deadlock() {
+fn it_works_from_async_code_and_from_many_threads() {
     let served = serve();
-    let c = client(&served, "KEY_blocking_in_async");
+    let c = client(&served, "KEY_blocking_threads");
+    // Inside a caller's runtime (it blocks that thread, but neither panics nor deadlocks).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let err = runtime.block_on(async { c.balance().retrieve().send().unwrap_err() });
-    assert_eq!(err.kind(), ErrorKind::Configuration, "{err}");
-    // Outside it, the same client works.
-    assert!(c.balance().retrieve().send().is_ok());
+    let inside = runtime.block_on(async { c.balance().retrieve().send() });
+    assert!(inside.is_ok(), "{inside:?}");
+    // From several threads at once, sharing one client.
+    let balances: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| c.balance().retrieve().send().unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(balances.windows(2).all(|w| w[0] == w[1]));
 }
