@@ -167,10 +167,7 @@ fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>,
             "nothing is serving {host_port}: start the emulator there (`telnyx emulator --bind {host_port}`), \
              fix --base-url/TELNYX_BASE_URL, or use the built-in one with --emulator"
         )
-    } else if cause
-        .as_deref()
-        .is_some_and(|c| c.contains("lookup") || c.contains("dns") || c.contains("resolve"))
-    {
+    } else if e.is_connect() && !resolves(base_url, host_port) {
         format!(
             "the host in {base_url} could not be resolved: check the spelling of \
              --base-url/TELNYX_BASE_URL and your DNS"
@@ -181,6 +178,29 @@ fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>,
             .to_string()
     };
     (headline, details, Some(hint))
+}
+
+/// Whether the host of `base_url` resolves now: asked of the resolver rather than read out
+/// of the OS error text (which no library exposes as a kind).
+fn resolves(base_url: &str, host_port: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let has_port = match host_port.rsplit_once(':') {
+        Some((host, port)) => !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    } && !host_port.ends_with(']');
+    let with_port = if has_port {
+        host_port.to_string()
+    } else {
+        let port = if base_url.starts_with("http://") {
+            80
+        } else {
+            443
+        };
+        format!("{host_port}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .is_ok_and(|mut addrs| addrs.next().is_some())
 }
 
 /// A `--base-url` the SDK could not parse: a usage error, not an authentication one.
@@ -379,6 +399,16 @@ mod tests {
         assert_eq!(CliError::Usage("x".into()).exit_code(), USAGE);
         assert_eq!(CliError::Invalid("x".into()).exit_code(), VALIDATION);
         assert_eq!(CliError::Interrupted("x".into()).exit_code(), INTERRUPTED);
+    }
+
+    #[test]
+    fn resolution_is_asked_of_the_resolver() {
+        assert!(resolves("http://127.0.0.1:4010/v2", "127.0.0.1:4010"));
+        assert!(resolves("http://127.0.0.1/v2", "127.0.0.1"));
+        assert!(!resolves(
+            "https://api.example.invalid/v2",
+            "api.example.invalid"
+        ));
     }
 
     #[test]
