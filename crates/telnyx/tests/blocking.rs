@@ -5,6 +5,7 @@
 //! The tests are plain `#[test]` functions: the blocking client needs no runtime of the
 //! caller's. Only the emulator runs on a (multi-threaded) tokio runtime, owned by the test
 //! and never entered by the test thread, so it keeps serving while the client blocks.
+#![cfg(feature = "blocking")]
 #![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
