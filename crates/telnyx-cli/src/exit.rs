@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use telnyx::ErrorKind;
+use telnyx::{ErrorKind, Rule};
 
 /// Exit code: anything not covered below.
 pub const OTHER: u8 = 1;
@@ -143,14 +143,11 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> Option<String> {
 /// `could not connect to URL (GET /path)`, the OS cause, and a hint that depends on whether
 /// the URL is a local server (start it) or a remote one (network, proxy).
 fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
-    let text = e.to_string();
-    // The SDK appends the operation as ` [GET /balance]`.
-    let op = text
-        .rfind(" [")
-        .filter(|_| text.ends_with(']'))
-        .map(|i| format!(" ({})", &text[i + 2..text.len() - 1]))
+    let op = e
+        .operation()
+        .map(|op| format!(" ({op})"))
         .unwrap_or_default();
-    let headline = if text.starts_with("could not connect") {
+    let headline = if e.is_connect() {
         format!("could not connect to {base_url}{op}")
     } else {
         format!("the connection to {base_url} failed before a complete response arrived{op}")
@@ -170,10 +167,7 @@ fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>,
             "nothing is serving {host_port}: start the emulator there (`telnyx emulator --bind {host_port}`), \
              fix --base-url/TELNYX_BASE_URL, or use the built-in one with --emulator"
         )
-    } else if cause
-        .as_deref()
-        .is_some_and(|c| c.contains("lookup") || c.contains("dns") || c.contains("resolve"))
-    {
+    } else if e.is_connect() && !resolves(base_url, host_port) {
         format!(
             "the host in {base_url} could not be resolved: check the spelling of \
              --base-url/TELNYX_BASE_URL and your DNS"
@@ -186,9 +180,33 @@ fn unreachable_parts(base_url: &str, e: &telnyx::Error) -> (String, Vec<String>,
     (headline, details, Some(hint))
 }
 
+/// Whether the host of `base_url` resolves now: asked of the resolver rather than read out
+/// of the OS error text (which no library exposes as a kind).
+fn resolves(base_url: &str, host_port: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    let has_port = match host_port.rsplit_once(':') {
+        Some((host, port)) => !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    } && !host_port.ends_with(']');
+    let with_port = if has_port {
+        host_port.to_string()
+    } else {
+        let port = if base_url.starts_with("http://") {
+            80
+        } else {
+            443
+        };
+        format!("{host_port}:{port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .is_ok_and(|mut addrs| addrs.next().is_some())
+}
+
 /// A `--base-url` the SDK could not parse: a usage error, not an authentication one.
 fn is_bad_base_url(e: &telnyx::Error) -> bool {
-    e.kind() == ErrorKind::Configuration && e.to_string().starts_with("invalid base URL")
+    e.kind() == ErrorKind::Configuration
+        && e.violation().is_some_and(|v| v.parameter() == "base_url")
 }
 
 /// The parameter the API blamed (`filter[nope][contains]`, `id`), if any.
@@ -196,6 +214,31 @@ fn error_parameter(e: &telnyx::Error) -> Option<&str> {
     e.errors()
         .iter()
         .find_map(|d| d.source.as_ref().and_then(|s| s.parameter.as_deref()))
+}
+
+/// What to do about a request the SDK refused to send, from the rule it broke.
+fn invalid_request_hint(v: &telnyx::Violation) -> Option<String> {
+    match v.rule() {
+        Rule::WithinDaysOf { days, .. } => Some(format!(
+            "ask for at most {days} days per call, e.g. one calendar month at a time \
+             (--start 2025-05-01 --end 2025-06-01), and add up the results"
+        )),
+        Rule::After { parameter } if v.parameter() == "end_date" => Some(format!(
+            "the end date is exclusive and must come after the {}: for one day, \
+             --start 2025-05-01 --end 2025-05-02",
+            parameter.trim_end_matches("_date")
+        )),
+        Rule::Between { min, max } if v.parameter() == "page_size" => {
+            Some(format!("use a page size from {min} to {max}"))
+        }
+        Rule::DollarsAndCents => {
+            Some("write the amount as dollars and cents, e.g. 120.00 (not 120 or 120.0)".into())
+        }
+        Rule::Format { expected } if v.parameter() == "idempotency_key" => Some(format!(
+            "an idempotency key is {expected}, for example a UUID"
+        )),
+        _ => None,
+    }
 }
 
 /// Exit code for an SDK error kind.
@@ -207,7 +250,8 @@ fn api_exit_code(e: &telnyx::Error) -> u8 {
         ErrorKind::BadRequest
         | ErrorKind::UnprocessableEntity
         | ErrorKind::Conflict
-        | ErrorKind::InvalidRequest => VALIDATION,
+        | ErrorKind::InvalidRequest
+        | ErrorKind::Webhook => VALIDATION,
         ErrorKind::RateLimit => RATE_LIMITED,
         ErrorKind::Connection | ErrorKind::Timeout => NETWORK,
         _ => OTHER,
@@ -255,17 +299,11 @@ fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
             }
         }
     } else {
-        let text = e.to_string();
-        // Local checks read `charges_summary: the range ...`; the prefix is the SDK's, not ours.
-        let text = match text.split_once(": ") {
-            Some((p, rest))
-                if e.kind() == ErrorKind::InvalidRequest
-                    && !p.is_empty()
-                    && p.chars().all(|c| c.is_ascii_lowercase() || c == '_') =>
-            {
-                rest.to_string()
-            }
-            _ => text,
+        // A local check names the SDK operation (`charges_summary.retrieve`): the explanation
+        // alone is what the user needs.
+        let text = match e.violation() {
+            Some(v) if e.is_invalid_request() => v.explanation().to_string(),
+            _ => e.to_string(),
         };
         headline = format!("{text}{status}");
     }
@@ -299,11 +337,7 @@ fn api_parts(e: &telnyx::Error) -> (String, Vec<String>, Option<String>) {
         ErrorKind::Timeout => Some(
             "the request timed out: check connectivity, or raise --timeout / --max-retries".into(),
         ),
-        ErrorKind::InvalidRequest if e.to_string().contains("at most 31 days") => Some(
-            "ask for at most 31 days per call, e.g. one calendar month at a time \
-             (--start 2025-05-01 --end 2025-06-01), and add up the results"
-                .into(),
-        ),
+        ErrorKind::InvalidRequest => e.violation().and_then(invalid_request_hint),
         ErrorKind::BadRequest | ErrorKind::UnprocessableEntity
             if error_parameter(e).is_some_and(|p| p.starts_with("filter")) =>
         {
@@ -366,6 +400,16 @@ mod tests {
         assert_eq!(CliError::Usage("x".into()).exit_code(), USAGE);
         assert_eq!(CliError::Invalid("x".into()).exit_code(), VALIDATION);
         assert_eq!(CliError::Interrupted("x".into()).exit_code(), INTERRUPTED);
+    }
+
+    #[test]
+    fn resolution_is_asked_of_the_resolver() {
+        assert!(resolves("http://127.0.0.1:4010/v2", "127.0.0.1:4010"));
+        assert!(resolves("http://127.0.0.1/v2", "127.0.0.1"));
+        assert!(!resolves(
+            "https://api.example.invalid/v2",
+            "api.example.invalid"
+        ));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use http::HeaderMap;
 use crate::error::{Error, Result};
 use crate::query::Query;
 use crate::retry::RetryPolicy;
+use crate::violation::{Rule, Violation};
 
 /// The production API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
@@ -27,6 +28,11 @@ pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 
 /// The `User-Agent` the SDK sends.
 pub(crate) const USER_AGENT: &str = concat!("telnyx-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The operation named by configuration violations.
+const BUILD: &str = "ClientBuilder::build";
+/// The form a base URL must have.
+const HTTP_URL: &str = "an http(s) URL without query, fragment or credentials";
 
 const NO_KEY: &str = "no API key: set TELNYX_API_KEY or pass one to Client::new";
 
@@ -226,7 +232,8 @@ impl ClientBuilder {
     }
 
     /// Sends through this `reqwest::Client` (to share a connection pool, or for proxies
-    /// and custom TLS roots). The per-attempt timeout still applies.
+    /// and custom TLS roots). The per-attempt timeout still applies. Response compression
+    /// is then that client's setting: the SDK's own client asks for gzip and deflate.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -240,38 +247,75 @@ impl ClientBuilder {
         let key = self
             .api_key
             .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::configuration(NO_KEY))?;
+            .ok_or_else(|| {
+                Error::configuration(Violation::new(BUILD, "api_key", Rule::NotEmpty, NO_KEY))
+            })?;
         let mut authorization =
             HeaderValue::from_str(&format!("Bearer {}", key.trim())).map_err(|_| {
-                Error::configuration(
+                Error::configuration(Violation::new(
+                    BUILD,
+                    "api_key",
+                    Rule::Format {
+                        expected: "characters that can be sent in an HTTP header",
+                    },
                     "the API key contains characters that cannot be sent in an HTTP header; \
                      copy it again from the Telnyx portal",
-                )
+                ))
             })?;
         authorization.set_sensitive(true);
 
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let base = reqwest::Url::parse(&base_url).map_err(|e| {
-            Error::configuration(format!("invalid base URL {base_url:?}: {e}")).with_source(e)
+            Error::configuration(Violation::new(
+                BUILD,
+                "base_url",
+                Rule::Format { expected: HTTP_URL },
+                format!("invalid base URL {base_url:?}: {e}"),
+            ))
+            .with_source(e)
         })?;
 
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::configuration(format!(
-                    "default header name {name:?} is not a valid HTTP header name"
-                ))
+                Error::configuration(
+                    Violation::new(
+                        BUILD,
+                        "default_header",
+                        Rule::Format {
+                            expected: "a valid HTTP header name",
+                        },
+                        format!("default header name {name:?} is not a valid HTTP header name"),
+                    )
+                    .with_value(name),
+                )
             })?;
             let header_value = HeaderValue::from_str(value).map_err(|_| {
-                Error::configuration(format!(
-                    "default header {name:?} has a value that is not a valid HTTP header value"
+                Error::configuration(Violation::new(
+                    BUILD,
+                    "default_header",
+                    Rule::Format {
+                        expected: "a valid HTTP header value",
+                    },
+                    format!(
+                        "default header {name:?} has a value that is not a valid HTTP header value"
+                    ),
                 ))
             })?;
             if header_name == http::header::AUTHORIZATION || header_name == "idempotency-key" {
-                return Err(Error::configuration(format!(
-                    "default header {name:?} is set by the SDK: pass the key with \
-                     ClientBuilder::api_key and idempotency keys with Request::idempotency_key"
-                )));
+                return Err(Error::configuration(
+                    Violation::new(
+                        BUILD,
+                        "default_header",
+                        Rule::Reserved,
+                        format!(
+                            "default header {name:?} is set by the SDK: pass the key with \
+                             ClientBuilder::api_key and idempotency keys with \
+                             Request::idempotency_key"
+                        ),
+                    )
+                    .with_value(name),
+                ));
             }
             default_headers.append(header_name, header_value);
         }
@@ -282,8 +326,7 @@ impl ClientBuilder {
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .build()
                 .map_err(|e| {
-                    Error::configuration(format!("could not set up the HTTP client: {e}"))
-                        .with_source(e)
+                    Error::setup(format!("could not set up the HTTP client: {e}")).with_source(e)
                 })?,
         };
 
@@ -311,9 +354,20 @@ fn normalize_base_url(raw: &str) -> Result<String> {
     let trimmed = raw.trim();
     let shown: String = trimmed.chars().take(100).collect();
     let bad = |why: &str| {
-        Error::configuration(format!(
-            "invalid base URL {shown:?}: {why}; use an http(s) URL such as {DEFAULT_BASE_URL}"
-        ))
+        let violation = Violation::new(
+            BUILD,
+            "base_url",
+            Rule::Format { expected: HTTP_URL },
+            format!(
+                "invalid base URL {shown:?}: {why}; use an http(s) URL such as {DEFAULT_BASE_URL}"
+            ),
+        );
+        // A URL with userinfo may hold a credential: its value is not kept.
+        Error::configuration(if shown.contains('@') {
+            violation
+        } else {
+            violation.with_value(&shown)
+        })
     };
     let url = reqwest::Url::parse(trimmed).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {

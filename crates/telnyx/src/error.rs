@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::violation::Violation;
+
 /// `Result` with the SDK's [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -166,6 +168,10 @@ struct ErrorImpl {
     retry_after: Option<Duration>,
     rate_limit: Option<RateLimit>,
     should_retry: Option<bool>,
+    /// The rule broken, for an `InvalidRequest` or `Configuration` error.
+    violation: Option<Violation>,
+    /// True when the request never left (the connection could not be made).
+    not_sent: bool,
     source: Option<Box<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -182,19 +188,35 @@ impl Error {
                 retry_after: None,
                 rate_limit: None,
                 should_retry: None,
+                violation: None,
+                not_sent: false,
                 source: None,
             }),
         }
     }
 
-    /// A configuration error: `message` says what is wrong and how to fix it.
-    pub(crate) fn configuration(message: impl Into<String>) -> Error {
+    /// A configuration error: the setting, the rule, and what to do.
+    pub(crate) fn configuration(violation: Violation) -> Error {
+        let mut err = Error::new(ErrorKind::Configuration, violation.explanation());
+        err.inner.violation = Some(violation);
+        err
+    }
+
+    /// A configuration failure that is no caller's setting (the HTTP client could not start).
+    pub(crate) fn setup(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Configuration, message)
     }
 
-    /// A request rejected before any I/O: `message` says which parameter and why.
-    pub(crate) fn invalid_request(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::InvalidRequest, message)
+    /// A request rejected before any I/O: which operation, parameter and rule.
+    ///
+    /// The message reads `operation: explanation`.
+    pub(crate) fn invalid_request(violation: Violation) -> Error {
+        let mut err = Error::new(
+            ErrorKind::InvalidRequest,
+            format!("{}: {}", violation.operation(), violation.explanation()),
+        );
+        err.inner.violation = Some(violation);
+        err
     }
 
     /// A response or page sequence that makes no sense.
@@ -208,6 +230,16 @@ impl Error {
         source: impl StdError + Send + Sync + 'static,
     ) -> Error {
         Error::new(ErrorKind::Connection, message).with_source(source)
+    }
+
+    /// A connection that could not be made: the request never left.
+    pub(crate) fn not_connected(
+        message: impl Into<String>,
+        source: impl StdError + Send + Sync + 'static,
+    ) -> Error {
+        let mut err = Error::connection(message, source);
+        err.inner.not_sent = true;
+        err
     }
 
     /// An attempt that ran out of time.
@@ -314,6 +346,29 @@ impl Error {
         self.inner.kind == ErrorKind::Connection
     }
 
+    /// True when the connection could not be made at all, so the request never reached the
+    /// server (connection refused, unknown host), as opposed to a connection lost mid-way.
+    pub fn is_connect(&self) -> bool {
+        self.inner.not_sent
+    }
+
+    /// True for a request the SDK refused to send ([`ErrorKind::InvalidRequest`]); its
+    /// [`violation`](Error::violation) says which parameter broke which rule.
+    pub fn is_invalid_request(&self) -> bool {
+        self.inner.kind == ErrorKind::InvalidRequest
+    }
+
+    /// The rule broken, as data, for an [`InvalidRequest`](ErrorKind::InvalidRequest) or a
+    /// [`Configuration`](ErrorKind::Configuration) error: operation, parameter, rule, value.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.inner.violation.as_ref()
+    }
+
+    /// The HTTP call that failed, e.g. `"GET /balance"`, when one was made or attempted.
+    pub fn operation(&self) -> Option<&str> {
+        self.inner.operation.as_deref()
+    }
+
     /// True for a timeout.
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
@@ -325,7 +380,7 @@ impl Error {
     }
 }
 
-fn request_id_from(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn request_id_from(headers: &HeaderMap) -> Option<String> {
     ["x-request-id", "request-id", "x-telnyx-request-id"]
         .iter()
         .find_map(|name| headers.get(*name))
@@ -438,6 +493,9 @@ impl fmt::Debug for Error {
         }
         if let Some(id) = &i.request_id {
             d.field("request_id", id);
+        }
+        if let Some(v) = &i.violation {
+            d.field("violation", v);
         }
         if let Some(ra) = &i.retry_after {
             d.field("retry_after", ra);

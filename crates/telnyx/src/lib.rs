@@ -49,20 +49,38 @@
 //! # }
 //! ```
 //!
+//! A rejected request carries its [`Violation`] (operation, parameter, [`Rule`], value):
+//! decide from [`Error::violation`], never from the message text.
+//!
+//! # Response metadata, compression, blocking
+//!
+//! [`Request::with_response`] returns the value with its [`ResponseMeta`] (status, headers,
+//! request id, rate-limit figures); every [`Page`] carries its own. Responses are asked for
+//! gzip- or deflate-compressed and decoded. With the cargo feature `blocking`,
+//! `telnyx::blocking::Client` offers the same operations for a plain `fn main`, lists as
+//! iterators over items and pages.
+//!
 //! Per-attempt `tracing` spans (`telnyx.request`: method, path, attempt, status,
 //! duration) are emitted at debug level; they carry no bodies and no secrets.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 mod error;
 mod money;
+mod options;
 mod pagination;
 pub mod query;
 mod request;
 mod resources;
+mod response;
 mod retry;
 mod timestamp;
+mod violation;
 pub mod webhooks;
 
 pub use client::{
@@ -71,8 +89,11 @@ pub use client::{
 };
 pub use error::{ApiErrorDetail, Error, ErrorKind, ErrorSource, RateLimit, Result};
 pub use money::{Money, ParseMoneyError};
+pub use options::{IdempotencyKey, RequestOptions};
 pub use pagination::{ListRequest, Page, PageMeta};
 pub use query::Query;
 pub use request::{BoxFuture, Request};
 pub use resources::*;
+pub use response::ResponseMeta;
 pub use rust_decimal::Decimal;
+pub use violation::{Rule, Violation};

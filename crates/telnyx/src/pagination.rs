@@ -20,7 +20,6 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 use http::Method;
@@ -29,8 +28,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::options::{request_option_setters, RequestOptions};
 use crate::query::Query;
 use crate::request::{decode_json, execute, BoxFuture, RequestSpec};
+use crate::response::ResponseMeta;
+use crate::violation::Violation;
 
 /// The query parameter that selects a page.
 const PAGE_NUMBER: &str = "page[number]";
@@ -79,6 +81,7 @@ pub struct Page<T> {
     pub data: Vec<T>,
     /// Paging information, as the server sent it.
     pub meta: Option<PageMeta>,
+    response: ResponseMeta,
     ctx: Arc<ListContext>,
 }
 
@@ -96,6 +99,7 @@ impl<T: Clone> Clone for Page<T> {
         Page {
             data: self.data.clone(),
             meta: self.meta,
+            response: self.response.clone(),
             ctx: Arc::clone(&self.ctx),
         }
     }
@@ -109,6 +113,12 @@ enum NextStep {
 }
 
 impl<T> Page<T> {
+    /// The status, headers, request id and rate-limit figures of the response that carried
+    /// this page.
+    pub fn response(&self) -> &ResponseMeta {
+        &self.response
+    }
+
     /// `meta.total_results`, if the server sent it.
     pub fn total_results(&self) -> Option<u64> {
         self.meta.and_then(|m| m.total_results)
@@ -152,10 +162,18 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
     /// Fails with a [`Decode`](crate::ErrorKind::Decode) error when the server's `meta` does
     /// not allow a safe next request (see the [module rules](crate::ListRequest)).
     pub async fn next_page(&self) -> Result<Option<Page<T>>> {
+        self.next_page_owned().await
+    }
+
+    /// [`next_page`](Page::next_page) as a future that does not borrow the page.
+    pub(crate) fn next_page_owned(&self) -> BoxFuture<Result<Option<Page<T>>>> {
         match self.next_step() {
-            NextStep::Done => Ok(None),
-            NextStep::Stuck(e) => Err(e.with_operation(self.ctx.spec.operation())),
-            NextStep::Fetch(n) => fetch_page(Arc::clone(&self.ctx), Some(n)).await.map(Some),
+            NextStep::Done => Box::pin(ready(Ok(None))),
+            NextStep::Stuck(e) => Box::pin(ready(Err(e.with_operation(self.ctx.spec.operation())))),
+            NextStep::Fetch(n) => {
+                let ctx = Arc::clone(&self.ctx);
+                Box::pin(async move { fetch_page(ctx, Some(n)).await.map(Some) })
+            }
         }
     }
 }
@@ -194,7 +212,12 @@ async fn fetch_page<T: DeserializeOwned>(
             }
         }
     }
-    Ok(Page { data, meta, ctx })
+    Ok(Page {
+        data,
+        meta,
+        response: ResponseMeta::new(raw.status, &raw.headers),
+        ctx,
+    })
 }
 
 /// A paginated API call, built but not sent.
@@ -235,17 +258,30 @@ impl<T> fmt::Debug for ListRequest<T> {
             Ok(spec) => d
                 .field("path", &spec.path)
                 .field("query", &spec.query.encode())
-                .field("timeout", &spec.timeout)
-                .field("max_retries", &spec.max_retries),
+                .field("options", &spec.options),
             Err(e) => d.field("invalid", e),
         };
         d.field("concurrency", &self.concurrency).finish()
     }
 }
 
+/// The list call of every list endpoint: a `GET` of `path` with the checked `query`, or a
+/// list that yields the violation without any I/O.
+pub(crate) fn list<T>(
+    client: &Client,
+    path: &'static str,
+    query: std::result::Result<Query, Violation>,
+) -> ListRequest<T> {
+    match query {
+        Ok(query) => ListRequest::new(client.clone(), path, query),
+        Err(violation) => ListRequest::invalid(client.clone(), Error::invalid_request(violation)),
+    }
+}
+
 impl<T> ListRequest<T> {
     /// A `GET` of `path` (relative to the base URL) with `query`, answered with
-    /// `{"data": [T], "meta": {...}}`.
+    /// `{"data": [T], "meta": {...}}`. Not part of the API (see `request.rs`).
+    #[doc(hidden)]
     pub fn new(client: Client, path: impl Into<String>, query: Query) -> Self {
         ListRequest {
             client,
@@ -256,7 +292,8 @@ impl<T> ListRequest<T> {
     }
 
     /// A list call that failed validation: awaiting or streaming it yields `error` without
-    /// any I/O.
+    /// any I/O. Not part of the API (see `request.rs`).
+    #[doc(hidden)]
     pub fn invalid(client: Client, error: Error) -> Self {
         ListRequest {
             client,
@@ -266,21 +303,15 @@ impl<T> ListRequest<T> {
         }
     }
 
-    /// The time limit of each attempt of each page, instead of the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
+    fn map_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
         if let Ok(spec) = &mut self.spec {
-            spec.timeout = Some(timeout);
+            spec.options = f(std::mem::take(&mut spec.options));
         }
         self
     }
 
-    /// How many times to retry each page, instead of the client's setting.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        if let Ok(spec) = &mut self.spec {
-            spec.max_retries = Some(max_retries);
-        }
-        self
-    }
+    // Every page is fetched with these settings.
+    request_option_setters!();
 
     /// Fetch up to `pages` pages at once ahead of the consumer (default 1: one at a time).
     ///
@@ -458,6 +489,7 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
 
     #[tokio::test]
     async fn a_dropped_prefetch_task_is_aborted() {

@@ -10,6 +10,9 @@ use telnyx::{Client, ErrorKind, Money, Query, Request};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::client_with_key;
+
 const SECRET: &str = "KEY_SECRET_ABC123";
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -27,15 +30,6 @@ struct Bal {
 struct Charge {
     id: String,
     amount_cents: i64,
-}
-
-fn client_with_key(server: &MockServer, key: &str) -> Client {
-    Client::builder()
-        .api_key(key)
-        .base_url(format!("{}/v2", server.uri()))
-        .max_retries(0)
-        .build()
-        .unwrap()
 }
 
 fn client(server: &MockServer) -> Client {

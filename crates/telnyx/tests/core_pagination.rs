@@ -14,6 +14,9 @@ use telnyx::{Client, ErrorKind, ListRequest, Query};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request as Received, Respond, ResponseTemplate};
 
+mod common;
+use common::retrying_client as client;
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 struct Item {
     id: u64,
@@ -66,15 +69,6 @@ impl Respond for Pager {
         }
         ResponseTemplate::new(200).set_body_json(body)
     }
-}
-
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key("KEY_TEST")
-        .base_url(format!("{}/v2", server.uri()))
-        .initial_retry_delay(Duration::from_millis(1))
-        .build()
-        .unwrap()
 }
 
 fn list(client: &Client, query: Query) -> ListRequest<Item> {

@@ -13,19 +13,13 @@ use telnyx::{Client, ErrorKind, Money, Query, Request};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+use common::retrying_client as client;
+
 #[derive(Debug, Deserialize, PartialEq)]
 struct Bal {
     balance: Money,
     currency: String,
-}
-
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key("KEY_TEST")
-        .base_url(format!("{}/v2", server.uri()))
-        .initial_retry_delay(Duration::from_millis(1))
-        .build()
-        .unwrap()
 }
 
 fn balance(client: &Client) -> Request<Bal> {

@@ -10,16 +10,15 @@ use telnyx::{Client, ErrorKind};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod common;
+
 const ID: &str = "48eff763-ea80-4345-b688-78249eb165a8";
 const KEY: &str = "KEY_pdf_secret";
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 fn client(api: &MockServer) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(format!("{}/v2", api.uri()))
+    common::builder_with_key(api, KEY)
         .default_header("x-team", "billing")
-        .initial_retry_delay(Duration::from_millis(1))
         .build()
         .unwrap()
 }

@@ -4,29 +4,14 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use chrono::NaiveDate;
 use futures::StreamExt;
 use serde_json::json;
 use telnyx::*;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A server that must receive nothing, and a client pointed at it.
-async fn silent_server() -> (MockServer, Client) {
-    let server = MockServer::builder().start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("KEY_TEST")
-        .base_url(format!("{}/v2", server.uri()))
-        .max_retries(0)
-        .build()
-        .unwrap();
-    (server, client)
-}
+use wiremock::MockServer;
+
+mod common;
+use common::{assert_nothing_sent, date, silent_server};
 
 fn assert_invalid(err: Error, needle: &str) {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
@@ -34,14 +19,6 @@ fn assert_invalid(err: Error, needle: &str) {
         err.to_string().contains(needle),
         "{err:?} should mention {needle:?}"
     );
-}
-
-async fn assert_nothing_sent(server: &MockServer) {
-    assert!(server.received_requests().await.unwrap().is_empty());
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 #[tokio::test]
@@ -193,19 +170,7 @@ async fn empty_ids_are_rejected() {
 }
 
 async fn serve_json(route: &str, body: serde_json::Value) -> (MockServer, Client) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method("GET"))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("KEY_TEST")
-        .base_url(format!("{}/v2", server.uri()))
-        .max_retries(0)
-        .build()
-        .unwrap();
-    (server, client)
+    common::serve("GET", route, body).await
 }
 
 #[tokio::test]

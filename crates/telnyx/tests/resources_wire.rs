@@ -3,53 +3,15 @@
 
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use futures::StreamExt;
-use serde_json::{json, Value};
+use serde_json::json;
 use telnyx::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> Value {
-    let file = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
-}
-
-fn client(server: &MockServer) -> Client {
-    Client::builder()
-        .api_key("KEY_TEST")
-        .base_url(format!("{}/v2", server.uri()))
-        .max_retries(0)
-        .build()
-        .unwrap()
-}
-
-async fn serve(verb: &str, route: &str, body: Value) -> (MockServer, Client) {
-    let server = MockServer::builder().start().await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    let client = client(&server);
-    (server, client)
-}
-
-/// The one request the server received, as `METHOD path?query` plus its body.
-async fn only_request(server: &MockServer) -> (String, Vec<u8>, wiremock::Request) {
-    let requests = server.received_requests().await.unwrap();
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    let r = requests.into_iter().next().unwrap();
-    let line = match r.url.query() {
-        Some(q) => format!("{} {}?{}", r.method, r.url.path(), q),
-        None => format!("{} {}", r.method, r.url.path()),
-    };
-    (line, r.body.clone(), r)
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
+mod common;
+use common::{client, date, fixture, only_request, serve};
 
 #[tokio::test]
 async fn balance_retrieve() {

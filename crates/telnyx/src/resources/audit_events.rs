@@ -3,9 +3,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::shared::{check_page, format_date_time, invalid, push_page, server_enum, SortDirection};
-use crate::pagination::ListRequest;
+use super::shared::{check_page, query_params, server_enum, SortDirection};
+use crate::pagination::{list, ListRequest};
 use crate::query::Query;
+use crate::violation::Violation;
 use crate::Client;
 
 server_enum! {
@@ -62,62 +63,28 @@ pub struct AuditEventChange {
     pub to: serde_json::Value,
 }
 
-/// Filters, sort and page options for [`AuditEventsApi::list`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AuditEventListParams {
-    /// Only events created after this instant (`filter[created_after]`).
-    pub created_after: Option<DateTime<Utc>>,
-    /// Only events created before this instant (`filter[created_before]`).
-    pub created_before: Option<DateTime<Utc>>,
-    /// Order by creation time (`sort`).
-    pub sort: Option<SortDirection>,
-    /// First page to load, 1-based (`page[number]`).
-    pub page_number: Option<u32>,
-    /// Items per page, at least 1 (`page[size]`).
-    pub page_size: Option<u32>,
+query_params! {
+    /// Filters, sort and page options for [`AuditEventsApi::list`].
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AuditEventListParams {
+        /// Only events created after this instant (`filter[created_after]`).
+        opt created_after: DateTime<Utc> = "filter[created_after]",
+        /// Only events created before this instant (`filter[created_before]`).
+        opt created_before: DateTime<Utc> = "filter[created_before]",
+        /// First page to load, 1-based (`page[number]`).
+        opt page_number: u32 = "page[number]",
+        /// Items per page, at least 1 (`page[size]`).
+        opt page_size: u32 = "page[size]",
+        /// Order by creation time (`sort`).
+        opt sort: SortDirection = "sort",
+    }
 }
 
 impl AuditEventListParams {
-    /// Sets `created_after`.
-    pub fn created_after(mut self, value: DateTime<Utc>) -> Self {
-        self.created_after = Some(value);
-        self
-    }
-    /// Sets `created_before`.
-    pub fn created_before(mut self, value: DateTime<Utc>) -> Self {
-        self.created_before = Some(value);
-        self
-    }
-    /// Sets `sort`.
-    pub fn sort(mut self, value: SortDirection) -> Self {
-        self.sort = Some(value);
-        self
-    }
-    /// Sets `page_number`.
-    pub fn page_number(mut self, value: u32) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets `page_size`.
-    pub fn page_size(mut self, value: u32) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-
     /// Checks the documented rules and builds the query, in the official SDK's order.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page("audit_events.list", self.page_number, self.page_size, None)?;
-        let query = Query::new()
-            .push_opt(
-                "filter[created_after]",
-                self.created_after.as_ref().map(format_date_time),
-            )
-            .push_opt(
-                "filter[created_before]",
-                self.created_before.as_ref().map(format_date_time),
-            );
-        Ok(push_page(query, self.page_number, self.page_size)
-            .push_opt("sort", self.sort.map(|s| s.as_str())))
+        Ok(self.query_pairs())
     }
 }
 
@@ -150,10 +117,7 @@ impl AuditEventsApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: AuditEventListParams) -> ListRequest<AuditEvent> {
-        match params.to_query() {
-            Ok(query) => ListRequest::new(self.client.clone(), "/audit_events", query),
-            Err(message) => ListRequest::invalid(self.client.clone(), invalid(message)),
-        }
+        list(self.client, "/audit_events", params.to_query())
     }
 }
 

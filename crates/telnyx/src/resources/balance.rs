@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::request::Request;
+use crate::request::{get, Request};
 use crate::{Client, Money};
 
 /// The account balance. Every amount is an exact decimal string on the wire.
@@ -46,12 +46,7 @@ impl BalanceApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self) -> Request<Balance> {
-        Request::new(
-            self.client.clone(),
-            http::Method::GET,
-            "/balance",
-            crate::query::Query::new(),
-        )
+        get(self.client, "/balance", Ok(crate::query::Query::new()))
     }
 }
 

@@ -3,9 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::shared::{check_range, invalid, param_enum, server_enum};
+use super::shared::{check_range, invalid, param_enum, query_params, server_enum};
 use crate::query::Query;
-use crate::request::Request;
+use crate::request::{get, Request};
+use crate::violation::{Rule, Violation};
 use crate::{Client, Money};
 
 param_enum! {
@@ -71,16 +72,18 @@ pub struct ServiceCharge {
     pub cost_type: CostType,
 }
 
-/// Parameters of [`ChargesBreakdownApi::retrieve`] and [`ChargesBreakdownApi::retrieve_csv`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChargesBreakdownParams {
-    /// First day of the range (`start_date`).
-    pub start_date: NaiveDate,
-    /// End of the range, exclusive (`end_date`); the server defaults to one month after the start.
-    /// At most 31 days after `start_date`.
-    pub end_date: Option<NaiveDate>,
-    /// Response format (`format`). Leave unset; `retrieve_csv` sends `csv`.
-    pub format: Option<ChargesFormat>,
+query_params! {
+    /// Parameters of [`ChargesBreakdownApi::retrieve`] and [`ChargesBreakdownApi::retrieve_csv`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ChargesBreakdownParams {
+        /// First day of the range (`start_date`).
+        req start_date: NaiveDate = "start_date",
+        /// End of the range, exclusive (`end_date`); the server defaults to one month after
+        /// the start. At most 31 days after `start_date`.
+        opt end_date: NaiveDate = "end_date",
+        /// Response format (`format`). Leave unset; `retrieve_csv` sends `csv`.
+        opt format: ChargesFormat = "format",
+    }
 }
 
 impl ChargesBreakdownParams {
@@ -92,37 +95,44 @@ impl ChargesBreakdownParams {
             format: None,
         }
     }
-    /// Sets `end_date` (exclusive).
-    pub fn end_date(mut self, value: NaiveDate) -> Self {
-        self.end_date = Some(value);
-        self
-    }
-    /// Sets `format`.
-    pub fn format(mut self, value: ChargesFormat) -> Self {
-        self.format = Some(value);
-        self
-    }
 
     /// Checks the rules and builds `start_date`, `end_date`, `format` (the official order).
     /// `expected` is the format the calling method decodes.
-    pub(crate) fn to_query(&self, expected: ChargesFormat) -> Result<Query, String> {
+    pub(crate) fn to_query(&self, expected: ChargesFormat) -> Result<Query, Violation> {
+        let operation = match expected {
+            ChargesFormat::Json => "charges_breakdown.retrieve",
+            ChargesFormat::Csv => "charges_breakdown.retrieve_csv",
+        };
         if let Some(end) = self.end_date {
-            check_range("charges_breakdown", self.start_date, end)?;
+            check_range(operation, self.start_date, end)?;
         }
         let format = match (self.format, expected) {
             (Some(ChargesFormat::Csv), ChargesFormat::Json) => {
-                return Err("charges_breakdown: format csv returns text: call retrieve_csv instead of retrieve".into())
+                return Err(Violation::new(
+                    operation,
+                    "format",
+                    Rule::OneOf { allowed: &["json"] },
+                    "format csv returns text: call retrieve_csv instead of retrieve",
+                )
+                .with_value("csv"))
             }
             (Some(ChargesFormat::Json), ChargesFormat::Csv) => {
-                return Err("charges_breakdown: retrieve_csv returns CSV: leave format unset or use retrieve for JSON".into())
+                return Err(Violation::new(
+                    operation,
+                    "format",
+                    Rule::OneOf { allowed: &["csv"] },
+                    "retrieve_csv returns CSV: leave format unset or use retrieve for JSON",
+                )
+                .with_value("json"))
             }
             (format, ChargesFormat::Json) => format,
             (_, ChargesFormat::Csv) => Some(ChargesFormat::Csv),
         };
-        Ok(Query::new()
-            .push("start_date", self.start_date.to_string())
-            .push_opt("end_date", self.end_date.map(|d| d.to_string()))
-            .push_opt("format", format.map(|f| f.as_str())))
+        let mut query = self.query_pairs();
+        if let Some(format) = format {
+            query.set("format", format.as_str());
+        }
+        Ok(query)
     }
 }
 
@@ -152,15 +162,11 @@ impl ChargesBreakdownApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, params: ChargesBreakdownParams) -> Request<ChargesBreakdown> {
-        match params.to_query(ChargesFormat::Json) {
-            Ok(query) => Request::new(
-                self.client.clone(),
-                http::Method::GET,
-                "/charges_breakdown",
-                query,
-            ),
-            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
-        }
+        get(
+            self.client,
+            "/charges_breakdown",
+            params.to_query(ChargesFormat::Json),
+        )
     }
 
     /// `GET /charges_breakdown?format=csv`: the same report as raw CSV text.
@@ -172,7 +178,7 @@ impl ChargesBreakdownApi<'_> {
                 "/charges_breakdown",
                 query,
             ),
-            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
+            Err(violation) => Request::invalid(self.client.clone(), invalid(violation)),
         }
     }
 }
@@ -216,13 +222,22 @@ mod tests {
             .end_date(date(2025, 6, 2))
             .to_query(ChargesFormat::Json)
             .unwrap_err();
-        assert!(err.contains("at most 31 days"), "{err}");
+        assert_eq!(err.parameter(), "end_date");
+        assert!(
+            matches!(err.rule(), crate::Rule::WithinDaysOf { days: 31, .. }),
+            "{err:?}"
+        );
         let err = p
             .clone()
             .end_date(date(2025, 5, 1))
             .to_query(ChargesFormat::Json)
             .unwrap_err();
-        assert!(err.contains("must be after"), "{err}");
+        assert_eq!(
+            err.rule(),
+            &crate::Rule::After {
+                parameter: "start_date"
+            }
+        );
         assert!(p
             .clone()
             .format(ChargesFormat::Csv)

@@ -3,9 +3,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::shared::{check_range, invalid, typed};
+use super::shared::{check_range, query_params, typed};
 use crate::query::Query;
-use crate::request::Request;
+use crate::request::{get, Request};
+use crate::violation::Violation;
 use crate::{Client, Money};
 
 /// The charges summary for a date range.
@@ -133,13 +134,15 @@ pub struct SimpleLine {
     pub amount: Money,
 }
 
-/// Parameters of [`ChargesSummaryApi::retrieve`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChargesSummaryParams {
-    /// First day of the range (`start_date`).
-    pub start_date: NaiveDate,
-    /// End of the range, exclusive (`end_date`), at most 31 days after the start.
-    pub end_date: NaiveDate,
+query_params! {
+    /// Parameters of [`ChargesSummaryApi::retrieve`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ChargesSummaryParams {
+        /// First day of the range (`start_date`).
+        req start_date: NaiveDate = "start_date",
+        /// End of the range, exclusive (`end_date`), at most 31 days after the start.
+        req end_date: NaiveDate = "end_date",
+    }
 }
 
 impl ChargesSummaryParams {
@@ -151,11 +154,9 @@ impl ChargesSummaryParams {
         }
     }
 
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
-        check_range("charges_summary", self.start_date, self.end_date)?;
-        Ok(Query::new()
-            .push("start_date", self.start_date.to_string())
-            .push("end_date", self.end_date.to_string()))
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
+        check_range("charges_summary.retrieve", self.start_date, self.end_date)?;
+        Ok(self.query_pairs())
     }
 }
 
@@ -189,15 +190,7 @@ impl ChargesSummaryApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, params: ChargesSummaryParams) -> Request<ChargesSummary> {
-        match params.to_query() {
-            Ok(query) => Request::new(
-                self.client.clone(),
-                http::Method::GET,
-                "/charges_summary",
-                query,
-            ),
-            Err(message) => Request::invalid(self.client.clone(), invalid(message)),
-        }
+        get(self.client, "/charges_summary", params.to_query())
     }
 }
 

@@ -7,11 +7,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::shared::{
-    check_page, invalid, lenient_decimal, param_enum, push_page, server_enum, typed,
-    ParseParamError,
+    check_page, lenient_decimal, param_enum, query_params, server_enum, typed, ParseParamError,
+    QueryField, WireValue,
 };
-use crate::pagination::ListRequest;
+use crate::pagination::{list, ListRequest};
 use crate::query::Query;
+use crate::violation::{Rule, Violation};
 use crate::{Client, Money};
 
 /// The largest page the detail records endpoint serves.
@@ -268,21 +269,47 @@ impl FromStr for FieldFilter {
     }
 }
 
-/// Filters, sort and page options for [`DetailRecordsApi::list`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetailRecordListParams {
-    /// The record type (`filter[record_type]`), required.
-    pub record_type: DetailRecordType,
-    /// A named date range (`filter[date_range]`).
-    pub date_range: Option<DateRange>,
-    /// Filters on other fields, sent in order after the date range.
-    pub filters: Vec<FieldFilter>,
-    /// Sort fields, `-` prefix for descending (`sort=-created_at,cld`).
-    pub sort: Vec<String>,
-    /// First page to load, 1-based (`page[number]`).
-    pub page_number: Option<u32>,
-    /// Items per page, 1 to 50 (`page[size]`).
-    pub page_size: Option<u32>,
+/// The operation named by the list's violations.
+const LIST: &str = "detail_records.list";
+
+query_params! {
+    /// Filters, sort and page options for [`DetailRecordsApi::list`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct DetailRecordListParams {
+        /// The record type (`filter[record_type]`), required.
+        req record_type: DetailRecordType = "filter[record_type]",
+        /// A named date range (`filter[date_range]`).
+        opt date_range: DateRange = "filter[date_range]",
+        /// Filters on other fields, sent in order after the date range
+        /// (`filter[FIELD]` or `filter[FIELD][OP]`).
+        custom filters: Vec<FieldFilter> = "filter[FIELD][OP]",
+        /// Sort fields, `-` prefix for descending (`sort=-created_at,cld`).
+        list sort: String = "sort",
+        /// First page to load, 1-based (`page[number]`).
+        opt page_number: u32 = "page[number]",
+        /// Items per page, 1 to 50 (`page[size]`).
+        opt page_size: u32 = "page[size]",
+    }
+}
+
+impl QueryField for Vec<FieldFilter> {
+    fn push_to(&self, _wire: &'static str, query: Query) -> Query {
+        self.iter().fold(query, |query, filter| {
+            query.push(filter.key(), filter.value.clone())
+        })
+    }
+}
+
+impl WireValue for DetailRecordType {
+    fn wire(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+impl WireValue for DateRange {
+    fn wire(&self) -> String {
+        self.as_wire()
+    }
 }
 
 impl DetailRecordListParams {
@@ -297,11 +324,6 @@ impl DetailRecordListParams {
             page_size: None,
         }
     }
-    /// Sets `date_range`.
-    pub fn date_range(mut self, value: DateRange) -> Self {
-        self.date_range = Some(value);
-        self
-    }
     /// Adds a field filter.
     pub fn filter(mut self, filter: FieldFilter) -> Self {
         self.filters.push(filter);
@@ -312,63 +334,64 @@ impl DetailRecordListParams {
         self.filters = filters.into_iter().collect();
         self
     }
-    /// Sets the sort fields (`-` prefix for descending).
-    pub fn sort<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        self.sort = fields.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `page_number`.
-    pub fn page_number(mut self, value: u32) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets `page_size`.
-    pub fn page_size(mut self, value: u32) -> Self {
-        self.page_size = Some(value);
-        self
-    }
 
     /// Checks the rules and builds the query in the official SDK's order: record type,
     /// date range, field filters, sort, page.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         if self.record_type.as_str().trim().is_empty() {
-            return Err(
-                "detail_records.list: record_type must not be empty: use one of \
-                        messaging, verify, call-control, ... (see DetailRecordType)"
-                    .into(),
-            );
+            return Err(Violation::new(
+                LIST,
+                "record_type",
+                Rule::NotEmpty,
+                "record_type must not be empty: use one of messaging, verify, call-control, ... \
+                 (see DetailRecordType)",
+            ));
         }
         check_page(
-            "detail_records.list",
+            LIST,
             self.page_number,
             self.page_size,
             Some(MAX_DETAIL_RECORDS_PAGE_SIZE),
         )?;
-        let mut query = Query::new()
-            .push("filter[record_type]", self.record_type.as_str())
-            .push_opt("filter[date_range]", self.date_range.map(|r| r.as_wire()));
         for filter in &self.filters {
             if filter.field.is_empty() || filter.field.contains(['[', ']']) {
-                return Err(format!(
-                    "detail_records.list: filter field {:?} must be a plain field name like cld",
-                    filter.field
-                ));
+                return Err(Violation::new(
+                    LIST,
+                    "filters",
+                    Rule::Format {
+                        expected: "a plain field name like cld",
+                    },
+                    format!(
+                        "filter field {:?} must be a plain field name like cld",
+                        filter.field
+                    ),
+                )
+                .with_value(&filter.field));
             }
             if filter.field == "record_type" || filter.field == "date_range" {
-                return Err(format!(
-                    "detail_records.list: set {} through its own parameter, not as a field filter",
-                    filter.field
-                ));
+                let parameter = if filter.field == "record_type" {
+                    "record_type"
+                } else {
+                    "date_range"
+                };
+                return Err(Violation::new(
+                    LIST,
+                    "filters",
+                    Rule::UseParameter { parameter },
+                    format!("set {parameter} through its own parameter, not as a field filter"),
+                )
+                .with_value(&filter.field));
             }
-            query = query.push(filter.key(), filter.value.clone());
         }
         if self.sort.iter().any(|s| s.is_empty() || s == "-") {
-            return Err("detail_records.list: sort fields must not be empty".into());
+            return Err(Violation::new(
+                LIST,
+                "sort",
+                Rule::NotEmpty,
+                "sort fields must not be empty",
+            ));
         }
-        if !self.sort.is_empty() {
-            query = query.push("sort", self.sort.join(","));
-        }
-        Ok(push_page(query, self.page_number, self.page_size))
+        Ok(self.query_pairs())
     }
 }
 
@@ -925,10 +948,7 @@ impl DetailRecordsApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: DetailRecordListParams) -> ListRequest<DetailRecord> {
-        match params.to_query() {
-            Ok(query) => ListRequest::new(self.client.clone(), "/detail_records", query),
-            Err(message) => ListRequest::invalid(self.client.clone(), invalid(message)),
-        }
+        list(self.client, "/detail_records", params.to_query())
     }
 }
 

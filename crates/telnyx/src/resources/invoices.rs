@@ -2,17 +2,18 @@
 
 use std::fmt;
 use std::future::IntoFuture;
-use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::shared::{check_page, invalid, param_enum, push_page};
+use super::shared::{check_page, param_enum, query_params};
 use crate::error::{body_excerpt, Error, Result};
-use crate::pagination::ListRequest;
-use crate::query::{encode_path_segment, Query};
-use crate::request::{BoxFuture, RawResponse, Request};
+use crate::options::{request_option_setters, RequestOptions};
+use crate::pagination::{list, ListRequest};
+use crate::query::Query;
+use crate::request::{get, path_with_id, BoxFuture, RawResponse, Request};
+use crate::violation::Violation;
 use crate::Client;
 
 /// The largest page the invoices endpoint serves.
@@ -74,43 +75,28 @@ pub struct InvoiceDetail {
     pub url: Option<String>,
 }
 
-/// Sort and page options for [`InvoicesApi::list`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct InvoiceListParams {
-    /// Sort order (`sort`).
-    pub sort: Option<InvoiceSort>,
-    /// First page to load, 1-based (`page[number]`).
-    pub page_number: Option<u32>,
-    /// Items per page, 1 to 250 (`page[size]`).
-    pub page_size: Option<u32>,
+query_params! {
+    /// Sort and page options for [`InvoicesApi::list`].
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct InvoiceListParams {
+        /// Sort order (`sort`).
+        opt sort: InvoiceSort = "sort",
+        /// First page to load, 1-based (`page[number]`).
+        opt page_number: u32 = "page[number]",
+        /// Items per page, 1 to 250 (`page[size]`).
+        opt page_size: u32 = "page[size]",
+    }
 }
 
 impl InvoiceListParams {
-    /// Sets `sort`.
-    pub fn sort(mut self, value: InvoiceSort) -> Self {
-        self.sort = Some(value);
-        self
-    }
-    /// Sets `page_number`.
-    pub fn page_number(mut self, value: u32) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets `page_size`.
-    pub fn page_size(mut self, value: u32) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page(
             "invoices.list",
             self.page_number,
             self.page_size,
             Some(MAX_INVOICES_PAGE_SIZE),
         )?;
-        let query = Query::new().push_opt("sort", self.sort.map(|s| s.as_str()));
-        Ok(push_page(query, self.page_number, self.page_size))
+        Ok(self.query_pairs())
     }
 }
 
@@ -141,10 +127,7 @@ impl InvoicesApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: InvoiceListParams) -> ListRequest<Invoice> {
-        match params.to_query() {
-            Ok(query) => ListRequest::new(self.client.clone(), "/invoices", query),
-            Err(message) => ListRequest::invalid(self.client.clone(), invalid(message)),
-        }
+        list(self.client, "/invoices", params.to_query())
     }
 
     /// `GET /invoices/{id}`: one invoice; `Some(InvoiceAction::Link)` adds a `download_url`.
@@ -160,15 +143,11 @@ impl InvoicesApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, id: &str, action: Option<InvoiceAction>) -> Request<InvoiceDetail> {
-        if id.is_empty() {
-            return Request::invalid(
-                self.client.clone(),
-                invalid("invoices.retrieve: the invoice id must not be empty"),
-            );
-        }
-        let path = format!("/invoices/{}", encode_path_segment(id));
         let query = Query::new().push_opt("action", action.map(|a| a.as_str()));
-        Request::new(self.client.clone(), http::Method::GET, path, query)
+        match path_with_id("invoices.retrieve", "/invoices", id) {
+            Ok(path) => get(self.client, path, Ok(query)),
+            Err(violation) => get(self.client, "", Err(violation)),
+        }
     }
 
     /// The invoice's PDF: retrieves the invoice with [`InvoiceAction::Link`], then GETs its
@@ -200,8 +179,7 @@ impl InvoicesApi<'_> {
         InvoicePdfRequest {
             client: self.client.clone(),
             id: id.to_owned(),
-            timeout: None,
-            max_retries: None,
+            options: RequestOptions::default(),
         }
     }
 }
@@ -211,41 +189,29 @@ impl InvoicesApi<'_> {
 pub struct InvoicePdfRequest {
     client: Client,
     id: String,
-    timeout: Option<Duration>,
-    max_retries: Option<u32>,
+    options: RequestOptions,
 }
 
 impl fmt::Debug for InvoicePdfRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InvoicePdfRequest")
             .field("id", &self.id)
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
+            .field("options", &self.options)
             .finish()
     }
 }
 
 impl InvoicePdfRequest {
-    /// The time limit of each attempt of both requests, instead of the client's.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    fn map_options(mut self, f: impl FnOnce(RequestOptions) -> RequestOptions) -> Self {
+        self.options = f(std::mem::take(&mut self.options));
         self
     }
 
-    /// How many times to retry each of the two requests, instead of the client's setting.
-    pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = Some(max_retries);
-        self
-    }
+    // Both requests (the retrieve and the download) get these settings.
+    request_option_setters!();
 
-    fn customise<T>(&self, mut request: Request<T>) -> Request<T> {
-        if let Some(t) = self.timeout {
-            request = request.timeout(t);
-        }
-        if let Some(n) = self.max_retries {
-            request = request.max_retries(n);
-        }
-        request
+    fn customise<T>(&self, request: Request<T>) -> Request<T> {
+        request.options(&self.options)
     }
 
     /// Sends both requests and returns the PDF bytes.

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::shared::{invalid, is_dollars_and_cents, server_enum};
 use crate::query::Query;
 use crate::request::Request;
+use crate::violation::{Rule, Violation};
+
+/// The operation named by the update's violations.
+const UPDATE: &str = "auto_recharge_prefs.update";
 use crate::{Client, Money};
 
 server_enum! {
@@ -88,14 +92,27 @@ impl AutoRechargePrefUpdate {
 
     /// The JSON body: only the set fields, in the order enabled, invoice_enabled, preference,
     /// recharge_amount, threshold_amount.
-    pub(crate) fn to_body(&self) -> Result<serde_json::Value, String> {
+    pub(crate) fn to_body(&self) -> Result<serde_json::Value, Violation> {
         if let Some(RechargePreference::Unknown(p)) = &self.preference {
             if p.is_empty() {
-                return Err("auto_recharge_prefs.update: preference must not be empty: use credit_paypal or ach".into());
+                return Err(Violation::new(
+                    UPDATE,
+                    "preference",
+                    Rule::NotEmpty,
+                    "preference must not be empty: use credit_paypal or ach",
+                ));
             }
         }
-        serde_json::to_value(self)
-            .map_err(|e| format!("auto_recharge_prefs.update: cannot encode the body: {e}"))
+        serde_json::to_value(self).map_err(|e| {
+            Violation::new(
+                UPDATE,
+                "update",
+                Rule::Format {
+                    expected: "a value that encodes as JSON",
+                },
+                format!("cannot encode the body: {e}"),
+            )
+        })
     }
 }
 
@@ -173,10 +190,18 @@ impl<'a> PaymentApi<'a> {
             let shown: String = amount.chars().take(32).collect();
             return Request::invalid(
                 self.client.clone(),
-                invalid(format!(
-                    "create_stored_payment_transaction: amount {shown:?} must be dollars and cents \
-                     above zero: digits, a point and exactly two decimals, like \"120.00\""
-                )),
+                invalid(
+                    Violation::new(
+                        "payment.create_stored_payment_transaction",
+                        "amount",
+                        Rule::DollarsAndCents,
+                        format!(
+                            "amount {shown:?} must be dollars and cents above zero: digits, a \
+                             point and exactly two decimals, like \"120.00\""
+                        ),
+                    )
+                    .with_value(&amount),
+                ),
             );
         }
         Request::new(

@@ -5,6 +5,9 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
+use crate::query::Query;
+
+use crate::violation::{Rule, Violation};
 use crate::Money;
 
 /// Declares a server enum: known wire values plus `Unknown(String)`, which keeps any value
@@ -53,6 +56,12 @@ macro_rules! server_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::resources::shared::WireValue for $name {
+            fn wire(&self) -> String {
+                self.as_str().to_owned()
             }
         }
 
@@ -134,9 +143,139 @@ macro_rules! param_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl $crate::resources::shared::WireValue for $name {
+            fn wire(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
     };
 }
 pub(crate) use param_enum;
+
+/// A parameter value as sent in a query string (before percent-encoding).
+pub(crate) trait WireValue {
+    /// The value on the wire, e.g. `2021-01-09T00:00:00Z` for a date-time.
+    fn wire(&self) -> String;
+}
+
+impl WireValue for String {
+    fn wire(&self) -> String {
+        self.clone()
+    }
+}
+
+impl WireValue for u32 {
+    fn wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl WireValue for NaiveDate {
+    fn wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl WireValue for DateTime<Utc> {
+    fn wire(&self) -> String {
+        format_date_time(self)
+    }
+}
+
+/// A parameter whose query pairs are not one `key=value` (e.g. detail record field filters,
+/// whose keys are `filter[FIELD][OP]`).
+pub(crate) trait QueryField {
+    /// Appends this parameter's pairs to `query`; `wire` is the declared key pattern.
+    fn push_to(&self, wire: &'static str, query: Query) -> Query;
+}
+
+/// Declares a parameter struct in which each field's wire key is part of its declaration:
+/// the struct, one setter per field, and `query_pairs()` (the pairs in declaration order,
+/// which is the official SDKs' order) all come from the same line, so they cannot drift.
+///
+/// Each field is `KIND name: Type = "wire key",` where KIND is
+/// - `opt`: an `Option<Type>`, setter `name(Type)`, sent when set;
+/// - `opt_into`: an `Option<Type>`, setter `name(impl Into<Type>)`, sent when set;
+/// - `list`: a `Vec<Type>`, setter `name(impl IntoIterator<Item: Into<Type>>)` replacing it,
+///   sent comma-joined when not empty;
+/// - `req`: a required `Type` set by the constructor (no setter), always sent;
+/// - `custom`: a `Type: QueryField` that pushes its own pairs (setters written by hand).
+macro_rules! query_params {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $kind:ident $field:ident : $ty:ty = $wire:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $crate::resources::shared::query_params!(@type $kind $ty), )+
+        }
+
+        impl $name {
+            $( $crate::resources::shared::query_params!(@setter $kind $field $ty, $wire); )+
+
+            /// The query pairs in declaration order (the official SDKs' order), unchecked.
+            #[allow(unused_imports)]
+            pub(crate) fn query_pairs(&self) -> $crate::query::Query {
+                use $crate::resources::shared::{QueryField as _, WireValue as _};
+                let query = $crate::query::Query::new();
+                $( let query = $crate::resources::shared::query_params!(@push $kind self.$field, $wire, query); )+
+                query
+            }
+        }
+    };
+    (@type opt $ty:ty) => { Option<$ty> };
+    (@type opt_into $ty:ty) => { Option<$ty> };
+    (@type list $ty:ty) => { Vec<$ty> };
+    (@type req $ty:ty) => { $ty };
+    (@type custom $ty:ty) => { $ty };
+    (@setter opt $field:ident $ty:ty, $wire:literal) => {
+        #[doc = concat!("Sets `", stringify!($field), "` (`", $wire, "`).")]
+        pub fn $field(mut self, value: $ty) -> Self {
+            self.$field = Some(value);
+            self
+        }
+    };
+    (@setter opt_into $field:ident $ty:ty, $wire:literal) => {
+        #[doc = concat!("Sets `", stringify!($field), "` (`", $wire, "`).")]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (@setter list $field:ident $ty:ty, $wire:literal) => {
+        #[doc = concat!("Replaces `", stringify!($field), "` (`", $wire, "`, comma-joined).")]
+        pub fn $field<S: Into<$ty>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+            self.$field = values.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+    (@setter req $field:ident $ty:ty, $wire:literal) => {};
+    (@setter custom $field:ident $ty:ty, $wire:literal) => {};
+    (@push opt $value:expr, $wire:literal, $query:ident) => {
+        $query.push_opt($wire, $value.as_ref().map(|v| v.wire()))
+    };
+    (@push opt_into $value:expr, $wire:literal, $query:ident) => {
+        $query.push_opt($wire, $value.as_ref().map(|v| v.wire()))
+    };
+    (@push list $value:expr, $wire:literal, $query:ident) => {
+        $query.push_opt(
+            $wire,
+            (!$value.is_empty()).then(|| {
+                $value.iter().map(|v| v.wire()).collect::<Vec<_>>().join(",")
+            }),
+        )
+    };
+    (@push req $value:expr, $wire:literal, $query:ident) => {
+        $query.push($wire, $value.wire())
+    };
+    (@push custom $value:expr, $wire:literal, $query:ident) => {
+        $value.push_to($wire, $query)
+    };
+}
+pub(crate) use query_params;
 
 /// The reason a string is not a valid parameter value (from a `FromStr` impl).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,47 +316,53 @@ pub(crate) fn format_date_time(value: &DateTime<Utc>) -> String {
 }
 
 /// An `InvalidRequest` error: a documented rule was broken, detected before any I/O.
-pub(crate) fn invalid(message: impl Into<String>) -> crate::Error {
-    crate::Error::invalid_request(message)
+pub(crate) fn invalid(violation: Violation) -> crate::Error {
+    crate::Error::invalid_request(violation)
 }
 
 /// Checks `page[number] >= 1` and `min <= page[size] <= max` (no upper bound when `max` is `None`).
 pub(crate) fn check_page(
-    operation: &str,
+    operation: &'static str,
     page_number: Option<u32>,
     page_size: Option<u32>,
     max_size: Option<u32>,
-) -> Result<(), String> {
+) -> Result<(), Violation> {
     if page_number == Some(0) {
-        return Err(format!(
-            "{operation}: page_number must be at least 1 (pages are 1-based)"
-        ));
+        return Err(Violation::new(
+            operation,
+            "page_number",
+            Rule::AtLeast { min: 1 },
+            "page_number must be at least 1 (pages are 1-based)",
+        )
+        .with_value(0));
     }
     if let Some(size) = page_size {
         match max_size {
             Some(max) if !(1..=max).contains(&size) => {
-                return Err(format!(
-                    "{operation}: page_size must be between 1 and {max}, got {size}"
-                ));
+                return Err(Violation::new(
+                    operation,
+                    "page_size",
+                    Rule::Between {
+                        min: 1,
+                        max: max.into(),
+                    },
+                    format!("page_size must be between 1 and {max}, got {size}"),
+                )
+                .with_value(size));
             }
             None if size == 0 => {
-                return Err(format!("{operation}: page_size must be at least 1, got 0"));
+                return Err(Violation::new(
+                    operation,
+                    "page_size",
+                    Rule::AtLeast { min: 1 },
+                    "page_size must be at least 1, got 0",
+                )
+                .with_value(0));
             }
             _ => {}
         }
     }
     Ok(())
-}
-
-/// Pushes `page[number]` and `page[size]` (in that order) when set.
-pub(crate) fn push_page(
-    query: crate::query::Query,
-    page_number: Option<u32>,
-    page_size: Option<u32>,
-) -> crate::query::Query {
-    query
-        .push_opt("page[number]", page_number.map(|n| n.to_string()))
-        .push_opt("page[size]", page_size.map(|n| n.to_string()))
 }
 
 /// Decodes an optional exact decimal that the spec types as a JSON `number`
@@ -280,17 +425,37 @@ pub(crate) mod lenient_decimal {
 pub const MAX_CHARGES_RANGE_DAYS: i64 = 31;
 
 /// Checks that `end` is after `start` and at most 31 days later.
-pub(crate) fn check_range(operation: &str, start: NaiveDate, end: NaiveDate) -> Result<(), String> {
+pub(crate) fn check_range(
+    operation: &'static str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<(), Violation> {
     let days = (end - start).num_days();
     if days <= 0 {
-        return Err(format!(
-            "{operation}: end_date ({end}) must be after start_date ({start}); end_date is exclusive"
-        ));
+        return Err(Violation::new(
+            operation,
+            "end_date",
+            Rule::After {
+                parameter: "start_date",
+            },
+            format!("end_date ({end}) must be after start_date ({start}); end_date is exclusive"),
+        )
+        .with_value(end));
     }
     if days > MAX_CHARGES_RANGE_DAYS {
-        return Err(format!(
-            "{operation}: the range from {start} to {end} is {days} days; it can be at most {MAX_CHARGES_RANGE_DAYS} days"
-        ));
+        return Err(Violation::new(
+            operation,
+            "end_date",
+            Rule::WithinDaysOf {
+                parameter: "start_date",
+                days: MAX_CHARGES_RANGE_DAYS as u32,
+            },
+            format!(
+                "the range from {start} to {end} is {days} days; it can be at most \
+                 {MAX_CHARGES_RANGE_DAYS} days"
+            ),
+        )
+        .with_value(end));
     }
     Ok(())
 }

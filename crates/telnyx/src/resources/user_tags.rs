@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::shared::query_params;
 use crate::query::Query;
-use crate::request::Request;
+use crate::request::{get, Request};
 use crate::Client;
 
 /// The account's tags.
@@ -17,22 +18,18 @@ pub struct UserTags {
     pub outbound_profile_tags: Vec<String>,
 }
 
-/// Options for [`UserTagsApi::list`]. The default sends no query.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserTagListParams {
-    /// Only tags starting with this prefix (`filter[starts_with]`).
-    pub starts_with: Option<String>,
+query_params! {
+    /// Options for [`UserTagsApi::list`]. The default sends no query.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct UserTagListParams {
+        /// Only tags starting with this prefix (`filter[starts_with]`).
+        opt_into starts_with: String = "filter[starts_with]",
+    }
 }
 
 impl UserTagListParams {
-    /// Sets `starts_with`.
-    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
-        self.starts_with = Some(value.into());
-        self
-    }
-
     pub(crate) fn to_query(&self) -> Query {
-        Query::new().push_opt("filter[starts_with]", self.starts_with.clone())
+        self.query_pairs()
     }
 }
 
@@ -60,12 +57,7 @@ impl UserTagsApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: UserTagListParams) -> Request<UserTags> {
-        Request::new(
-            self.client.clone(),
-            http::Method::GET,
-            "/user_tags",
-            params.to_query(),
-        )
+        get(self.client, "/user_tags", Ok(params.to_query()))
     }
 }
 

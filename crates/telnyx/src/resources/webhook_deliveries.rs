@@ -4,10 +4,11 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::shared::{check_page, format_date_time, invalid, push_page, server_enum};
-use crate::pagination::ListRequest;
-use crate::query::{encode_path_segment, Query};
-use crate::request::Request;
+use super::shared::{check_page, query_params, server_enum};
+use crate::pagination::{list, ListRequest};
+use crate::query::Query;
+use crate::request::{get, path_with_id, Request};
+use crate::violation::{Rule, Violation};
 use crate::Client;
 
 /// The largest page the webhook deliveries endpoint serves.
@@ -225,117 +226,60 @@ impl HttpHeaders {
     }
 }
 
-/// Filters and page options for [`WebhookDeliveriesApi::list`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct WebhookDeliveryListParams {
-    /// Only deliveries with this status (`filter[status][eq]`).
-    pub status: Option<WebhookDeliveryStatus>,
-    /// Only these event types (`filter[event_type]`, comma-joined).
-    pub event_types: Vec<String>,
-    /// Only deliveries whose webhook contains this text (`filter[webhook][contains]`).
-    pub webhook_contains: Option<String>,
-    /// Only deliveries whose attempts contain this text (`filter[attempts][contains]`).
-    pub attempts_contains: Option<String>,
-    /// Started at or after (`filter[started_at][gte]`).
-    pub started_at_gte: Option<DateTime<Utc>>,
-    /// Started at or before (`filter[started_at][lte]`).
-    pub started_at_lte: Option<DateTime<Utc>>,
-    /// Finished at or after (`filter[finished_at][gte]`).
-    pub finished_at_gte: Option<DateTime<Utc>>,
-    /// Finished at or before (`filter[finished_at][lte]`).
-    pub finished_at_lte: Option<DateTime<Utc>>,
-    /// First page to load, 1-based (`page[number]`).
-    pub page_number: Option<u32>,
-    /// Items per page, 1 to 250 (`page[size]`).
-    pub page_size: Option<u32>,
+query_params! {
+    /// Filters and page options for [`WebhookDeliveriesApi::list`].
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct WebhookDeliveryListParams {
+        /// Only deliveries with this status (`filter[status][eq]`).
+        opt status: WebhookDeliveryStatus = "filter[status][eq]",
+        /// Only these event types (`filter[event_type]`, comma-joined).
+        list event_types: String = "filter[event_type]",
+        /// Started at or after (`filter[started_at][gte]`).
+        opt started_at_gte: DateTime<Utc> = "filter[started_at][gte]",
+        /// Started at or before (`filter[started_at][lte]`).
+        opt started_at_lte: DateTime<Utc> = "filter[started_at][lte]",
+        /// Only deliveries whose webhook contains this text (`filter[webhook][contains]`).
+        opt_into webhook_contains: String = "filter[webhook][contains]",
+        /// Only deliveries whose attempts contain this text (`filter[attempts][contains]`).
+        opt_into attempts_contains: String = "filter[attempts][contains]",
+        /// Finished at or after (`filter[finished_at][gte]`).
+        opt finished_at_gte: DateTime<Utc> = "filter[finished_at][gte]",
+        /// Finished at or before (`filter[finished_at][lte]`).
+        opt finished_at_lte: DateTime<Utc> = "filter[finished_at][lte]",
+        /// First page to load, 1-based (`page[number]`).
+        opt page_number: u32 = "page[number]",
+        /// Items per page, 1 to 250 (`page[size]`).
+        opt page_size: u32 = "page[size]",
+    }
 }
 
 impl WebhookDeliveryListParams {
-    /// Sets `status`.
-    pub fn status(mut self, value: WebhookDeliveryStatus) -> Self {
-        self.status = Some(value);
-        self
-    }
-    /// Sets the event types.
-    pub fn event_types<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
-        self.event_types = values.into_iter().map(Into::into).collect();
-        self
-    }
-    /// Sets `webhook_contains`.
-    pub fn webhook_contains(mut self, value: impl Into<String>) -> Self {
-        self.webhook_contains = Some(value.into());
-        self
-    }
-    /// Sets `attempts_contains`.
-    pub fn attempts_contains(mut self, value: impl Into<String>) -> Self {
-        self.attempts_contains = Some(value.into());
-        self
-    }
-    /// Sets `started_at_gte`.
-    pub fn started_at_gte(mut self, value: DateTime<Utc>) -> Self {
-        self.started_at_gte = Some(value);
-        self
-    }
-    /// Sets `started_at_lte`.
-    pub fn started_at_lte(mut self, value: DateTime<Utc>) -> Self {
-        self.started_at_lte = Some(value);
-        self
-    }
-    /// Sets `finished_at_gte`.
-    pub fn finished_at_gte(mut self, value: DateTime<Utc>) -> Self {
-        self.finished_at_gte = Some(value);
-        self
-    }
-    /// Sets `finished_at_lte`.
-    pub fn finished_at_lte(mut self, value: DateTime<Utc>) -> Self {
-        self.finished_at_lte = Some(value);
-        self
-    }
-    /// Sets `page_number`.
-    pub fn page_number(mut self, value: u32) -> Self {
-        self.page_number = Some(value);
-        self
-    }
-    /// Sets `page_size`.
-    pub fn page_size(mut self, value: u32) -> Self {
-        self.page_size = Some(value);
-        self
-    }
-
     /// Checks the rules and builds the query in the official SDK's order: status, event type,
     /// started_at, webhook, attempts, finished_at, page.
-    pub(crate) fn to_query(&self) -> Result<Query, String> {
+    pub(crate) fn to_query(&self) -> Result<Query, Violation> {
         check_page(
             "webhook_deliveries.list",
             self.page_number,
             self.page_size,
             Some(MAX_WEBHOOK_DELIVERIES_PAGE_SIZE),
         )?;
-        if self
-            .event_types
-            .iter()
-            .any(|t| t.is_empty() || t.contains(','))
-        {
-            return Err(
-                "webhook_deliveries.list: event types must be non-empty and contain no comma"
-                    .into(),
-            );
-        }
-        let time = |t: &Option<DateTime<Utc>>| t.as_ref().map(format_date_time);
-        let event_types = (!self.event_types.is_empty()).then(|| self.event_types.join(","));
-        let query = Query::new()
-            .push_opt(
-                "filter[status][eq]",
-                self.status.as_ref().map(|s| s.as_str().to_owned()),
+        for event_type in &self.event_types {
+            let rule = if event_type.is_empty() {
+                Rule::NotEmpty
+            } else if event_type.contains(',') {
+                Rule::Excludes { character: ',' }
+            } else {
+                continue;
+            };
+            return Err(Violation::new(
+                "webhook_deliveries.list",
+                "event_types",
+                rule,
+                "event types must be non-empty and contain no comma",
             )
-            .push_opt("filter[event_type]", event_types)
-            .push_opt("filter[started_at][gte]", time(&self.started_at_gte))
-            .push_opt("filter[started_at][lte]", time(&self.started_at_lte))
-            .push_opt("filter[webhook][contains]", self.webhook_contains.clone())
-            .push_opt("filter[attempts][contains]", self.attempts_contains.clone())
-            .push_opt("filter[finished_at][gte]", time(&self.finished_at_gte))
-            .push_opt("filter[finished_at][lte]", time(&self.finished_at_lte));
-        Ok(push_page(query, self.page_number, self.page_size))
+            .with_value(event_type));
+        }
+        Ok(self.query_pairs())
     }
 }
 
@@ -367,22 +311,15 @@ impl WebhookDeliveriesApi<'_> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self, params: WebhookDeliveryListParams) -> ListRequest<WebhookDelivery> {
-        match params.to_query() {
-            Ok(query) => ListRequest::new(self.client.clone(), "/webhook_deliveries", query),
-            Err(message) => ListRequest::invalid(self.client.clone(), invalid(message)),
-        }
+        list(self.client, "/webhook_deliveries", params.to_query())
     }
 
     /// `GET /webhook_deliveries/{id}`: one delivery with its attempts.
     pub fn retrieve(&self, id: &str) -> Request<WebhookDelivery> {
-        if id.is_empty() {
-            return Request::invalid(
-                self.client.clone(),
-                invalid("webhook_deliveries.retrieve: the delivery id must not be empty"),
-            );
+        match path_with_id("webhook_deliveries.retrieve", "/webhook_deliveries", id) {
+            Ok(path) => get(self.client, path, Ok(Query::new())),
+            Err(violation) => get(self.client, "", Err(violation)),
         }
-        let path = format!("/webhook_deliveries/{}", encode_path_segment(id));
-        Request::new(self.client.clone(), http::Method::GET, path, Query::new())
     }
 }
 
