@@ -168,3 +168,38 @@ fn offline_demo_shows_a_fired_auto_recharge() {
         .trim_end_matches(" USD");
     assert_eq!(b["balance"], shown, "the command sees the advanced account");
 }
+
+#[test]
+fn offline_overview_reports_the_advanced_month_to_date() {
+    // 45 virtual days on: the overview's month to date is the month the clock is in now,
+    // not this machine's month.
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
+        c.env_clear();
+        c.timeout(std::time::Duration::from_secs(120));
+        let out = c.args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json_of(&out)
+    };
+    let plain = run(&["--emulator", "overview", "-o", "json"]);
+    let advanced = run(&["--emulator", "--advance", "45d", "overview", "-o", "json"]);
+    let start = |v: &serde_json::Value| {
+        let text = v.to_string();
+        let at = text
+            .find("\"start_date\":\"")
+            .unwrap_or_else(|| panic!("no start_date in {text}"));
+        text[at + 14..at + 24].to_string()
+    };
+    let (before, after) = (start(&plain), start(&advanced));
+    let first = chrono::NaiveDate::parse_from_str(&before, "%Y-%m-%d").unwrap();
+    let expected = first + chrono::Months::new(1);
+    // 45 days from any day of a month lands one or two months on.
+    assert!(
+        after == expected.to_string() || after == (expected + chrono::Months::new(1)).to_string(),
+        "month to date starts {after}, before the advance {before}"
+    );
+}

@@ -66,7 +66,14 @@ struct Overview {
 /// that fails shows its error in place.
 pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.client.clone();
-    let now = Utc::now();
+    // With the embedded emulator "now" is the demo account's virtual clock (moved by
+    // --advance); against any other server it is this machine's clock.
+    let now = match &ctx.emulator {
+        Some(emu) => emu
+            .clock(telnyx_emulator::DEMO_API_KEY)
+            .unwrap_or_else(|_| Utc::now()),
+        None => Utc::now(),
+    };
     let today = now.date_naive();
     let month_start = today.with_day(1).unwrap_or(today);
     let mtd_end = today.succ_opt().unwrap_or(today);
