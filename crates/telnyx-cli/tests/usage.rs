@@ -21,27 +21,7 @@ struct Server {
 
 fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
-    S.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                let emu = telnyx_emulator::Emulator::start(Default::default())
-                    .await
-                    .unwrap();
-                tx.send(emu.base_url()).unwrap();
-                std::future::pending::<()>().await;
-                drop(emu);
-            });
-        });
-        let base_url: String = rx.recv().unwrap();
-        let root = base_url.trim_end_matches("/v2").to_string();
-        Server { base_url, root }
-    })
+    S.get_or_init(private_server)
 }
 
 /// Seeds account `key` through the control API.
@@ -67,12 +47,17 @@ fn seed(key: &str, body: Value) {
 }
 
 fn telnyx(key: &str) -> Command {
+    telnyx_at(server(), key)
+}
+
+/// The real binary, pointed at `srv` as account `key`, with a clean environment.
+fn telnyx_at(srv: &Server, key: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
     c.env_clear();
     if let Some(p) = std::env::var_os("PATH") {
         c.env("PATH", p);
     }
-    c.args(["--base-url", &server().base_url, "--api-key", key]);
+    c.args(["--base-url", &srv.base_url, "--api-key", key]);
     c.timeout(std::time::Duration::from_secs(300));
     c
 }
@@ -705,11 +690,13 @@ fn bad_input_is_a_clear_error_and_loses_nothing() {
     );
 }
 
-/// A private emulator (its own fault rules cannot touch the shared server's tests).
+/// An emulator of its own on 127.0.0.1:0, served from a background thread for the whole test
+/// process (a test that adds fault rules uses one, so they cannot touch the shared server's tests).
 fn private_server() -> Server {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
@@ -769,15 +756,10 @@ fn advance(srv: &Server, key: &str, days: u32) -> String {
 }
 
 fn reconcile(srv: &Server, key: &str, month: &str) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    if let Some(p) = std::env::var_os("PATH") {
-        c.env("PATH", p);
-    }
-    c.args(["--base-url", &srv.base_url, "--api-key", key]);
-    c.args(["usage", "reconcile", "--month", month]);
-    c.timeout(std::time::Duration::from_secs(300));
-    c.output().unwrap()
+    telnyx_at(srv, key)
+        .args(["usage", "reconcile", "--month", month])
+        .output()
+        .unwrap()
 }
 
 fn previous_month(month: &str) -> String {
@@ -866,14 +848,7 @@ fn reconcile_prints_each_difference_and_exits_non_zero() {
 
 /// `telnyx ARGS` against `srv` as account `key`; asserts success and answers stdout.
 fn ok_at(srv: &Server, key: &str, args: &[&str]) -> String {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    if let Some(p) = std::env::var_os("PATH") {
-        c.env("PATH", p);
-    }
-    c.args(["--base-url", &srv.base_url, "--api-key", key]);
-    c.timeout(std::time::Duration::from_secs(300));
-    let o = c.args(args).output().unwrap();
+    let o = telnyx_at(srv, key).args(args).output().unwrap();
     assert!(
         o.status.success(),
         "telnyx {args:?}: {}{}",
