@@ -120,7 +120,11 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
         let warmup = args.warmup;
         tasks.push(tokio::spawn(async move {
             let send = |c: &reqwest::Client| {
-                let mut rb = c.request(method.clone(), &url);
+                // Uncompressed, like the hello-world baseline it is compared with (the
+                // emulator gzips when asked, and reqwest asks whenever its gzip feature is on).
+                let mut rb = c
+                    .request(method.clone(), &url)
+                    .header("Accept-Encoding", "identity");
                 if let Some(b) = &bearer {
                     rb = rb.header("Authorization", format!("Bearer {b}"));
                 }

@@ -218,5 +218,8 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), pipeline))
+        // Outermost, so fault-rule and error bodies are compressed too: gzip only when the
+        // client sends `Accept-Encoding: gzip` (the npm SDK does, and ours since it decodes).
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .with_state(app)
 }
