@@ -19,6 +19,8 @@ use clap::{Args, Parser, Subcommand};
 
 mod child;
 mod clock_advance;
+#[cfg(all(feature = "sdk", feature = "emulator"))]
+mod compression;
 mod loadgen;
 mod report;
 mod run;
@@ -50,6 +52,9 @@ enum Cmd {
     Sdk(RunOpts),
     /// The SDK workloads with the npm `telnyx` package, next to the Rust SDK's.
     Node(RunOpts),
+    /// SDK paging over a bandwidth-limited loopback link, gzip vs identity (also part of `sdk` and `all`).
+    #[cfg(all(feature = "sdk", feature = "emulator"))]
+    Compression(RunOpts),
     /// SDK webhook verification CPU alone (also part of `sdk` and `all`).
     #[cfg(feature = "sdk")]
     Webhooks(RunOpts),
@@ -117,6 +122,8 @@ fn main() -> ExitCode {
         Cmd::Node(o) => run::main(run::Which::Node, o),
         #[cfg(feature = "sdk")]
         Cmd::Webhooks(o) => webhook_verify::main(o.quick),
+        #[cfg(all(feature = "sdk", feature = "emulator"))]
+        Cmd::Compression(o) => compression::main(o.quick),
         #[cfg(feature = "emulator")]
         Cmd::Usage(o) => usage_export::main(o),
         Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),

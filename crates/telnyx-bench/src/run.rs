@@ -142,6 +142,8 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
         sdk_and_node(&cfg, &base, run_node, &mut report)?;
         #[cfg(feature = "sdk")]
         crate::webhook_verify::section(cfg.quick, &mut report)?;
+        #[cfg(all(feature = "sdk", feature = "emulator"))]
+        crate::compression::section(cfg.quick, &mut report)?;
     }
     drop(emu);
 
