@@ -124,6 +124,10 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Redact {
 struct Attempt {
     method: String,
     path: String,
+    /// The encoded query of an API request ("" for none, and for absolute links).
+    query: String,
+    /// The server's request id, when it sent one.
+    request_id: Option<String>,
     attempt: Option<u64>,
     status: Option<u64>,
     duration_ms: Option<u64>,
@@ -144,6 +148,9 @@ impl Attempt {
         if let Some(ms) = self.duration_ms {
             let _ = write!(line, " time={ms}ms");
         }
+        if let Some(id) = &self.request_id {
+            let _ = write!(line, " request_id={id}");
+        }
         line
     }
 
@@ -152,10 +159,12 @@ impl Attempt {
             // An absolute link (a PDF download), already without its query.
             self.path.clone()
         } else {
+            let query = if self.query.is_empty() { "" } else { "?" };
             format!(
-                "{}{}",
+                "{}{}{query}{}",
                 BASE_URL.get().map(String::as_str).unwrap_or(""),
-                self.path
+                self.path,
+                self.query
             )
         }
     }
@@ -184,6 +193,8 @@ impl Visit for Attempt {
         match field.name() {
             "method" => self.method = text.trim_matches('"').to_string(),
             "path" => self.path = text.trim_matches('"').to_string(),
+            "query" => self.query = text.trim_matches('"').to_string(),
+            "request_id" => self.request_id = Some(text.trim_matches('"').to_string()),
             _ => {}
         }
     }

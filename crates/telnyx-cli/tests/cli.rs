@@ -1564,7 +1564,8 @@ fn debug_prints_each_attempt_on_stderr_never_the_key_and_stdout_stays_clean() {
         shared().base_url
     );
     assert!(lines[0].starts_with(&expected), "{lines:?}");
-    assert!(lines[0].ends_with("ms"), "{lines:?}");
+    // The emulator's request id ends the line.
+    assert!(lines[0].contains("ms request_id=emu-"), "{lines:?}");
     assert!(!stderr(&o).contains(key) && !stdout(&o).contains(key));
 
     // A retried attempt: both attempts and the retry, in order.
@@ -1610,8 +1611,12 @@ fn debug_prints_each_attempt_on_stderr_never_the_key_and_stdout_stays_clean() {
     let items = ok(&o).lines().count();
     assert!(items > 0);
     for l in debug_lines(&o) {
+        // The API query is part of the URL (page parameters here).
         assert!(
-            l.starts_with("debug: GET http://127.0.0.1:") && l.contains("/v2/invoices status=200"),
+            l.starts_with("debug: GET http://127.0.0.1:")
+                && l.contains("/v2/invoices?")
+                && l.contains("page%5Bsize%5D=")
+                && l.contains(" status=200 attempt=1"),
             "{l}"
         );
     }

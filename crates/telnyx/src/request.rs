@@ -382,6 +382,10 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         None => client.url(&spec.path, &spec.query),
     };
     let timeout = spec.options.timeout.unwrap_or(inner.timeout);
+    let logged_query = match &spec.absolute_url {
+        Some(_) => String::new(),
+        None => spec.query.encode(),
+    };
     let mut policy = inner.retry;
     if let Some(n) = spec.options.max_retries {
         policy.max_retries = n;
@@ -395,8 +399,12 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
             "telnyx.request",
             method = %spec.method,
             path = %spec.path,
+            // The API's own query (filters, paging); never an absolute link's, which may
+            // carry a signed token.
+            query = %logged_query,
             attempt,
             status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
@@ -421,6 +429,9 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         let (error, delay) = match outcome {
             Ok(raw) => {
                 span.record("status", raw.status);
+                if let Some(id) = crate::error::request_id_from(&raw.headers) {
+                    span.record("request_id", id.as_str());
+                }
                 return Ok(raw);
             }
             Err(AttemptError::Status {
@@ -429,6 +440,9 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
                 body,
             }) => {
                 span.record("status", status);
+                if let Some(id) = crate::error::request_id_from(&resp_headers) {
+                    span.record("request_id", id.as_str());
+                }
                 let failure = Failure::Status {
                     status,
                     headers: &resp_headers,
