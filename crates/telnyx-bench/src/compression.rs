@@ -207,6 +207,11 @@ pub fn main(quick: bool) -> Result<(), String> {
             "cargo run --release -p telnyx-bench -- {}",
             std::env::args().skip(1).collect::<Vec<_>>().join(" ")
         ),
+        date: std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default(),
         machine: vec![("load average before".into(), crate::stats::loadavg())],
         ..Default::default()
     };
