@@ -12,32 +12,8 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-/// A running emulator on a background runtime, kept for the whole test process.
-struct Server {
-    base_url: String,
-    runtime: tokio::runtime::Handle,
-}
-
-fn start_server(config: telnyx_emulator::EmulatorConfig) -> Server {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let handle = rt.handle().clone();
-        rt.block_on(async move {
-            let emu = telnyx_emulator::Emulator::start(config).await.unwrap();
-            tx.send((emu.base_url(), handle)).unwrap();
-            // Serve until the test process exits.
-            std::future::pending::<()>().await;
-            drop(emu);
-        });
-    });
-    let (base_url, runtime) = rx.recv().unwrap();
-    Server { base_url, runtime }
-}
+mod common;
+use common::{start_server, Server};
 
 fn shared() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
@@ -56,16 +32,7 @@ fn restricted() -> &'static Server {
 
 /// The binary with a clean environment.
 fn telnyx() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    if let Some(p) = std::env::var_os("PATH") {
-        c.env("PATH", p);
-    }
-    if let Some(h) = std::env::var_os("HOME") {
-        c.env("HOME", h);
-    }
-    c.timeout(std::time::Duration::from_secs(60));
-    c
+    common::telnyx_bin(60)
 }
 
 /// The binary pointed at the shared emulator as account `key`.

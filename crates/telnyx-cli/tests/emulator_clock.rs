@@ -5,38 +5,20 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 /// A running emulator with a fixed start time; its base URL.
 fn start_server() -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let emu = telnyx_emulator::Emulator::start(telnyx_emulator::EmulatorConfig {
-                start_time: telnyx_emulator::parse_start_time("2026-01-20T08:30:00Z").ok(),
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-            tx.send(emu.base_url()).unwrap();
-            std::future::pending::<()>().await;
-            drop(emu);
-        });
-    });
-    rx.recv().unwrap()
+    common::start_server(telnyx_emulator::EmulatorConfig {
+        start_time: telnyx_emulator::parse_start_time("2026-01-20T08:30:00Z").ok(),
+        ..Default::default()
+    })
+    .base_url
 }
 
 fn telnyx(base: &str, key: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    if let Some(p) = std::env::var_os("PATH") {
-        c.env("PATH", p);
-    }
+    let mut c = common::telnyx_bin(120);
     c.args(["--base-url", base, "--api-key", key]);
-    c.timeout(std::time::Duration::from_secs(120));
     c
 }
 

@@ -14,10 +14,8 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-struct Server {
-    base_url: String,
-    root: String,
-}
+mod common;
+use common::Server;
 
 fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
@@ -52,13 +50,8 @@ fn telnyx(key: &str) -> Command {
 
 /// The real binary, pointed at `srv` as account `key`, with a clean environment.
 fn telnyx_at(srv: &Server, key: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    if let Some(p) = std::env::var_os("PATH") {
-        c.env("PATH", p);
-    }
+    let mut c = common::telnyx_bin(300);
     c.args(["--base-url", &srv.base_url, "--api-key", key]);
-    c.timeout(std::time::Duration::from_secs(300));
     c
 }
 
@@ -690,28 +683,10 @@ fn bad_input_is_a_clear_error_and_loses_nothing() {
     );
 }
 
-/// An emulator of its own on 127.0.0.1:0, served from a background thread for the whole test
-/// process (a test that adds fault rules uses one, so they cannot touch the shared server's tests).
+/// An emulator of its own (a test that adds fault rules uses one, so they cannot touch the
+/// shared server's tests).
 fn private_server() -> Server {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let emu = telnyx_emulator::Emulator::start(Default::default())
-                .await
-                .unwrap();
-            tx.send(emu.base_url()).unwrap();
-            std::future::pending::<()>().await;
-            drop(emu);
-        });
-    });
-    let base_url: String = rx.recv().unwrap();
-    let root = base_url.trim_end_matches("/v2").to_string();
-    Server { base_url, root }
+    common::start_server(Default::default())
 }
 
 /// One HTTP call to an emulator; answers the JSON body, asserting a 2xx.
