@@ -161,6 +161,13 @@ impl Ctx {
                 Ok(None) => Ok(()),
                 Err(e) => Err(CliError::io("writing the output", e)),
             },
+            // The output is whole (e.g. a delivery that failed, printed in full): keep it.
+            Err(e) if e.keeps_output() => {
+                if let Ok(Some(path)) = out.target.commit() {
+                    eprintln!("wrote {}", path.display());
+                }
+                Err(e)
+            }
             Err(e) => {
                 out.target.abort();
                 Err(e)

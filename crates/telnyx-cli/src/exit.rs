@@ -43,6 +43,15 @@ pub enum CliError {
     Interrupted(String),
     /// Anything else.
     Other(String),
+    /// A running emulator's control API (`/_emulator/...`) could not be used.
+    Control(ControlError),
+    /// A webhook delivery the command waited for failed, or did not finish in time.
+    Delivery {
+        /// What happened, e.g. `delivery ID failed after 3 attempts (last HTTP 500)`.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
     /// The API could not be reached (connection error) at this base URL.
     Unreachable {
         /// The base URL in use (`--base-url`, `TELNYX_BASE_URL` or the default).
@@ -50,6 +59,161 @@ pub enum CliError {
         /// The SDK's connection error.
         err: telnyx::Error,
     },
+}
+
+/// Why a call to an emulator's control API (`/_emulator/...`) failed. Messages never hold the
+/// API key (it travels in the query or the body, so no URL with a query is kept here).
+#[derive(Debug)]
+pub enum ControlError {
+    /// Nothing answered at the emulator's address.
+    Unreachable {
+        /// `http://HOST:PORT`.
+        origin: String,
+        /// The connection error's innermost cause.
+        cause: String,
+    },
+    /// Something answered, but it is not a Telnyx emulator's control API.
+    NotEmulator {
+        /// `http://HOST:PORT`.
+        origin: String,
+        /// The command that needs one (`telnyx webhooks trigger`).
+        command: String,
+        /// What answered instead (`GET /_emulator/health: 404`).
+        why: String,
+    },
+    /// The control API answered with an error.
+    Rejected {
+        /// `POST /_emulator/events` (no query).
+        op: String,
+        /// HTTP status.
+        status: u16,
+        /// The error's `code` (`emulator_no_webhook`), if any.
+        code: Option<String>,
+        /// The error's detail (or title).
+        detail: String,
+        /// `Retry-After` seconds, if sent.
+        retry_after: Option<u64>,
+    },
+    /// A successful answer that is not what this version expects.
+    BadAnswer {
+        /// `PUT /_emulator/webhooks`.
+        op: String,
+        /// What was wrong with it.
+        problem: String,
+    },
+}
+
+impl ControlError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            ControlError::Unreachable { .. } => NETWORK,
+            ControlError::NotEmulator { .. } => USAGE,
+            ControlError::Rejected { status, .. } => match status {
+                400 | 409 | 422 => VALIDATION,
+                401 | 403 => AUTH,
+                404 => NOT_FOUND,
+                429 => RATE_LIMITED,
+                _ => OTHER,
+            },
+            ControlError::BadAnswer { .. } => OTHER,
+        }
+    }
+
+    fn parts(&self) -> (String, Vec<String>, Option<String>) {
+        match self {
+            ControlError::Unreachable { origin, cause } => {
+                let host_port = origin.split("://").nth(1).unwrap_or(origin);
+                (
+                    format!("no emulator answered at {origin}"),
+                    vec![format!("cause: {cause}")],
+                    Some(format!(
+                        "start one there (`telnyx emulator --bind {host_port}`), or point \
+                         --base-url/TELNYX_BASE_URL at a running one (e.g. http://127.0.0.1:4010/v2)"
+                    )),
+                )
+            }
+            ControlError::NotEmulator {
+                origin,
+                command,
+                why,
+            } => (
+                format!(
+                    "`{command}` works only against the Telnyx emulator, and {origin} is not one"
+                ),
+                vec![why.clone()],
+                Some(
+                    "start one with `telnyx emulator` and point --base-url/TELNYX_BASE_URL at it \
+                     (http://127.0.0.1:4010/v2 by default)"
+                        .into(),
+                ),
+            ),
+            ControlError::Rejected {
+                op,
+                status,
+                code,
+                detail,
+                retry_after,
+            } => {
+                let tag = code
+                    .as_deref()
+                    .map(|c| format!("[{c}] "))
+                    .unwrap_or_default();
+                let hint = control_hint(op, *status, code.as_deref(), *retry_after);
+                (
+                    format!("{tag}{detail} (HTTP {status})"),
+                    vec![format!("emulator: {op}")],
+                    hint,
+                )
+            }
+            ControlError::BadAnswer { op, problem } => (
+                format!("unexpected answer from the emulator to {op}: {problem}"),
+                vec![],
+                Some("is --base-url a telnyx emulator of the same version as this CLI?".into()),
+            ),
+        }
+    }
+}
+
+/// What to do about an error answer of the control API.
+fn control_hint(
+    op: &str,
+    status: u16,
+    code: Option<&str>,
+    retry_after: Option<u64>,
+) -> Option<String> {
+    let events = op.ends_with("/_emulator/events");
+    let redeliver = op.ends_with("/redeliver");
+    match status {
+        409 if code == Some("emulator_no_webhook") || events || redeliver => Some(
+            "no webhook URL is set for this account: run `telnyx webhooks listen` in another \
+             terminal (it registers itself as the account's webhook URL), or set one with \
+             PUT /_emulator/webhooks"
+                .into(),
+        ),
+        400 if events => Some(
+            "the emulator has a default payload only for the types it lists; any other type \
+             (lower-case words with dots, like message.custom) needs --payload '{...}' or \
+             --payload @FILE"
+                .into(),
+        ),
+        400 if op.ends_with("/_emulator/webhooks") => Some(
+            "by default the emulator delivers only to loopback addresses (127.0.0.1, ::1, \
+             localhost); start it with --allow-webhook-host HOST to widen that"
+                .into(),
+        ),
+        404 if redeliver => Some(
+            "check the id: `telnyx webhook-deliveries list` shows this account's deliveries".into(),
+        ),
+        503 if events || redeliver => Some(format!(
+            "the emulator's webhook queue is full (nothing was recorded): wait {} s and try \
+             again, or start it with a larger --webhook-queue",
+            retry_after.unwrap_or(1).max(1)
+        )),
+        401 | 403 => {
+            Some("this emulator accepts only its --accept-key keys: pass one with --api-key".into())
+        }
+        _ => None,
+    }
 }
 
 impl From<telnyx::Error> for CliError {
@@ -73,7 +237,20 @@ impl CliError {
             CliError::Invalid(_) => VALIDATION,
             CliError::Io(..) | CliError::Emulator(_) | CliError::Other(_) => OTHER,
             CliError::Interrupted(_) => INTERRUPTED,
+            CliError::Control(c) => c.exit_code(),
+            CliError::Delivery { .. } => OTHER,
         }
+    }
+
+    /// Whether the command's output is complete despite the error (it reports an outcome,
+    /// like a failed delivery, rather than a failure to produce the output): kept in --out.
+    pub fn keeps_output(&self) -> bool {
+        matches!(self, CliError::Delivery { .. })
+    }
+
+    /// The headline of [`CliError::render`], on one line (for warnings).
+    pub fn headline(&self) -> String {
+        self.parts().0
     }
 
     /// The full message shown on stderr: `error: ...`, details, and a `hint: ...` line.
@@ -114,6 +291,8 @@ impl CliError {
             CliError::Emulator(m) => (format!("the embedded emulator failed: {m}"), vec![], None),
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
+            CliError::Control(c) => c.parts(),
+            CliError::Delivery { message, hint } => (message.clone(), vec![], Some(hint.clone())),
         }
     }
 }
@@ -400,6 +579,50 @@ mod tests {
         assert_eq!(CliError::Usage("x".into()).exit_code(), USAGE);
         assert_eq!(CliError::Invalid("x".into()).exit_code(), VALIDATION);
         assert_eq!(CliError::Interrupted("x".into()).exit_code(), INTERRUPTED);
+    }
+
+    #[test]
+    fn control_errors_map_to_the_usual_codes_and_hints() {
+        let rejected = |status, code: Option<&str>, op: &str| {
+            CliError::Control(ControlError::Rejected {
+                op: op.into(),
+                status,
+                code: code.map(str::to_string),
+                detail: "No webhook URL is set.".into(),
+                retry_after: Some(1),
+            })
+        };
+        let e = rejected(409, Some("emulator_no_webhook"), "POST /_emulator/events");
+        assert_eq!(e.exit_code(), VALIDATION);
+        let m = e.render(false);
+        assert!(
+            m.contains("[emulator_no_webhook] No webhook URL is set. (HTTP 409)"),
+            "{m}"
+        );
+        assert!(m.contains("telnyx webhooks listen"), "{m}");
+        let e = rejected(503, None, "POST /_emulator/events");
+        assert_eq!(e.exit_code(), OTHER);
+        assert!(e.render(false).contains("wait 1 s"));
+        let e = rejected(404, None, "POST /_emulator/webhook_deliveries/x/redeliver");
+        assert_eq!(e.exit_code(), NOT_FOUND);
+        assert!(e.render(false).contains("webhook-deliveries list"));
+        let e = CliError::Control(ControlError::Unreachable {
+            origin: "http://127.0.0.1:9".into(),
+            cause: "Connection refused".into(),
+        });
+        assert_eq!(e.exit_code(), NETWORK);
+        assert!(e
+            .render(false)
+            .contains("telnyx emulator --bind 127.0.0.1:9"));
+        let e = CliError::Control(ControlError::NotEmulator {
+            origin: "https://api.telnyx.com".into(),
+            command: "telnyx webhooks trigger".into(),
+            why: "GET /_emulator/health: HTTP 404".into(),
+        });
+        assert_eq!(e.exit_code(), USAGE);
+        assert!(e
+            .render(false)
+            .contains("works only against the Telnyx emulator"));
     }
 
     #[test]

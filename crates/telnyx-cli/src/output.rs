@@ -200,7 +200,18 @@ fn render_row(
 
 /// Renders `label  value` pairs with aligned labels (for single objects).
 pub fn render_kv(style: &Style, pairs: &[(&str, String)]) -> String {
-    let w = pairs.iter().map(|(k, _)| width(k)).max().unwrap_or(0);
+    render_kv_width(style, pairs, 0)
+}
+
+/// [`render_kv`] with labels padded to at least `min_width` characters, so that blocks
+/// printed apart (before and after a wait) line up.
+pub fn render_kv_width(style: &Style, pairs: &[(&str, String)], min_width: usize) -> String {
+    let w = pairs
+        .iter()
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(0)
+        .max(min_width);
     let mut out = String::new();
     for (k, v) in pairs {
         let pad = " ".repeat(w - width(k) + 2);
@@ -253,6 +264,12 @@ impl Output {
     pub fn write_str(&mut self, text: &str) -> Result<(), CliError> {
         self.target
             .write_all(text.as_bytes())
+            .map_err(|e| CliError::io(format!("writing to {}", self.target.name()), e))
+    }
+
+    /// Flushes what was written so far (a first part printed before a wait).
+    pub fn flush(&mut self) -> Result<(), CliError> {
+        std::io::Write::flush(&mut self.target)
             .map_err(|e| CliError::io(format!("writing to {}", self.target.name()), e))
     }
 
