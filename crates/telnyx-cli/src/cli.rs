@@ -352,6 +352,17 @@ pub enum WebhookDeliveriesCommand {
         /// Delivery id.
         id: String,
     },
+    /// Emulator only: send a delivery's webhook again to the current webhook URL, as one new attempt.
+    ///
+    /// Waits (up to --wait-secs) for the attempt to end and prints the delivery's status,
+    /// attempts and the new attempt's HTTP status; exits 1 when that attempt failed.
+    Redeliver {
+        /// Delivery id.
+        id: String,
+        /// How long to wait for the new attempt.
+        #[command(flatten)]
+        wait: crate::commands::webhook_deliveries::WaitArgs,
+    },
 }
 
 /// `ach|credit_paypal`.

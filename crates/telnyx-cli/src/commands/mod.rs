@@ -36,9 +36,7 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
         Command::DetailRecords(c) => {
             Ctx::run(global, async |ctx| detail_records::run(ctx, c).await).await
         }
-        Command::WebhookDeliveries(c) => {
-            Ctx::run(global, async |ctx| webhook_deliveries::run(ctx, c).await).await
-        }
+        Command::WebhookDeliveries(c) => webhook_deliveries::dispatch(global, c).await,
         Command::AutoRecharge(c) => {
             Ctx::run(global, async |ctx| auto_recharge::run(ctx, c).await).await
         }

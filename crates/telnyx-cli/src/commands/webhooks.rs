@@ -1,15 +1,14 @@
-//! `telnyx webhooks verify|listen`: check Telnyx webhook signatures with the SDK
-//! (`telnyx::webhooks`), and receive webhooks on a local port.
+//! `telnyx webhooks verify|listen|trigger`: check Telnyx webhook signatures with the SDK
+//! (`telnyx::webhooks`), receive webhooks on a local port, and have the emulator send one.
 //!
-//! Neither needs an API key: both work from the account's webhook public key
-//! (`--public-key` or `TELNYX_PUBLIC_KEY`). The output is local to this file: `listen`
-//! prints each event as it arrives (a table row, or one JSON line with `-o jsonl`), with
-//! columns that are functions of the typed [`Event`].
-//!
-//! Not here yet (they need the emulator's webhook endpoints): asking the emulator for the
-//! key and registering the listener as the account's webhook URL (both slot into
-//! [`listen`] around [`verifier_from`]), `webhooks trigger` (a new [`WebhooksCommand`]
-//! variant) and `webhook-deliveries redeliver`.
+//! `verify` and `listen` work from the account's webhook public key (`--public-key` or
+//! `TELNYX_PUBLIC_KEY`) and need no API key. Without a key, `listen` asks the emulator at
+//! --base-url (default `telnyx emulator`'s address) for the account's key; against an
+//! emulator it also registers itself as the account's webhook URL, like `stripe listen`, and
+//! unregisters on exit. `trigger` (emulator only) emits one event and waits for its
+//! delivery. The emulator calls go through [`Control`]. `listen` prints each event as it
+//! arrives (a table row, or one JSON line with `-o jsonl`), with columns that are functions
+//! of the typed [`Event`]; `trigger` prints through the usual output ([`Ctx::out`]).
 
 use std::io::{IsTerminal, Read, Write};
 use std::net::SocketAddr;
@@ -25,8 +24,18 @@ use clap::{Args, Subcommand};
 use telnyx::webhooks::{Event, Payload, Verifier, DEFAULT_TOLERANCE};
 use tokio::sync::Notify;
 
+use serde::Serialize;
+
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::exit::CliError;
+use crate::commands::emulator::{
+    api_key, emulator_only, given_base_url, Control, DEFAULT_BASE_URL,
+};
+use crate::commands::webhook_deliveries::{
+    outcome, render_outcome, wait_for, Until, WaitArgs, LABEL_WIDTH,
+};
+use crate::context::Ctx;
+use crate::exit::{CliError, ControlError};
+use crate::output::render_kv_width;
 
 /// How long a forwarded request may take when `--timeout` is not given.
 const DEFAULT_FORWARD_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,7 +48,18 @@ pub enum WebhooksCommand {
     /// Verify one webhook's signature: exit 0 when valid, 5 (validation) with the reason when not.
     Verify(VerifyArgs),
     /// Receive webhooks locally: verify each request, print each event, answer 200 (or relay --forward-to).
+    ///
+    /// Without --public-key/TELNYX_PUBLIC_KEY it asks the emulator at --base-url (default
+    /// http://127.0.0.1:4010/v2) for the account's key. Against an emulator it registers
+    /// itself as the account's webhook URL and unregisters on exit (Ctrl-C, --max-events).
     Listen(ListenArgs),
+    /// Emulator only: emit one event now (default payload per type, or --payload) and wait for its delivery.
+    ///
+    /// Prints the event and delivery ids, then (unless --no-wait) the delivery's status,
+    /// attempts and last HTTP status once it is delivered or has failed its retries; exits 1
+    /// when it failed. Types with a default payload: message.sent, message.finalized,
+    /// message.received, call.initiated, call.answered, call.bridged, call.hangup.
+    Trigger(TriggerArgs),
 }
 
 /// The account's webhook public key.
@@ -90,34 +110,69 @@ pub struct ListenArgs {
     /// Stop after N verified events (default: run until Ctrl-C).
     #[arg(long, value_name = "N")]
     pub max_events: Option<u64>,
+    /// Against an emulator: do not register as the account's webhook URL (only ask it for the key).
+    #[arg(long)]
+    pub no_register: bool,
 }
 
-/// Runs `telnyx webhooks ...` (no API key or client needed).
+/// `telnyx webhooks trigger`
+#[derive(Debug, Args)]
+pub struct TriggerArgs {
+    /// Event type, e.g. message.finalized or call.hangup.
+    #[arg(value_name = "EVENT_TYPE")]
+    pub event_type: String,
+    /// The event's payload instead of the default one: JSON, @FILE, or @- for stdin.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub payload: Option<String>,
+    /// How long to wait for the delivery.
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+/// Runs `telnyx webhooks ...`: `verify` and `listen` need no API key or client; `trigger`
+/// runs in a [`Ctx`] against the emulator.
 pub async fn run(global: &GlobalArgs, cmd: WebhooksCommand, color: bool) -> Result<(), CliError> {
+    if let WebhooksCommand::Trigger(args) = cmd {
+        let payload = read_payload(args.payload.as_deref())?;
+        let global = emulator_only(global.clone(), TRIGGER)?;
+        return Ctx::run(global, async |ctx| trigger(ctx, &args, payload).await).await;
+    }
     if let Some(path) = &global.out {
         return Err(CliError::Usage(format!(
-            "`telnyx webhooks` prints to stdout; --out {} is not supported here (redirect stdout instead)",
+            "`telnyx webhooks verify|listen` print to stdout; --out {} is not supported here (redirect stdout instead)",
             path.display()
         )));
     }
     match cmd {
         WebhooksCommand::Verify(args) => verify(global, &args),
         WebhooksCommand::Listen(args) => listen(global, args, color).await,
+        WebhooksCommand::Trigger(_) => Ok(()),
     }
 }
 
-/// The verifier for `--public-key` / `TELNYX_PUBLIC_KEY`. (An emulator at `--base-url`
-/// would be the third source, once it serves `/_emulator/webhooks/public_key`.)
-fn verifier_from(key: &PublicKeyArgs) -> Result<Verifier, CliError> {
-    let Some(text) = key.public_key.as_deref().filter(|k| !k.trim().is_empty()) else {
-        return Err(CliError::Usage(
-            "no webhook public key: pass --public-key KEY or set TELNYX_PUBLIC_KEY (the base64 \
-             public key from Mission Control Portal > Keys & Credentials > Public Key)"
-                .into(),
-        ));
-    };
+/// What to say when there is no public key at all.
+const NO_PUBLIC_KEY: &str =
+    "no webhook public key: pass --public-key KEY or set TELNYX_PUBLIC_KEY \
+     (the base64 public key from Mission Control Portal > Keys & Credentials > Public Key)";
+
+/// `--public-key` / `TELNYX_PUBLIC_KEY`, when given and not blank.
+fn given_public_key(key: &PublicKeyArgs) -> Option<&str> {
+    key.public_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// The verifier for a base64 public key, with `--tolerance`.
+fn verifier_for(text: &str, key: &PublicKeyArgs) -> Result<Verifier, CliError> {
     let verifier = Verifier::new(text).map_err(|e| CliError::Invalid(e.to_string()))?;
     Ok(verifier.tolerance(Duration::from_secs(key.tolerance)))
+}
+
+/// The verifier for `--public-key` / `TELNYX_PUBLIC_KEY`.
+fn verifier_from(key: &PublicKeyArgs) -> Result<Verifier, CliError> {
+    let text = given_public_key(key).ok_or_else(|| CliError::Usage(NO_PUBLIC_KEY.into()))?;
+    verifier_for(text, key)
 }
 
 /// The error for a webhook that failed verification: the SDK's message, plus a hint for a
@@ -435,7 +490,29 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
                 .into(),
         )),
     };
-    let verifier = verifier_from(&args.key)?;
+    if global.emulator {
+        return Err(CliError::Usage(
+            "`telnyx webhooks listen` registers with an emulator that outlives it, not --emulator's \
+             private one: run `telnyx emulator` in another terminal and point --base-url at it"
+                .into(),
+        ));
+    }
+    let emulator = emulator_for_listen(global, &args).await?;
+    let (verifier, key_note) = match (given_public_key(&args.key), &emulator) {
+        (Some(text), _) => (verifier_for(text, &args.key)?, "public key"),
+        (None, Some(control)) => {
+            let text = control.public_key().await?;
+            let verifier = verifier_for(&text, &args.key).map_err(|e| {
+                CliError::Other(format!(
+                    "the emulator at {} sent a public key that does not decode: {}",
+                    control.origin(),
+                    e.headline()
+                ))
+            })?;
+            (verifier, "the emulator's public key for this account,")
+        }
+        (None, None) => return Err(CliError::Usage(NO_PUBLIC_KEY.into())),
+    };
     let forward = match &args.forward_to {
         Some(text) => {
             let url = forward_url(text)?;
@@ -462,9 +539,20 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
         color_err: color && std::io::stderr().is_terminal(),
     };
     eprintln!(
-        "listening on http://{addr} (any path; verifying with public key {})",
+        "listening on http://{addr} (any path; verifying with {key_note} {})",
         verifier.public_key_base64()
     );
+    let registered = match &emulator {
+        Some(control) if !args.no_register => Some(
+            register(
+                control,
+                addr,
+                given_public_key(&args.key).map(|_| verifier.public_key_base64()),
+            )
+            .await?,
+        ),
+        _ => None,
+    };
     if let Some((_, url)) = &forward {
         eprintln!("forwarding verified requests to {url}");
     }
@@ -484,21 +572,229 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
         .fallback(receive)
         .with_state(Arc::clone(&state));
     let stopper = Arc::clone(&state);
-    axum::serve(socket, app)
+    let served = axum::serve(socket, app)
         .with_graceful_shutdown(async move {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
+                () = terminated() => {}
                 () = stopper.stop.notified() => {}
             }
         })
         .await
-        .map_err(|e| CliError::io(format!("serving on {addr}"), e))?;
+        .map_err(|e| CliError::io(format!("serving on {addr}"), e));
+    if let (Some(control), Some(url)) = (&emulator, &registered) {
+        unregister(control, url).await;
+    }
+    served?;
     eprintln!(
         "stopped: {} verified, {} rejected",
         state.verified.load(Ordering::Relaxed),
         state.rejected.load(Ordering::Relaxed)
     );
     Ok(())
+}
+
+/// SIGTERM (`kill PID`), on Unix: stops like Ctrl-C, so the listener unregisters.
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await;
+}
+
+/// The emulator `listen` works with, if any:
+/// - no public key: the emulator at --base-url (default `telnyx emulator`'s address) must
+///   answer, for the account's key (and to register with);
+/// - a public key and --base-url: the emulator there, to register with; when nothing
+///   answers there, a note, and a plain listener;
+/// - a public key, no --base-url, or --no-register: none (a plain listener, as for Telnyx itself).
+async fn emulator_for_listen(
+    global: &GlobalArgs,
+    args: &ListenArgs,
+) -> Result<Option<Control>, CliError> {
+    let has_key = given_public_key(&args.key).is_some();
+    let base = given_base_url(global);
+    if has_key && (args.no_register || base.is_none()) {
+        return Ok(None);
+    }
+    let Some(api_key) = api_key(global) else {
+        if has_key {
+            eprintln!("note: not registering with the emulator at --base-url: no API key (--api-key/TELNYX_API_KEY) names the account");
+            return Ok(None);
+        }
+        return Err(CliError::Usage(format!(
+            "{NO_PUBLIC_KEY}; or, against an emulator, pass --api-key (and --base-url) and listen asks it for the account's key"
+        )));
+    };
+    let control = Control::new(base.unwrap_or(DEFAULT_BASE_URL), api_key, global, LISTEN)?;
+    match control.probe().await {
+        Ok(()) => Ok(Some(control)),
+        Err(e) if has_key => {
+            eprintln!("note: not registering with an emulator: {}", e.headline());
+            Ok(None)
+        }
+        // Nothing was pointed at an emulator: the key is what is missing.
+        Err(CliError::Control(ControlError::Unreachable { origin, cause })) if base.is_none() => {
+            Err(CliError::Usage(format!(
+                "{NO_PUBLIC_KEY}; or run an emulator (`telnyx emulator`) and listen asks it: \
+                 no emulator answered at {origin} ({cause})"
+            )))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The URL the emulator should call for a listener bound to `addr`: the address itself,
+/// or loopback for an unspecified one (0.0.0.0, [::]).
+fn callback_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+        }
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// Sets the listener as the account's webhook URL; warns when the `--public-key` given is
+/// not the emulator's (its deliveries would all be rejected).
+async fn register(
+    control: &Control,
+    addr: SocketAddr,
+    given_key: Option<String>,
+) -> Result<String, CliError> {
+    let url = callback_url(addr);
+    let settings = control.set_webhook_url(&url).await?;
+    eprintln!(
+        "registered {url} as this account's webhook URL on the emulator at {} (unregistered on exit; --no-register skips this)",
+        control.origin()
+    );
+    if let (Some(given), Some(theirs)) = (given_key, settings.public_key) {
+        if given.trim() != theirs.trim() {
+            eprintln!(
+                "warning: --public-key is not the emulator's key for this account ({theirs}): its deliveries will be rejected; drop --public-key to use the emulator's"
+            );
+        }
+    }
+    Ok(url)
+}
+
+/// Removes the listener's URL from the account, unless someone has set another since.
+async fn unregister(control: &Control, url: &str) {
+    let result = async {
+        let now = control.webhook_settings().await?;
+        if now.url.as_deref() != Some(url) {
+            return Ok(now.url);
+        }
+        control.delete_webhook().await?;
+        Ok::<_, CliError>(None)
+    }
+    .await;
+    match result {
+        Ok(None) => eprintln!("unregistered {url}"),
+        Ok(Some(other)) => eprintln!(
+            "left the account's webhook URL as it is: it is now {other}, set by someone else"
+        ),
+        Err(e) => eprintln!("warning: could not unregister {url}: {}", e.headline()),
+    }
+}
+
+const LISTEN: &str = "telnyx webhooks listen";
+const TRIGGER: &str = "telnyx webhooks trigger";
+
+/// `--payload`: inline JSON, `@FILE` or `@-` (stdin), checked to be JSON before anything is sent.
+fn read_payload(arg: Option<&str>) -> Result<Option<serde_json::Value>, CliError> {
+    let Some(arg) = arg else { return Ok(None) };
+    let (text, from) = match arg.strip_prefix('@') {
+        Some("-") => {
+            let mut buf = String::new();
+            std::io::stdin()
+                .read_to_string(&mut buf)
+                .map_err(|e| CliError::io("reading --payload from stdin", e))?;
+            (buf, "stdin".to_string())
+        }
+        Some(path) => (
+            std::fs::read_to_string(path)
+                .map_err(|e| CliError::io(format!("reading --payload @{path}"), e))?,
+            path.to_string(),
+        ),
+        None => (arg.to_string(), "--payload".to_string()),
+    };
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        CliError::Usage(format!(
+            "{from} is not JSON ({e}); pass an object like --payload '{{\"id\": \"m-1\"}}' or --payload @payload.json"
+        ))
+    })
+}
+
+/// What `trigger` prints: the event, its delivery and, when waited for, how it ended.
+#[derive(Debug, Serialize)]
+struct Triggered {
+    event_type: String,
+    event_id: String,
+    delivery_id: String,
+    url: Option<String>,
+    delivery: Option<telnyx::WebhookDelivery>,
+}
+
+/// The ids block of `trigger`'s table, printed as soon as the emulator answers.
+fn render_triggered(st: &crate::output::Style, t: &Triggered) -> String {
+    render_kv_width(
+        st,
+        &[
+            ("Event type", t.event_type.clone()),
+            ("Event ID", t.event_id.clone()),
+            ("Delivery ID", t.delivery_id.clone()),
+            ("URL", crate::columns::cell_or_dash(&t.url)),
+        ],
+        LABEL_WIDTH,
+    )
+}
+
+async fn trigger(
+    ctx: &mut Ctx,
+    args: &TriggerArgs,
+    payload: Option<serde_json::Value>,
+) -> Result<(), CliError> {
+    let key = api_key(&ctx.global).ok_or(CliError::NoApiKey)?;
+    let control = Control::new(ctx.client.base_url(), key, &ctx.global, TRIGGER)?;
+    control.probe().await?;
+    let emitted = control.emit(args.event_type.trim(), payload).await?;
+    let mut shown = Triggered {
+        event_type: args.event_type.trim().to_string(),
+        event_id: emitted.event_id,
+        delivery_id: emitted.delivery_id,
+        url: emitted.url,
+        delivery: None,
+    };
+    if ctx.out.format == OutputFormat::Table {
+        let head = render_triggered(&ctx.out.style, &shown);
+        ctx.out.write_str(&head)?;
+        ctx.out.flush()?;
+    }
+    let Some(limit) = args.wait.limit() else {
+        return ctx.out.object(&shown, |_| String::new());
+    };
+    let (delivery, ended) = wait_for(ctx, &shown.delivery_id, Until::Final, limit).await?;
+    shown.delivery = delivery;
+    ctx.out.object(&shown, |st| {
+        render_outcome(st, shown.delivery.as_ref(), true)
+    })?;
+    outcome(
+        &shown.delivery_id,
+        shown.delivery.as_ref(),
+        ended,
+        Until::Final,
+        limit,
+    )
 }
 
 fn write_stdout(text: &str) -> std::io::Result<()> {
@@ -667,6 +963,41 @@ mod tests {
         assert_eq!(fit("a\nb", 0), "a b");
         let line = table_line([("x".to_string(), 3), ("y".to_string(), 0)].into_iter());
         assert_eq!(line, "x    y\n");
+    }
+
+    #[test]
+    fn the_callback_is_the_bound_address_or_loopback() {
+        assert_eq!(
+            callback_url("127.0.0.1:8787".parse().unwrap()),
+            "http://127.0.0.1:8787/"
+        );
+        assert_eq!(
+            callback_url("0.0.0.0:9".parse().unwrap()),
+            "http://127.0.0.1:9/"
+        );
+        assert_eq!(callback_url("[::]:9".parse().unwrap()), "http://[::1]:9/");
+    }
+
+    #[test]
+    fn payloads_are_json_checked_before_sending() {
+        assert_eq!(read_payload(None).unwrap(), None);
+        assert_eq!(
+            read_payload(Some(r#"{"id":"m-1"}"#)).unwrap(),
+            Some(serde_json::json!({"id": "m-1"}))
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("p.json");
+        std::fs::write(&file, r#"{"a": [1]}"#).unwrap();
+        let arg = format!("@{}", file.display());
+        assert_eq!(
+            read_payload(Some(&arg)).unwrap(),
+            Some(serde_json::json!({"a": [1]}))
+        );
+        let err = read_payload(Some("{id: 1}")).unwrap_err();
+        assert_eq!(err.exit_code(), crate::exit::USAGE);
+        assert!(err.headline().contains("--payload is not JSON"));
+        let missing = format!("@{}", dir.path().join("nope.json").display());
+        assert!(read_payload(Some(&missing)).is_err());
     }
 
     #[test]
