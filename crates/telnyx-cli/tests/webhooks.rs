@@ -2,16 +2,13 @@
 //! deliveries signed with the SDK's `TestSigner`.
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use telnyx::webhooks::{SignedHeaders, TestSigner};
 
-/// Only a guard against a hang: no assertion depends on it.
-const WAIT: Duration = Duration::from_secs(60);
+mod common;
 
 const FINALIZED: &str = r#"{"data":{"event_type":"message.finalized","id":"5b9a1c1e-7c1d-4a8e-9d0a-3f1e2d3c4b5a","occurred_at":"2025-06-02T09:15:42.318+00:00","payload":{"id":"m-1","direction":"outbound","type":"SMS","from":{"phone_number":"+13125550111"},"to":[{"phone_number":"+17735550142","status":"delivered"}],"cost":{"amount":"0.0040","currency":"USD"}},"record_type":"event"},"meta":{"attempt":2,"delivered_to":"http://127.0.0.1/hooks"}}"#;
 
@@ -163,80 +160,38 @@ fn verify_exits_5_with_the_reason_when_invalid() {
     assert!(text(&out.stderr).contains("TELNYX_PUBLIC_KEY"));
 }
 
-/// A running `telnyx webhooks listen`, killed on drop.
+/// A running `telnyx webhooks listen` (killed on drop) and the URL it receives on.
 struct Listen {
-    child: Child,
+    run: common::Running,
     url: String,
-    stdout: Receiver<String>,
-    stderr: Receiver<String>,
 }
 
-impl Drop for Listen {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Listen {
+    type Target = common::Running;
+    fn deref(&self) -> &common::Running {
+        &self.run
     }
-}
-
-fn lines(r: impl std::io::Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }
 
 impl Listen {
     /// `telnyx GLOBAL... webhooks listen --bind 127.0.0.1:0 --public-key K EXTRA...`
     fn start(global: &[&str], extra: &[&str]) -> Listen {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_telnyx"))
-            .env_clear()
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_telnyx"));
+        cmd.env_clear()
             .args(global)
             .args(["webhooks", "listen", "--bind", "127.0.0.1:0"])
             .args(["--public-key", &signer().public_key_base64()])
-            .args(extra)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = lines(child.stdout.take().unwrap());
-        let stderr = lines(child.stderr.take().unwrap());
-        let mut listen = Listen {
-            child,
-            url: String::new(),
-            stdout,
-            stderr,
-        };
-        let first = listen.next_err();
+            .args(extra);
+        let run = common::Running::spawn(cmd);
+        let first = run.next_err();
         let addr = first
             .strip_prefix("listening on ")
             .and_then(|rest| rest.split(' ').next())
-            .unwrap_or_else(|| panic!("unexpected first line: {first}"));
-        listen.url = format!("{addr}/hooks");
-        listen
-    }
-
-    fn next_out(&self) -> String {
-        self.stdout.recv_timeout(WAIT).expect("a line on stdout")
-    }
-
-    fn next_err(&self) -> String {
-        self.stderr.recv_timeout(WAIT).expect("a line on stderr")
-    }
-
-    /// The next stderr line containing `needle`.
-    fn err_containing(&self, needle: &str) -> String {
-        loop {
-            let line = self.next_err();
-            if line.contains(needle) {
-                return line;
-            }
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .to_string();
+        Listen {
+            run,
+            url: format!("{addr}/hooks"),
         }
     }
 }
@@ -436,8 +391,7 @@ async fn listen_stops_after_max_events() {
     assert!(listen.next_out().contains("message.finalized"));
     let line = listen.err_containing("stopped");
     assert_eq!(line, "stopped: 1 verified, 0 rejected");
-    let status = listen.child.wait().unwrap();
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(listen.run.wait_exit(), Some(0));
 }
 
 #[test]

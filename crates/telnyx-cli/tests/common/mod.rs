@@ -53,3 +53,120 @@ pub fn telnyx_bin(timeout_secs: u64) -> Command {
     c.timeout(std::time::Duration::from_secs(timeout_secs));
     c
 }
+
+/// A spawned process whose stdout and stderr are read line by line on threads; killed on
+/// drop. Reads wait at most [`LINE_WAIT`] (a guard against a hang, not a timed assertion).
+pub struct Running {
+    /// The process.
+    pub child: std::process::Child,
+    stdout: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::mpsc::Receiver<String>,
+    /// Every stderr line read so far.
+    seen_err: std::sync::Mutex<Vec<String>>,
+}
+
+/// Longest wait for one line of output.
+pub const LINE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn lines(r: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(r).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Running {
+    /// Starts `cmd` with stdin closed and stdout/stderr piped.
+    pub fn spawn(mut cmd: std::process::Command) -> Running {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = lines(child.stdout.take().unwrap());
+        let stderr = lines(child.stderr.take().unwrap());
+        Running {
+            child,
+            stdout,
+            stderr,
+            seen_err: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The next stdout line.
+    pub fn next_out(&self) -> String {
+        self.stdout
+            .recv_timeout(LINE_WAIT)
+            .expect("a line on stdout")
+    }
+
+    /// The next stderr line.
+    pub fn next_err(&self) -> String {
+        let line = self
+            .stderr
+            .recv_timeout(LINE_WAIT)
+            .expect("a line on stderr");
+        self.seen_err.lock().unwrap().push(line.clone());
+        line
+    }
+
+    /// Every stderr line: those read so far and, once the process has exited, the rest.
+    pub fn all_err(&self) -> Vec<String> {
+        let mut all = self.seen_err.lock().unwrap().clone();
+        while let Ok(line) = self.stderr.recv_timeout(LINE_WAIT) {
+            all.push(line);
+        }
+        all
+    }
+
+    /// The next stdout line containing `needle`.
+    pub fn out_containing(&self, needle: &str) -> String {
+        loop {
+            let line = self.next_out();
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    /// The next stderr line containing `needle`.
+    pub fn err_containing(&self, needle: &str) -> String {
+        loop {
+            let line = self.next_err();
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    /// Waits (at most [`LINE_WAIT`]) for the process to exit; its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let deadline = std::time::Instant::now() + LINE_WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the process did not exit"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
