@@ -189,3 +189,123 @@ pub async fn advanced_expectations(emu: &Emulator, key: &str) -> String {
     })
     .to_string()
 }
+
+/// What a test webhook receiver answers to its `n`th request (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// This status, at once, body "ok".
+    Status(u16),
+    /// Never answer (the connection stays open).
+    Hang,
+}
+
+/// One request a [`Receiver`] got.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub path: String,
+    pub headers: axum::http::HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+/// A webhook receiver on 127.0.0.1:0 that records every request.
+pub struct Receiver {
+    pub url: String,
+    hits: std::sync::Arc<std::sync::Mutex<Vec<Hit>>>,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    pub async fn start(reply: impl Fn(usize) -> Reply + Send + Sync + 'static) -> Receiver {
+        use axum::response::IntoResponse;
+        let hits: std::sync::Arc<std::sync::Mutex<Vec<Hit>>> = Default::default();
+        let reply = std::sync::Arc::new(reply);
+        let h2 = hits.clone();
+        let app = axum::Router::new().fallback(
+            move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: bytes::Bytes| {
+                let hits = h2.clone();
+                let reply = reply.clone();
+                async move {
+                    let n = {
+                        let mut h = hits.lock().unwrap();
+                        h.push(Hit {
+                            path: uri.path().to_string(),
+                            headers,
+                            body,
+                        });
+                        h.len() - 1
+                    };
+                    match reply(n) {
+                        Reply::Status(s) => {
+                            let status = axum::http::StatusCode::from_u16(s).unwrap();
+                            (status, [("x-receiver", "test")], "ok").into_response()
+                        }
+                        Reply::Hang => {
+                            std::future::pending::<()>().await;
+                            unreachable!()
+                        }
+                    }
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver {
+            url,
+            hits,
+            _task: task,
+        }
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+
+    /// Waits (at most 20 s) until it has seen `n` requests.
+    pub async fn wait_for(&self, n: usize) -> Vec<Hit> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let h = self.hits();
+            if h.len() >= n {
+                return h;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "receiver saw {} requests, expected {n}",
+                h.len()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl Harness {
+    /// A control request with a JSON body.
+    pub async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Resp {
+        self.send(method, "", path, Some(&body.to_string()), &[])
+            .await
+    }
+
+    /// Polls `GET /v2/webhook_deliveries/{id}` (at most 20 s) until `done` holds for it.
+    pub async fn wait_delivery(&self, key: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let r = self.get(key, &format!("webhook_deliveries/{id}")).await;
+            if r.status == 200 {
+                let v = r.json()["data"].clone();
+                if done(&v) {
+                    return v;
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "delivery {id} did not reach the expected state: {} {}",
+                r.status,
+                r.text
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    }
+}
