@@ -156,6 +156,8 @@ pub async fn advanced_expectations(emu: &Emulator, key: &str) -> String {
     emu.set_traffic(key, &[("messaging", 20), ("call-control", 2)])
         .await
         .unwrap();
+    // The advance's usage is delivered as webhooks, so the SDKs list live deliveries too.
+    let _receiver = live_webhooks(emu, key).await;
     let origin = emu.base_url();
     let http = reqwest::Client::new();
     let r = http
@@ -178,14 +180,20 @@ pub async fn advanced_expectations(emu: &Emulator, key: &str) -> String {
         let req = http.get(format!("{origin}/{path}")).bearer_auth(key).send();
         async move { serde_json::from_str::<Value>(&req.await.unwrap().text().await.unwrap()).unwrap() }
     };
+    let emitted = webhooks_settled(emu, key).await;
+    assert!(emitted > 0);
     let balance = get("balance").await;
     let total = |v: Value| v["meta"]["total_results"].clone();
+    let failed_over =
+        get("webhook_deliveries?filter[attempts][contains]=/failover&page[size]=1").await;
     serde_json::json!({
         "balance": balance["data"]["balance"],
         "available_credit": balance["data"]["available_credit"],
         "audit_events": total(get("audit_events").await),
         "messaging": total(get("detail_records?filter[record_type]=messaging").await),
         "invoices": total(get("invoices").await),
+        "webhook_deliveries": total(get("webhook_deliveries").await),
+        "failed_over_delivery": failed_over["data"][0]["id"],
     })
     .to_string()
 }
@@ -307,5 +315,70 @@ impl Harness {
             );
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
+    }
+}
+
+/// An emulator configuration whose webhook retries wait 10 ms instead of 1 s and 2 s.
+pub fn fast_webhooks() -> EmulatorConfig {
+    EmulatorConfig {
+        webhooks: telnyx_emulator::WebhookOptions {
+            retry_delays: vec![std::time::Duration::from_millis(10); 2],
+            drain_timeout: std::time::Duration::from_millis(200),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// Points the account's webhooks at a new receiver on 127.0.0.1 that answers 500 to every
+/// ninth request (so some deliveries fail over to `/failover`, which then answers 200).
+pub async fn live_webhooks(emu: &Emulator, key: &str) -> Receiver {
+    let rx = Receiver::start(|n| {
+        if n % 9 == 4 {
+            Reply::Status(500)
+        } else {
+            Reply::Status(200)
+        }
+    })
+    .await;
+    let origin = emu.base_url().trim_end_matches("/v2").to_string();
+    let failover = rx.url.replace("/hooks", "/failover");
+    let r = reqwest::Client::new()
+        .put(format!("{origin}/_emulator/webhooks"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({ "api_key": key, "url": rx.url, "failover_url": failover })
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    rx
+}
+
+/// Waits (at most 60 s) until every webhook event emitted for the account has its final
+/// delivery recorded; returns how many were emitted.
+pub async fn webhooks_settled(emu: &Emulator, key: &str) -> u64 {
+    let origin = emu.base_url().trim_end_matches("/v2").to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let text = reqwest::get(format!("{origin}/_emulator/webhooks?api_key={key}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let s = &v["stats"];
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        if n("delivered") + n("failed") == n("emitted") && v["queue"]["queued"] == 0 {
+            return n("emitted");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "webhooks not settled: {v}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
