@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{parse_rate_limit, parse_start_time, EmulatorConfig};
+use crate::config::{
+    parse_rate_limit, parse_start_time, parse_webhook_timeout, EmulatorConfig, WebhookOptions,
+    WebhookSigningKey, DEFAULT_WEBHOOK_QUEUE,
+};
 
 /// Flags of a local emulator server.
 #[derive(Debug, Clone, clap::Args)]
@@ -32,6 +35,19 @@ pub struct ServerArgs {
     /// Where every account's virtual clock starts (RFC 3339); default: when it is first used.
     #[arg(long, value_parser = parse_start_time, value_name = "RFC3339")]
     pub start_time: Option<DateTime<Utc>>,
+    /// Sign every account's webhooks with this Ed25519 key (base64 of a 32-byte seed).
+    /// Default: a key per account derived from --seed (GET /_emulator/webhooks/public_key).
+    #[arg(long, value_name = "BASE64", hide_default_value = true)]
+    pub webhook_signing_key: Option<WebhookSigningKey>,
+    /// Also deliver webhooks to this host (repeatable). Default: loopback only.
+    #[arg(long = "allow-webhook-host", value_name = "HOST")]
+    pub allow_webhook_hosts: Vec<String>,
+    /// Seconds one webhook attempt may take (connect, send, full response).
+    #[arg(long, value_parser = parse_webhook_timeout, value_name = "SECS", default_value = "10")]
+    pub webhook_timeout: std::time::Duration,
+    /// Webhook events that may wait to be sent; past it, events are dropped (and counted).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_WEBHOOK_QUEUE, value_parser = clap::value_parser!(usize))]
+    pub webhook_queue: usize,
 }
 
 impl ServerArgs {
@@ -45,6 +61,13 @@ impl ServerArgs {
             rate_limit: self.rate_limit,
             log_requests: self.log_requests,
             start_time: self.start_time,
+            webhooks: WebhookOptions {
+                signing_key: self.webhook_signing_key.clone(),
+                allow_hosts: self.allow_webhook_hosts.clone(),
+                timeout: self.webhook_timeout,
+                queue_capacity: self.webhook_queue.max(1),
+                ..WebhookOptions::default()
+            },
         }
     }
 }

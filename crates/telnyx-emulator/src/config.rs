@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,8 @@ pub struct EmulatorConfig {
     /// (stored with `--db`, so a restart keeps it). With the same seed, start time and calls,
     /// every response body is byte-identical across runs.
     pub start_time: Option<DateTime<Utc>>,
+    /// How webhooks are signed and delivered.
+    pub webhooks: WebhookOptions,
 }
 
 impl Default for EmulatorConfig {
@@ -40,7 +43,125 @@ impl Default for EmulatorConfig {
             rate_limit: None,
             log_requests: false,
             start_time: None,
+            webhooks: WebhookOptions::default(),
         }
+    }
+}
+
+/// How the emulator signs and delivers webhooks (see the crate README, "Webhooks").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookOptions {
+    /// Sign every account's webhooks with this key; `None`: each account's own key, derived
+    /// from [`EmulatorConfig::seed`] and its API key.
+    pub signing_key: Option<WebhookSigningKey>,
+    /// Hosts allowed besides loopback (`127.0.0.0/8`, `::1`, `localhost`), compared
+    /// case-insensitively with the URL's host.
+    pub allow_hosts: Vec<String>,
+    /// Longest wait for one attempt's full response.
+    pub timeout: Duration,
+    /// Waits before the second, third, ... attempt; its length + 1 is the number of attempts.
+    pub retry_delays: Vec<Duration>,
+    /// Events that may wait to be sent, across accounts.
+    pub queue_capacity: usize,
+    /// How long shutdown waits for the queue to empty before recording the rest as unsent.
+    pub drain_timeout: Duration,
+}
+
+/// Default per-attempt webhook timeout.
+pub const DEFAULT_WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default webhook queue capacity.
+pub const DEFAULT_WEBHOOK_QUEUE: usize = 100_000;
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        WebhookOptions {
+            signing_key: None,
+            allow_hosts: Vec::new(),
+            timeout: DEFAULT_WEBHOOK_TIMEOUT,
+            retry_delays: vec![Duration::from_secs(1), Duration::from_secs(2)],
+            queue_capacity: DEFAULT_WEBHOOK_QUEUE,
+            drain_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// An Ed25519 signing key for webhooks, given as base64 of its 32-byte seed (or of the
+/// 64-byte seed + public key form libsodium and PyNaCl use). `Debug` never shows it.
+///
+/// ```
+/// use telnyx_emulator::WebhookSigningKey;
+/// let k: WebhookSigningKey = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".parse().unwrap();
+/// assert!(!format!("{k:?}").contains("AAAA"));
+/// assert!("not-base64".parse::<WebhookSigningKey>().is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSigningKey(pub(crate) [u8; 32]);
+
+impl std::fmt::Debug for WebhookSigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSigningKey(<redacted>)")
+    }
+}
+
+impl std::str::FromStr for WebhookSigningKey {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use base64::Engine as _;
+        let hint =
+            "give the base64 of a 32-byte Ed25519 seed (e.g. from `openssl rand -base64 32`)";
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(s.trim())
+            .map_err(|e| format!("the webhook signing key is not valid base64 ({e}); {hint}"))?;
+        match bytes.len() {
+            32 | 64 => {
+                let mut seed = [0u8; 32];
+                seed.copy_from_slice(&bytes[..32]);
+                let key = WebhookSigningKey(seed);
+                if bytes.len() == 64 && bytes[32..] != key.public_key_bytes() {
+                    return Err(format!(
+                        "the webhook signing key's last 32 bytes are not its public key; {hint}"
+                    ));
+                }
+                Ok(key)
+            }
+            n => Err(format!(
+                "the webhook signing key decodes to {n} bytes, not 32; {hint}"
+            )),
+        }
+    }
+}
+
+impl WebhookSigningKey {
+    /// The public key, raw.
+    pub fn public_key_bytes(&self) -> [u8; 32] {
+        ed25519_dalek::SigningKey::from_bytes(&self.0)
+            .verifying_key()
+            .to_bytes()
+    }
+
+    /// The public key, base64: what a receiver verifies with (`TELNYX_PUBLIC_KEY`).
+    pub fn public_key_base64(&self) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(self.public_key_bytes())
+    }
+}
+
+/// Parses a webhook timeout given on a command line in seconds (`10`, `0.5`, `2s`).
+///
+/// ```
+/// use std::time::Duration;
+/// assert_eq!(telnyx_emulator::parse_webhook_timeout("2s"), Ok(Duration::from_secs(2)));
+/// assert!(telnyx_emulator::parse_webhook_timeout("0").is_err());
+/// ```
+pub fn parse_webhook_timeout(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let n = t.strip_suffix('s').unwrap_or(t);
+    match n.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 300.0 => Ok(Duration::from_secs_f64(v)),
+        _ => Err(format!(
+            "expected a number of seconds between 0 and 300 like '10' or '0.5', got '{s}'"
+        )),
     }
 }
 
@@ -173,6 +294,12 @@ pub struct AdvanceReport {
     pub invoices_closed: u64,
     /// Balance after (exact decimal string).
     pub balance: String,
+    /// Webhook events queued for delivery (0 when the account has no webhook URL).
+    #[serde(default)]
+    pub webhooks_queued: u64,
+    /// Webhook events that did not fit in the queue: not sent and not recorded.
+    #[serde(default)]
+    pub webhooks_dropped: u64,
 }
 
 /// Errors of the emulator library API.

@@ -212,6 +212,19 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %detail, "storage failed");
                 ApiError::internal("The change could not be stored.")
             }
+            StoreError::Conflict { code, detail } => {
+                ApiError::new(StatusCode::CONFLICT, code, "Conflict", detail)
+            }
+            StoreError::Busy(detail) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "10010",
+                "Service unavailable",
+                detail,
+            )
+            .header(
+                HeaderName::from_static("retry-after"),
+                HeaderValue::from_static("1"),
+            ),
         }
     }
 }

@@ -25,6 +25,7 @@
 pub mod args;
 pub mod config;
 pub(crate) mod control;
+pub(crate) mod delivery;
 pub(crate) mod domain;
 pub(crate) mod error;
 pub(crate) mod ledger;
@@ -47,8 +48,9 @@ use tokio::task::JoinHandle;
 
 pub use args::ServerArgs;
 pub use config::{
-    parse_advance, parse_rate_limit, parse_start_time, Advance, AdvanceReport, EmulatorConfig,
-    EmulatorError, SeedReport, SeedRequest, DEMO_API_KEY,
+    parse_advance, parse_rate_limit, parse_start_time, parse_webhook_timeout, Advance,
+    AdvanceReport, EmulatorConfig, EmulatorError, SeedReport, SeedRequest, WebhookOptions,
+    WebhookSigningKey, DEFAULT_WEBHOOK_QUEUE, DEFAULT_WEBHOOK_TIMEOUT, DEMO_API_KEY,
 };
 
 /// A running emulator. Dropping it also stops the server.
@@ -71,7 +73,9 @@ impl Emulator {
                 source,
             })?;
         let addr = listener.local_addr()?;
-        let app = Arc::new(state::App::new(config, store, addr));
+        let deliveries = delivery::Deliveries::new(config.webhooks.clone(), config.seed)?;
+        let app = Arc::new(state::App::new(config, store, addr, deliveries));
+        delivery::start(&app);
         let router = server::router(app.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -102,7 +106,9 @@ impl Emulator {
         format!("{}/v2", self.app.origin)
     }
 
-    /// Stops accepting connections and waits (up to 5 s) for in-flight requests.
+    /// Stops accepting connections and waits (up to 5 s) for in-flight requests; then stops
+    /// webhook delivery, waiting up to [`WebhookOptions::drain_timeout`] for queued events
+    /// and recording those still unsent as failed deliveries with no attempt.
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -116,6 +122,7 @@ impl Emulator {
                 abort.abort();
             }
         }
+        delivery::shutdown(&self.app).await;
     }
 
     /// (Re)seeds the account of `api_key` at the requested size, replacing its state.
@@ -165,10 +172,9 @@ impl Emulator {
             Advance::To(t) => domain::clock::AdvanceTo::At(t),
         };
         let app = self.app.clone();
-        tokio::task::spawn_blocking(move || app.store.advance(&acct, to))
+        tokio::task::spawn_blocking(move || app.advance(&acct, to))
             .await
             .map_err(|e| EmulatorError::Io(std::io::Error::other(e.to_string())))?
-            .map(|o| o.report())
             .map_err(invalid)
     }
 
@@ -191,6 +197,7 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+            delivery::stop(&self.app);
         }
     }
 }

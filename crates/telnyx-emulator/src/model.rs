@@ -836,7 +836,7 @@ pub struct Webhook {
     /// `delivered` or `failed`.
     pub status: &'static str,
     /// Event type.
-    pub event_type: &'static str,
+    pub event_type: Box<str>,
     /// First attempt start.
     pub started_at: DateTime<Utc>,
     /// Last attempt end.
@@ -872,7 +872,7 @@ impl Webhook {
     pub fn new(
         id: String,
         status: &'static str,
-        event_type: &'static str,
+        event_type: Box<str>,
         started_at: DateTime<Utc>,
         finished_at: DateTime<Utc>,
         json: &Value,
@@ -900,6 +900,30 @@ impl Webhook {
             webhook_at,
             attempts_at,
         }
+    }
+
+    /// Rebuilds a delivery from its API object (as recorded by webhook delivery); `None` when
+    /// `id`, `started_at` or `finished_at` is missing.
+    pub fn from_json(json: &Value) -> Option<Webhook> {
+        let id = json.get("id")?.as_str()?.to_string();
+        let status = match json.get("status").and_then(Value::as_str) {
+            Some("delivered") => "delivered",
+            _ => "failed",
+        };
+        let event_type = json
+            .pointer("/webhook/event_type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .into();
+        let time = |k: &str| {
+            json.get(k)
+                .and_then(Value::as_str)
+                .and_then(crate::util::parse_time)
+        };
+        let (started, finished) = (time("started_at")?, time("finished_at")?);
+        Some(Webhook::new(
+            id, status, event_type, started, finished, json,
+        ))
     }
 
     fn part(&self, r: &Range<u32>) -> &str {
@@ -994,6 +1018,16 @@ pub enum Event {
         /// Records per day by `filter[record_type]` name.
         per_day: BTreeMap<String, u32>,
     },
+    /// The webhook endpoint was set (`Some`) or removed (`None`).
+    WebhookEndpoint {
+        /// The new endpoint.
+        endpoint: Option<Endpoint>,
+    },
+    /// A webhook delivery was recorded or updated (after an attempt, or unsent at shutdown).
+    Delivery {
+        /// The delivery's API object.
+        delivery: Value,
+    },
 }
 
 /// Everything one account holds.
@@ -1030,11 +1064,13 @@ pub struct AccountData {
     /// Detail records per filter type, sorted by the type's date field (oldest first; the list
     /// binary-searches it for `filter[date_range]`).
     pub records: HashMap<&'static str, Records>,
-    /// Webhook deliveries, newest first. Set once by the seed (no API call adds one).
+    /// Seeded webhook deliveries, newest first (a redelivery replaces one in place).
     pub webhooks: Vec<Webhook>,
     /// Positions in `webhooks` ordered by id, for [`AccountData::webhook`]'s binary search
     /// (built with [`index_webhooks`]; 4 bytes per delivery).
     pub webhooks_by_id: Vec<u32>,
+    /// Where webhooks go and the deliveries made since the account was seeded.
+    pub webhook: WebhookState,
     /// Audit events, sorted by `created_at` (oldest first; the list binary-searches it).
     pub audit_events: Vec<AuditEvent>,
     /// Number tags.
@@ -1045,6 +1081,41 @@ pub struct AccountData {
     pub transactions: Vec<Value>,
     /// Idempotency records by key.
     pub idempotency: HashMap<String, IdemRecord>,
+}
+
+/// The account's webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Primary URL.
+    pub url: String,
+    /// Failover URL.
+    #[serde(default)]
+    pub failover_url: Option<String>,
+}
+
+/// Webhook settings and the deliveries made by the emulator (the seeded ones are in
+/// [`AccountData::webhooks`]).
+#[derive(Debug, Default)]
+pub struct WebhookState {
+    /// Where events go; `None`: nowhere (no delivery is made or recorded).
+    pub endpoint: Option<Endpoint>,
+    /// Deliveries made, oldest first by `started_at` (all newer than the seeded ones).
+    pub live: Vec<Webhook>,
+    /// `started_at` of each live delivery by id, to find it in `live` by binary search.
+    pub live_at: HashMap<String, DateTime<Utc>>,
+}
+
+impl WebhookState {
+    /// Position in `live` of the delivery with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let at = *self.live_at.get(id)?;
+        let from = self.live.partition_point(|w| w.started_at < at);
+        self.live[from..]
+            .iter()
+            .take_while(|w| w.started_at == at)
+            .position(|w| w.id == id)
+            .map(|i| from + i)
+    }
 }
 
 /// Positions of `webhooks` ordered by id (see [`AccountData::webhooks_by_id`]).
@@ -1084,6 +1155,9 @@ impl AccountData {
 
     /// The webhook delivery with this id (lowercase UUID), by binary search.
     pub fn webhook(&self, id: &str) -> Option<&Webhook> {
+        if let Some(i) = self.webhook.position(id) {
+            return self.webhook.live.get(i);
+        }
         let at = self
             .webhooks_by_id
             .binary_search_by(|&i| self.webhooks[i as usize].id.as_str().cmp(id))

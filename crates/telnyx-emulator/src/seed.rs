@@ -153,6 +153,7 @@ pub fn generate(key: &str, seed: u64, sizes: &SeedRequest, start: DateTime<Utc>)
         records,
         webhooks_by_id: crate::model::index_webhooks(&webhooks),
         webhooks,
+        webhook: Default::default(),
         audit_events,
         number_tags: [
             "my-tag",
@@ -874,7 +875,12 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
             "attempts": attempts,
         });
         out.push(Webhook::new(
-            id, status, event_type, started, finished, &json,
+            id,
+            status,
+            event_type.into(),
+            started,
+            finished,
+            &json,
         ));
     }
     out.sort_by_key(|w| std::cmp::Reverse(w.started_at));

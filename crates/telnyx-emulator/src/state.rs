@@ -10,7 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::config::EmulatorConfig;
+use crate::config::{AdvanceReport, EmulatorConfig};
+use crate::delivery::Deliveries;
+use crate::domain::clock::AdvanceTo;
 use crate::domain::StoreError;
 use crate::store::{Account, Store};
 
@@ -107,11 +109,18 @@ pub struct App {
     pub(crate) rate: Vec<Mutex<HashMap<String, (u64, u32)>>>,
     /// Accepted keys (any when empty).
     pub(crate) allowed: Vec<String>,
+    /// Webhook signing and delivery.
+    pub deliveries: Deliveries,
 }
 
 impl App {
     /// New state.
-    pub fn new(config: EmulatorConfig, store: Store, addr: SocketAddr) -> App {
+    pub fn new(
+        config: EmulatorConfig,
+        store: Store,
+        addr: SocketAddr,
+        deliveries: Deliveries,
+    ) -> App {
         let host = if addr.ip().is_unspecified() {
             SocketAddr::from(([127, 0, 0, 1], addr.port()))
         } else {
@@ -132,7 +141,19 @@ impl App {
             rate: (0..RATE_SHARDS)
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
+            deliveries,
         }
+    }
+
+    /// Moves the account's clock and queues the webhooks of what it generated (blocking: run
+    /// it off the async threads).
+    pub fn advance(&self, acct: &Arc<Account>, to: AdvanceTo) -> Result<AdvanceReport, StoreError> {
+        let outcome = self.store.advance(acct, to)?;
+        let (queued, dropped) = self.deliveries.emit_advance(acct, &outcome.events);
+        let mut report = outcome.report();
+        report.webhooks_queued = queued;
+        report.webhooks_dropped = dropped;
+        Ok(report)
     }
 
     /// The account a control request names by `api_key`: 400 for an empty key or one outside

@@ -188,6 +188,20 @@ impl Store {
         Ok(clock::traffic_json(&d))
     }
 
+    /// Sets (or with `None` removes) the account's webhook endpoint; returns the previous one.
+    pub fn set_webhook_endpoint(
+        &self,
+        acct: &Account,
+        endpoint: Option<crate::model::Endpoint>,
+    ) -> Result<Option<crate::model::Endpoint>, StoreError> {
+        let ev = Event::WebhookEndpoint { endpoint };
+        let mut d = acct.write();
+        let previous = d.webhook.endpoint.clone();
+        self.commit(&acct.key_hash, &ev)?;
+        apply(&mut d, &ev);
+        Ok(previous)
+    }
+
     /// Commits an event for the account to SQLite (no-op in memory mode). Call before applying it.
     pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), StoreError> {
         let Some(db) = &self.db else { return Ok(()) };

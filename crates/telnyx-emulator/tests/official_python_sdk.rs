@@ -10,7 +10,7 @@ use std::process::Command;
 mod common;
 use common::skip_official_sdk_test as skip;
 
-use telnyx_emulator::{Emulator, EmulatorConfig};
+use telnyx_emulator::Emulator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn official_python_sdk_works_unchanged() {
@@ -27,7 +27,7 @@ async fn official_python_sdk_works_unchanged() {
         skip(&format!("{} cannot import telnyx", python.display()));
         return;
     }
-    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let emu = Emulator::start(common::fast_webhooks()).await.unwrap();
     // The SDK runs against a living account and must see exactly its advanced state.
     let key = "KEY_py_advanced";
     let expect = common::advanced_expectations(&emu, key).await;

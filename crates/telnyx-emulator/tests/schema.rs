@@ -124,8 +124,15 @@ impl Spec {
 #[tokio::test]
 async fn every_response_matches_the_spec() {
     let spec = load();
-    let h = common::start().await;
-    // validate the living account: after auto-recharges, closed months and generated usage
+    let h = common::start_with(common::fast_webhooks()).await;
+    // validate the living account: after auto-recharges, closed months and generated usage,
+    // its webhooks really delivered (some failing over)
+    let _receiver = common::live_webhooks(&h.emu, K).await;
+    // A tenth of the default traffic keeps the deliveries to a few thousand.
+    h.emu
+        .set_traffic(K, &[("messaging", 40), ("call-control", 4), ("verify", 1)])
+        .await
+        .unwrap();
     let r = h
         .patch(
             K,
@@ -143,6 +150,46 @@ async fn every_response_matches_the_spec() {
         report.auto_recharges > 0 && report.invoices_closed > 0,
         "{report:?}"
     );
+    assert!(common::webhooks_settled(&h.emu, K).await > 0);
+    let failed_over = h
+        .get(
+            K,
+            "webhook_deliveries?filter%5Battempts%5D%5Bcontains%5D=/failover",
+        )
+        .await
+        .json()["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // ... and one that never got a response: every attempt refused (a closed loopback port).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let set = h
+        .control(
+            reqwest::Method::PUT,
+            "/_emulator/webhooks",
+            serde_json::json!({ "api_key": K, "url": format!("http://127.0.0.1:{port}/") }),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text);
+    let refused = h
+        .control(
+            reqwest::Method::POST,
+            "/_emulator/events",
+            serde_json::json!({ "api_key": K, "event_type": "call.answered" }),
+        )
+        .await
+        .json()["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.wait_delivery(K, &refused, |v| {
+        v["attempts"].as_array().map_or(0, Vec::len) == 3
+    })
+    .await;
     let invoice_id = h.get(K, "invoices").await.json()["data"][0]["invoice_id"]
         .as_str()
         .unwrap()
@@ -343,6 +390,20 @@ async fn every_response_matches_the_spec() {
             "/webhook_deliveries/{id}",
             "get",
             format!("webhook_deliveries/{webhook_id}"),
+            None,
+            200,
+        ),
+        (
+            "/webhook_deliveries/{id}",
+            "get",
+            format!("webhook_deliveries/{failed_over}"),
+            None,
+            200,
+        ),
+        (
+            "/webhook_deliveries/{id}",
+            "get",
+            format!("webhook_deliveries/{refused}"),
             None,
             200,
         ),

@@ -188,6 +188,8 @@ impl Outcome {
             auto_recharges: self.auto_recharges,
             invoices_closed: self.invoices_closed,
             balance: money(self.balance),
+            webhooks_queued: 0,
+            webhooks_dropped: 0,
         }
     }
 }

@@ -52,6 +52,8 @@ pub fn apply(d: &mut AccountData, ev: &Event) -> Option<Outcome> {
                 d.traffic = t;
             }
         }
+        Event::WebhookEndpoint { endpoint } => d.webhook.endpoint = endpoint.clone(),
+        Event::Delivery { delivery } => super::webhooks::record(d, delivery),
     }
     None
 }

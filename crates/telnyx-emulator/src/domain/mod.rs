@@ -17,6 +17,7 @@ pub(crate) mod invoices;
 pub(crate) mod payment;
 pub(crate) mod user_tags;
 pub(crate) mod webhook_deliveries;
+pub(crate) mod webhooks;
 
 use serde_json::{json, Value};
 
@@ -40,6 +41,17 @@ pub enum StoreError {
     /// Durable storage failed; nothing was acknowledged.
     #[error("storage failed: {0}")]
     Storage(String),
+    /// The request conflicts with the account's state (e.g. no webhook URL is set).
+    #[error("{detail}")]
+    Conflict {
+        /// Error code (`emulator_no_webhook`).
+        code: &'static str,
+        /// What is wrong and what to do.
+        detail: String,
+    },
+    /// Temporarily unable (e.g. the webhook queue is full); retry after a second.
+    #[error("{0}")]
+    Busy(String),
 }
 
 impl StoreError {

@@ -35,7 +35,8 @@ impl WebhookFilter {
     /// Whether `w` passes every set filter.
     pub fn keeps(&self, w: &Webhook) -> bool {
         self.status.is_none_or(|s| w.status == s)
-            && (self.event_types.is_empty() || self.event_types.iter().any(|e| e == w.event_type))
+            && (self.event_types.is_empty()
+                || self.event_types.iter().any(|e| **e == *w.event_type))
             && self
                 .webhook_contains
                 .as_deref()
@@ -51,14 +52,27 @@ impl WebhookFilter {
     }
 }
 
+/// Every delivery, newest first: those the emulator made, then the seeded ones.
+fn newest_first(d: &AccountData) -> impl Iterator<Item = &Webhook> {
+    d.webhook.live.iter().rev().chain(d.webhooks.iter())
+}
+
 /// The total and the deliveries on `page`, newest first.
 pub fn list<'a>(d: &'a AccountData, f: &WebhookFilter, page: Page) -> (usize, Vec<&'a Webhook>) {
-    // Stored newest first: the unfiltered page is a slice; a filtered one keeps only its items.
-    if f.is_empty() {
-        (d.webhooks.len(), page.slice(&d.webhooks).iter().collect())
-    } else {
-        page.collect(d.webhooks.iter().filter(|w| f.keeps(w)))
+    if !f.is_empty() {
+        return page.collect(newest_first(d).filter(|w| f.keeps(w)));
     }
+    // Unfiltered: the page is a window over the two slices, no scan.
+    let live = &d.webhook.live;
+    let total = live.len() + d.webhooks.len();
+    let window = page.window(total);
+    let items = window
+        .map(|i| match i.checked_sub(live.len()) {
+            None => &live[live.len() - 1 - i],
+            Some(j) => &d.webhooks[j],
+        })
+        .collect();
+    (total, items)
 }
 
 /// One delivery by id (lowercase UUID).

@@ -131,8 +131,15 @@ await step('payment.createStoredPaymentTransaction (doubled /v2/v2 path)', async
   await expectStatus(client.payment.createStoredPaymentTransaction({ amount: '120' }), 422, '10027');
 });
 await step('webhookDeliveries.list / retrieve', async () => {
-  const all = await collect(client.webhookDeliveries.list({ page: { size: 7 } }));
-  check(all.length === 30, `webhooks: ${all.length}`);
+  const all = await collect(client.webhookDeliveries.list({ page: { size: 250 } }));
+  check(want.webhook_deliveries > 30 && all.length === want.webhook_deliveries, `webhooks: ${all.length}`);
+  // One the emulator really delivered: a 500 from the primary, then 200 from the failover.
+  const live = await client.webhookDeliveries.retrieve(want.failed_over_delivery);
+  const attempts = live.data.attempts;
+  check(live.data.status === 'delivered' && attempts.length === 2, JSON.stringify(live.data));
+  check(attempts[0].http.request.url.endsWith('/failover') && attempts[0].http.response.status === 200, 'failover attempt');
+  check(attempts[1].http.response.status === 500 && attempts[1].errors[0] === 75499, 'primary attempt');
+  check(typeof live.data.webhook.event_type === 'string' && live.data.webhook.record_type === 'event', 'webhook');
   const filtered = await collect(client.webhookDeliveries.list({
     filter: {
       status: { eq: 'delivered' },

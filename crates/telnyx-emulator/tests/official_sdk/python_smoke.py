@@ -107,8 +107,14 @@ def payment():
 
 
 def webhooks():
-    allv = list(client.webhook_deliveries.list(page_size=7))
-    check(len(allv) == 30, len(allv))
+    allv = list(client.webhook_deliveries.list(page_size=250))
+    check(WANT["webhook_deliveries"] > 30 and len(allv) == WANT["webhook_deliveries"], len(allv))
+    # One the emulator really delivered: a 500 from the primary, then 200 from the failover.
+    live = client.webhook_deliveries.retrieve(WANT["failed_over_delivery"]).data
+    check(live.status == "delivered" and len(live.attempts) == 2, live)
+    check(live.attempts[0].http.request.url.endswith("/failover") and live.attempts[0].http.response.status == 200, "failover attempt")
+    check(live.attempts[1].http.response.status == 500 and live.attempts[1].errors == [75499], "primary attempt")
+    check(live.webhook.record_type == "event" and bool(live.webhook.event_type), "webhook")
     f = list(client.webhook_deliveries.list(filter={"status": {"eq": "delivered"}, "event_type": "call_initiated,call.initiated", "started_at": {"gte": "2019-03-29T11:10:00Z"}}))
     check(all(w.status == "delivered" for w in f), "filtered")
     check(client.webhook_deliveries.retrieve(allv[0].id).data.id == allv[0].id, "retrieve")

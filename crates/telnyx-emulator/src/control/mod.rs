@@ -19,6 +19,8 @@ use crate::query::Params;
 use crate::response::{json_response, parse_object, read_body};
 use crate::state::{App, FaultRule, REQUEST_LOG_CAPACITY};
 
+mod webhooks;
+
 /// The `/_emulator` routes.
 pub fn router() -> Router<Arc<App>> {
     Router::new()
@@ -35,9 +37,10 @@ pub fn router() -> Router<Arc<App>> {
         .route("/_emulator/transactions", get(transactions))
         .route("/_emulator/clock/advance", post(advance))
         .route("/_emulator/traffic", put(traffic))
+        .merge(webhooks::router())
 }
 
-fn ok(v: Value) -> Response {
+pub(super) fn ok(v: Value) -> Response {
     json_response(StatusCode::OK, &v)
 }
 
@@ -156,7 +159,7 @@ async fn clear_requests(State(app): State<Arc<App>>) -> Response {
 }
 
 /// The `api_key` member of a control body.
-fn body_key(m: &Map<String, Value>) -> Result<String, StoreError> {
+pub(super) fn body_key(m: &Map<String, Value>) -> Result<String, StoreError> {
     match m.get("api_key") {
         Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
         _ => Err(StoreError::invalid(
@@ -197,12 +200,10 @@ async fn advance(State(app): State<Arc<App>>, body: Body) -> Result<Response, Ap
     let m = parse_object(&read_body(body).await?)?;
     let (key, to) = (body_key(&m)?, advance_target(&m)?);
     let acct = app.control_account(&key)?;
-    let outcome = tokio::task::spawn_blocking(move || app.store.advance(&acct, to))
+    let report = tokio::task::spawn_blocking(move || app.advance(&acct, to))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
-    Ok(ok(
-        serde_json::to_value(outcome.report()).unwrap_or(Value::Null)
-    ))
+    Ok(ok(serde_json::to_value(report).unwrap_or(Value::Null)))
 }
 
 /// `GET /_emulator/clock?api_key=K`: `{"now": ...}`.
