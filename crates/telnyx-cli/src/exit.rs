@@ -205,8 +205,9 @@ fn control_hint(
             "check the id: `telnyx webhook-deliveries list` shows this account's deliveries".into(),
         ),
         503 if events || redeliver => Some(format!(
-            "the emulator's webhook queue is full (nothing was recorded): wait {} s and try \
-             again, or start it with a larger --webhook-queue",
+            "nothing was recorded, so trying again is safe: wait {} s, or raise --max-retries \
+             (retries follow the emulator's Retry-After); a larger --webhook-queue on the \
+             emulator makes room",
             retry_after.unwrap_or(1).max(1)
         )),
         401 | 403 => {

@@ -586,3 +586,94 @@ fn without_an_emulator_the_commands_say_so() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("--payload is not JSON"), "{err}");
 }
+
+#[test]
+fn a_full_webhook_queue_is_retried_then_explained() {
+    // An emulator of its own, with room for one waiting event, delivering to a receiver that
+    // accepts connections and never answers: the 16 deliveries in flight and the one queued
+    // stay there (30 s timeout), so the queue is full for the rest of the test.
+    let emu = common::start_server(telnyx_emulator::EmulatorConfig {
+        webhooks: telnyx_emulator::WebhookOptions {
+            queue_capacity: 1,
+            timeout: std::time::Duration::from_secs(30),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let hang = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hang_url = format!("http://{}/", hang.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in hang.incoming() {
+            let Ok(stream) = stream else { break };
+            held.push(stream);
+        }
+    });
+    let key = "KEY_e2e_full";
+    let root = emu.root.clone();
+    let full = emu.runtime.block_on(async move {
+        let http = reqwest::Client::new();
+        let put = http
+            .put(format!("{root}/_emulator/webhooks"))
+            .header("content-type", "application/json")
+            .body(json!({"api_key": key, "url": hang_url}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(put.status().is_success());
+        // The emulator takes up to 16 deliveries in flight (DESIGN.md), and one more waits:
+        // once 17 are accepted, every slot is held by the hanging receiver and the queue is
+        // full until their 30 s timeouts. (A 503 on the way only means the dispatcher had
+        // not yet taken the waiting one.) Bounded tries.
+        let mut accepted = 0;
+        for _ in 0..2_000 {
+            let resp = http
+                .post(format!("{root}/_emulator/events"))
+                .header("content-type", "application/json")
+                .body(json!({"api_key": key, "event_type": "message.sent"}).to_string())
+                .send()
+                .await
+                .unwrap();
+            match resp.status().as_u16() {
+                202 => accepted += 1,
+                503 => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                other => panic!("unexpected {other}"),
+            }
+            if accepted == 17 {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(full, "the queue never filled");
+
+    let out = common::telnyx_bin(60)
+        .args(["--no-color", "--base-url", &emu.base_url, "--api-key", key])
+        .args([
+            "--debug",
+            "--max-retries",
+            "1",
+            "webhooks",
+            "trigger",
+            "message.sent",
+            // Fails fast, should the event be accepted after all.
+            "--no-wait",
+        ])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    // Tried again once after Retry-After, then the reason and what to do.
+    assert!(
+        err.contains("/_emulator/events status=503 attempt=1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/_emulator/events status=503 attempt=2"),
+        "{err}"
+    );
+    assert!(err.contains("(HTTP 503)"), "{err}");
+    assert!(err.contains("webhook queue is full"), "{err}");
+    assert!(err.contains("--webhook-queue"), "{err}");
+    assert!(out.stdout.is_empty());
+}

@@ -565,9 +565,10 @@ async fn serve(args: &telnyx_emulator::ServerArgs, color: bool) -> Result<(), Cl
     println!("  telnyx overview");
     println!();
     println!("Or per command:  telnyx --base-url {url} --api-key {key} balance");
-    println!("Control API:     {}/_emulator/health, /_emulator/seed, /_emulator/faults, /_emulator/requests, /_emulator/clock",
+    println!("Control API:     {}/_emulator/health, /_emulator/seed, /_emulator/faults, /_emulator/requests, /_emulator/clock, /_emulator/webhooks, /_emulator/events",
         url.trim_end_matches("/v2"));
     println!("Move the clock:  telnyx --base-url {url} --api-key {key} emulator advance 31d");
+    println!("Webhooks:        telnyx webhooks listen  (registers itself), then  telnyx webhooks trigger message.finalized");
     match &args.db {
         Some(db) => println!("State is kept in {}", db.display()),
         None => println!("State is in memory (use --db FILE to keep it)"),
