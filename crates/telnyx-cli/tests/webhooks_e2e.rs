@@ -543,12 +543,17 @@ fn without_an_emulator_the_commands_say_so() {
     // Something answers, but not an emulator: a usage error that says what to run.
     let foreign = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let foreign_url = format!("http://{}/v2", foreign.local_addr().unwrap());
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = std::sync::Arc::clone(&received);
     std::thread::spawn(move || {
         use std::io::{Read, Write};
         for stream in foreign.incoming() {
             let Ok(mut stream) = stream else { break };
             let mut buf = [0u8; 4096];
-            let _ = stream.read(&mut buf);
+            let n = stream.read(&mut buf).unwrap_or(0);
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
             let _ = stream.write_all(
                 b"HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 9\r\nconnection: close\r\n\r\nnot here\n",
             );
@@ -561,6 +566,14 @@ fn without_an_emulator_the_commands_say_so() {
         "{err}"
     );
     assert!(err.contains("GET /_emulator/health: HTTP 404"), "{err}");
+    // The probe of a server that may not be an emulator does not hand it the key.
+    let requests = received.lock().unwrap().clone();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(
+        requests[0].starts_with("GET /_emulator/health HTTP/1.1"),
+        "{requests:?}"
+    );
+    assert!(!requests[0].contains(key), "{requests:?}");
 
     // --emulator's private emulator cannot take part.
     let out = common::telnyx_bin(60)

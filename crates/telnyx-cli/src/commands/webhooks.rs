@@ -21,10 +21,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use clap::{Args, Subcommand};
+use serde::Serialize;
 use telnyx::webhooks::{Event, Payload, Verifier, DEFAULT_TOLERANCE};
 use tokio::sync::Notify;
-
-use serde::Serialize;
 
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::commands::emulator::{
@@ -51,7 +50,7 @@ pub enum WebhooksCommand {
     ///
     /// Without --public-key/TELNYX_PUBLIC_KEY it asks the emulator at --base-url (default
     /// http://127.0.0.1:4010/v2) for the account's key. Against an emulator it registers
-    /// itself as the account's webhook URL and unregisters on exit (Ctrl-C, --max-events).
+    /// itself as the account's webhook URL and unregisters on exit (Ctrl-C, SIGTERM, --max-events).
     Listen(ListenArgs),
     /// Emulator only: emit one event now (default payload per type, or --payload) and wait for its delivery.
     ///
@@ -132,21 +131,31 @@ pub struct TriggerArgs {
 /// Runs `telnyx webhooks ...`: `verify` and `listen` need no API key or client; `trigger`
 /// runs in a [`Ctx`] against the emulator.
 pub async fn run(global: &GlobalArgs, cmd: WebhooksCommand, color: bool) -> Result<(), CliError> {
-    if let WebhooksCommand::Trigger(args) = cmd {
-        let payload = read_payload(args.payload.as_deref())?;
-        let global = emulator_only(global.clone(), TRIGGER)?;
-        return Ctx::run(global, async |ctx| trigger(ctx, &args, payload).await).await;
+    match cmd {
+        WebhooksCommand::Trigger(args) => {
+            let payload = read_payload(args.payload.as_deref())?;
+            let global = emulator_only(global.clone(), TRIGGER)?;
+            Ctx::run(global, async |ctx| trigger(ctx, &args, payload).await).await
+        }
+        WebhooksCommand::Verify(args) => {
+            stdout_only(global)?;
+            verify(global, &args)
+        }
+        WebhooksCommand::Listen(args) => {
+            stdout_only(global)?;
+            listen(global, args, color).await
+        }
     }
-    if let Some(path) = &global.out {
-        return Err(CliError::Usage(format!(
+}
+
+/// `verify` and `listen` print to stdout as they go: no `--out`.
+fn stdout_only(global: &GlobalArgs) -> Result<(), CliError> {
+    match &global.out {
+        Some(path) => Err(CliError::Usage(format!(
             "`telnyx webhooks verify|listen` print to stdout; --out {} is not supported here (redirect stdout instead)",
             path.display()
-        )));
-    }
-    match cmd {
-        WebhooksCommand::Verify(args) => verify(global, &args),
-        WebhooksCommand::Listen(args) => listen(global, args, color).await,
-        WebhooksCommand::Trigger(_) => Ok(()),
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -728,11 +737,16 @@ fn read_payload(arg: Option<&str>) -> Result<Option<serde_json::Value>, CliError
         ),
         None => (arg.to_string(), "--payload".to_string()),
     };
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        CliError::Usage(format!(
-            "{from} is not JSON ({e}); pass an object like --payload '{{\"id\": \"m-1\"}}' or --payload @payload.json"
-        ))
-    })
+    let example = "pass an object like --payload '{\"id\": \"m-1\"}' or --payload @payload.json";
+    match serde_json::from_str(&text) {
+        Ok(v @ serde_json::Value::Object(_)) => Ok(Some(v)),
+        Ok(_) => Err(CliError::Usage(format!(
+            "{from} is JSON but not an object (the event's data.payload is one); {example}"
+        ))),
+        Err(e) => Err(CliError::Usage(format!(
+            "{from} is not JSON ({e}); {example}"
+        ))),
+    }
 }
 
 /// What `trigger` prints: the event, its delivery and, when waited for, how it ended.
@@ -993,6 +1007,8 @@ mod tests {
             read_payload(Some(&arg)).unwrap(),
             Some(serde_json::json!({"a": [1]}))
         );
+        let err = read_payload(Some("[1]")).unwrap_err();
+        assert!(err.headline().contains("not an object"));
         let err = read_payload(Some("{id: 1}")).unwrap_err();
         assert_eq!(err.exit_code(), crate::exit::USAGE);
         assert!(err.headline().contains("--payload is not JSON"));
