@@ -29,6 +29,8 @@ mod servers;
 mod stats;
 #[cfg(feature = "emulator")]
 mod usage_export;
+#[cfg(all(feature = "sdk", feature = "emulator"))]
+mod webhook_delivery;
 #[cfg(feature = "sdk")]
 mod webhook_verify;
 
@@ -58,6 +60,9 @@ enum Cmd {
     /// SDK webhook verification CPU alone (also part of `sdk` and `all`).
     #[cfg(feature = "sdk")]
     Webhooks(RunOpts),
+    /// Emulator signed webhook deliveries per second vs unsigned POSTs (also part of `emulator` and `all`).
+    #[cfg(all(feature = "sdk", feature = "emulator"))]
+    WebhookDelivery(RunOpts),
     /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
     #[cfg(feature = "emulator")]
     Usage(usage_export::UsageOpts),
@@ -67,6 +72,8 @@ enum Cmd {
     ServeHello(ServeArgs),
     #[command(hide = true)]
     ServeEmulator(ServeArgs),
+    #[command(hide = true)]
+    ServeSink(ServeArgs),
     #[command(hide = true)]
     SdkBalance(sdk_work::BalanceArgs),
     #[command(hide = true)]
@@ -124,11 +131,14 @@ fn main() -> ExitCode {
         Cmd::Webhooks(o) => webhook_verify::main(o.quick),
         #[cfg(all(feature = "sdk", feature = "emulator"))]
         Cmd::Compression(o) => compression::main(o.quick),
+        #[cfg(all(feature = "sdk", feature = "emulator"))]
+        Cmd::WebhookDelivery(o) => webhook_delivery::main(o.quick),
         #[cfg(feature = "emulator")]
         Cmd::Usage(o) => usage_export::main(o),
         Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),
         Cmd::ServeHello(a) => servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)),
         Cmd::ServeEmulator(a) => servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)),
+        Cmd::ServeSink(a) => servers::serve_sink(a.port, a.threads.unwrap_or_else(threads)),
         Cmd::SdkBalance(a) => sdk_work::balance(a).and_then(print_json),
         Cmd::SdkPage(a) => sdk_work::page(a).and_then(print_json),
     };

@@ -137,6 +137,8 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), String> {
         report
             .sections
             .push(crate::clock_advance::section(&root, &emu.pid())?);
+        #[cfg(all(feature = "sdk", feature = "emulator"))]
+        crate::webhook_delivery::section(cfg.quick, &mut report)?;
     }
     if run_sdk {
         sdk_and_node(&cfg, &base, run_node, &mut report)?;

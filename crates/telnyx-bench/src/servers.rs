@@ -54,6 +54,45 @@ pub fn serve_hello(port: u16, threads: usize) -> Result<(), String> {
     })
 }
 
+/// A webhook receiver: answers `200 ok` to any POST and counts requests and body bytes,
+/// shown by `GET /_sink/stats`.
+pub fn serve_sink(port: u16, threads: usize) -> Result<(), String> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
+    exit_on_stdin_eof();
+    runtime(threads)?.block_on(async move {
+        let counts: Arc<(AtomicU64, AtomicU64)> = Arc::default();
+        let c = counts.clone();
+        let app = axum::Router::new()
+            .route(
+                "/_sink/stats",
+                axum::routing::get(move || {
+                    let c = c.clone();
+                    async move {
+                        axum::Json(serde_json::json!({
+                            "requests": c.0.load(Ordering::Relaxed),
+                            "bytes": c.1.load(Ordering::Relaxed),
+                        }))
+                    }
+                }),
+            )
+            .fallback(move |body: axum::body::Bytes| {
+                let c = counts.clone();
+                async move {
+                    c.0.fetch_add(1, Ordering::Relaxed);
+                    c.1.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    "ok"
+                }
+            });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        println!("READY http://{addr}");
+        axum::serve(listener, app).await.map_err(|e| e.to_string())
+    })
+}
+
 #[cfg(feature = "emulator")]
 pub fn serve_emulator(port: u16, threads: usize) -> Result<(), String> {
     exit_on_stdin_eof();

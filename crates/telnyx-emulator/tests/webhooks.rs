@@ -670,3 +670,76 @@ async fn deliveries_and_the_endpoint_survive_a_restart_and_unsent_events_are_rec
         );
     }
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let elsewhere = Receiver::start(|_| Reply::Status(200)).await;
+    let to = elsewhere.url.clone();
+    let rx = Receiver::start(move |_| Reply::Redirect(to.clone())).await;
+    let h = start_with(config(WebhookOptions {
+        retry_delays: vec![],
+        ..fast()
+    }))
+    .await;
+    set_url(&h, &rx.url, None).await;
+    let id = trigger(&h, "message.sent").await["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = h.wait_delivery(KEY, &id, |_| true).await;
+    assert_eq!(d["status"], "failed");
+    let a = &d["attempts"][0];
+    assert_eq!(a["http"]["response"]["status"], 302);
+    assert_eq!(a["errors"], json!([75499]));
+    let location = a["http"]["response"]["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == "location")
+        .map(|p| p[1].clone());
+    assert_eq!(location, Some(json!(elsewhere.url)));
+    assert!(elsewhere.hits().is_empty(), "the redirect was followed");
+}
+
+#[tokio::test]
+async fn an_advance_that_overflows_the_queue_delivers_what_fits_and_counts_the_rest() {
+    let rx = Receiver::start(|_| Reply::Hang).await;
+    let h = start_with(config(WebhookOptions {
+        queue_capacity: 5,
+        timeout: Duration::from_millis(500),
+        retry_delays: vec![],
+        ..Default::default()
+    }))
+    .await;
+    h.emu.set_traffic(KEY, &[("messaging", 200)]).await.unwrap();
+    set_url(&h, &rx.url, None).await;
+    let report = h.emu.advance_clock(KEY, Advance::Days(1)).await.unwrap();
+    assert!(report.webhooks_dropped > 0, "{report:?}");
+    // Everything queued is eventually recorded (as timed out); nothing dropped is.
+    let settled = common::webhooks_settled(&h.emu, KEY).await;
+    assert_eq!(settled, report.webhooks_queued);
+    let shown = h
+        .get("", &format!("/_emulator/webhooks?api_key={KEY}"))
+        .await
+        .json();
+    assert_eq!(shown["stats"]["dropped"], report.webhooks_dropped);
+    let made = h
+        .all_pages(
+            KEY,
+            "webhook_deliveries?filter%5Bstarted_at%5D%5Bgte%5D=2026-03-01T00:00:00Z",
+        )
+        .await;
+    assert_eq!(made.len() as u64, report.webhooks_queued);
+    // Queued and dropped together are every event of the advance's messages.
+    let messages = h
+        .all_pages(KEY, "detail_records?filter%5Brecord_type%5D=messaging&filter%5Bcreated_at%5D%5Bgte%5D=2026-03-01T00:00:00Z")
+        .await;
+    let outbound = messages
+        .iter()
+        .filter(|m| m["direction"] == "outbound")
+        .count() as u64;
+    assert_eq!(
+        report.webhooks_queued + report.webhooks_dropped,
+        messages.len() as u64 + outbound
+    );
+}

@@ -199,10 +199,12 @@ pub async fn advanced_expectations(emu: &Emulator, key: &str) -> String {
 }
 
 /// What a test webhook receiver answers to its `n`th request (0-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     /// This status, at once, body "ok".
     Status(u16),
+    /// 302 to this URL.
+    Redirect(String),
     /// Never answer (the connection stays open).
     Hang,
 }
@@ -246,6 +248,10 @@ impl Receiver {
                         Reply::Status(s) => {
                             let status = axum::http::StatusCode::from_u16(s).unwrap();
                             (status, [("x-receiver", "test")], "ok").into_response()
+                        }
+                        Reply::Redirect(to) => {
+                            (axum::http::StatusCode::FOUND, [("location", to)], "moved")
+                                .into_response()
                         }
                         Reply::Hang => {
                             std::future::pending::<()>().await;

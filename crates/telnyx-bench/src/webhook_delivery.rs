@@ -1,0 +1,230 @@
+//! The emulator's signed webhook delivery: how many deliveries a second it makes to a loopback
+//! receiver (each built from a generated record, signed with Ed25519, POSTed, and recorded in
+//! `webhook_deliveries`), against the same receiver hit with unsigned POSTs of the same size
+//! by the load generator in the same run (16 connections, as many as the emulator's deliveries
+//! in flight).
+//!
+//! Processes: the receiver (`serve-sink`), the emulator (`serve-emulator`) and the load
+//! generator (`loadgen`) each run as their own child of this binary, on 127.0.0.1.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::child::{self, Server};
+use crate::loadgen::LoadResult;
+use crate::report::{f0, f1, ratio, Report, Section, Target};
+use crate::stats;
+
+const KEY: &str = "KEY_BENCH_WEBHOOKS";
+/// The goal from issue #9.
+const GOAL_PER_SEC: f64 = 2_000.0;
+/// Deliveries in flight in the emulator (`telnyx_emulator` delivery engine), and so the load
+/// generator's connections.
+const CONNECTIONS: usize = 16;
+
+struct Http {
+    rt: tokio::runtime::Runtime,
+    client: reqwest::Client,
+}
+
+impl Http {
+    fn new() -> Result<Http, String> {
+        Ok(Http {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(120))
+                .build()
+                .map_err(|e| e.to_string())?,
+        })
+    }
+
+    fn call(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        let mut rb = self.client.request(method, url);
+        if let Some(v) = body {
+            rb = rb
+                .header("Content-Type", "application/json")
+                .body(v.to_string());
+        }
+        self.rt.block_on(async move {
+            let r = rb.send().await.map_err(|e| format!("{url}: {e}"))?;
+            let status = r.status();
+            let text = r.text().await.map_err(|e| e.to_string())?;
+            if !status.is_success() {
+                return Err(format!("{url} answered {status}: {text}"));
+            }
+            serde_json::from_str(&text).map_err(|e| format!("{url}: {e}: {text}"))
+        })
+    }
+}
+
+/// Adds the section (and its target) to `report`.
+pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
+    let per_day: u64 = if quick { 3_000 } else { 20_000 };
+    let timeout = Duration::from_secs(120);
+    let sink = Server::spawn(&["serve-sink".to_string()], timeout)?;
+    let emu = Server::spawn(&["serve-emulator".to_string()], timeout)?;
+    let root = emu.url.trim_end_matches("/v2").to_string();
+    let http = Http::new()?;
+    let put = reqwest::Method::PUT;
+    http.call(
+        put.clone(),
+        &format!("{root}/_emulator/webhooks"),
+        Some(json!({ "api_key": KEY, "url": format!("{}/hooks", sink.url) })),
+    )?;
+    http.call(
+        put,
+        &format!("{root}/_emulator/traffic"),
+        Some(json!({ "api_key": KEY, "per_day": { "messaging": per_day } })),
+    )?;
+    let cpu0 = stats::proc_cpu(&emu.pid()).unwrap_or_default();
+    let t0 = Instant::now();
+    let advance = http.call(
+        reqwest::Method::POST,
+        &format!("{root}/_emulator/clock/advance"),
+        Some(json!({ "api_key": KEY, "days": 1 })),
+    )?;
+    let advance_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let queued = advance["webhooks_queued"].as_u64().unwrap_or(0);
+    if queued == 0 || advance["webhooks_dropped"].as_u64() != Some(0) {
+        return Err(format!("unexpected advance report: {advance}"));
+    }
+    // Bounded wait: at most 10 minutes for the deliveries to be recorded.
+    let stats_url = format!("{root}/_emulator/webhooks?api_key={KEY}");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let (delivered, failed) = loop {
+        let v = http.call(reqwest::Method::GET, &stats_url, None)?;
+        let n = |k: &str| v["stats"][k].as_u64().unwrap_or(0);
+        if n("delivered") + n("failed") >= queued {
+            break (n("delivered"), n("failed"));
+        }
+        if Instant::now() > deadline {
+            return Err(format!("deliveries not done after 10 minutes: {v}"));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let wall = t0.elapsed().as_secs_f64();
+    let emu_cpu = stats::proc_cpu(&emu.pid())
+        .unwrap_or_default()
+        .saturating_sub(cpu0);
+    let sink_stats = http.call(
+        reqwest::Method::GET,
+        &format!("{}/_sink/stats", sink.url),
+        None,
+    )?;
+    let sink_requests = sink_stats["requests"].as_u64().unwrap_or(0);
+    let mean_bytes = sink_stats["bytes"].as_u64().unwrap_or(0) as f64 / sink_requests.max(1) as f64;
+    drop(emu);
+
+    // The baseline: the same receiver, unsigned POSTs of the mean delivery size.
+    let body = String::from_utf8(crate::webhook_verify::event_body(
+        mean_bytes.round() as usize
+    ))
+    .map_err(|e| e.to_string())?;
+    let args = vec![
+        "loadgen".to_string(),
+        "--url".into(),
+        format!("{}/hooks", sink.url),
+        "--method".into(),
+        "POST".into(),
+        "--body".into(),
+        body,
+        "--connections".into(),
+        CONNECTIONS.to_string(),
+        "--duration-secs".into(),
+        (if quick { 1.0 } else { 5.0 }).to_string(),
+        "--max-requests".into(),
+        "2000000".into(),
+    ];
+    let base: LoadResult = child::run_self_json(&args, Duration::from_secs(180))?;
+    if base.errors > 0 {
+        return Err(format!("baseline errors: {:?}", base.first_error));
+    }
+    drop(sink);
+
+    let rate = delivered as f64 / wall;
+    let mut sec = Section::new(
+        "Emulator: signed webhook delivery to a loopback receiver",
+        &[
+            "sender",
+            "requests",
+            "per second",
+            "ratio",
+            "sender CPU µs per request",
+            "note",
+        ],
+    );
+    sec.row(vec![
+        format!(
+            "load generator, unsigned POST of {:.0} B, {CONNECTIONS} connections (baseline)",
+            mean_bytes
+        ),
+        base.requests.to_string(),
+        f0(base.rps),
+        "baseline".into(),
+        f1(base.loadgen_cpu_secs / base.requests.max(1) as f64 * 1e6),
+        format!("p50 {} µs, p99 {} µs", base.p50_us, base.p99_us),
+    ]);
+    sec.row(vec![
+        format!("emulator: advance 1 day at {per_day} messages/day, every event signed, POSTed and recorded"),
+        delivered.to_string(),
+        f0(rate),
+        ratio(rate / base.rps.max(1e-9)),
+        f1(emu_cpu.as_secs_f64() / delivered.max(1) as f64 * 1e6),
+        format!(
+            "{failed} failed; {sink_requests} requests at the receiver; wall {wall:.2} s from the advance request (the advance itself {advance_ms:.0} ms) to the last delivery recorded"
+        ),
+    ]);
+    sec.intro.push(
+        "Each emulator delivery builds the event from its detail record, signs `timestamp|body` \
+         with Ed25519, POSTs it (up to 16 in flight), reads the response and records the attempt \
+         in webhook_deliveries (the account's write lock, the delivery object serialized). The \
+         emulator's CPU includes generating the day's records. The receiver is a bare axum app \
+         in its own process answering 200 to every POST."
+            .into(),
+    );
+    report.sections.push(sec);
+    report.targets.push(Target {
+        name: "Emulator signed webhook deliveries to a loopback receiver".into(),
+        target: format!("≥ {GOAL_PER_SEC:.0} per second"),
+        measured: format!(
+            "{} per second ({} of unsigned POSTs)",
+            f0(rate),
+            ratio(rate / base.rps.max(1e-9))
+        ),
+        met: Some(rate >= GOAL_PER_SEC && failed == 0),
+        note: String::new(),
+    });
+    Ok(())
+}
+
+/// `telnyx-bench webhook-delivery`: this section alone, as markdown.
+pub fn main(quick: bool) -> Result<(), String> {
+    let mut report = Report {
+        command: format!(
+            "cargo run --release -p telnyx-bench -- {}",
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        ),
+        date: std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default(),
+        machine: vec![("load average before".into(), stats::loadavg())],
+        ..Default::default()
+    };
+    section(quick, &mut report)?;
+    report
+        .notes
+        .push(format!("Load average after: {}.", stats::loadavg()));
+    println!("{}", report.to_markdown());
+    Ok(())
+}
