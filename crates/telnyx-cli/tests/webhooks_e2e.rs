@@ -690,3 +690,31 @@ fn a_full_webhook_queue_is_retried_then_explained() {
     assert!(err.contains("--webhook-queue"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn an_advance_sends_its_usage_events_to_the_listener() {
+    let key = "KEY_e2e_advance";
+    let listen = Listener::start(key, &[]);
+    let out = telnyx(key)
+        .args(["emulator", "traffic", "messaging=20/day"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = telnyx(key)
+        .args(["emulator", "advance", "1d"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    let queued: u64 = report
+        .lines()
+        .find_map(|l| l.strip_prefix("webhooks_queued"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no webhooks_queued in:\n{report}"));
+    assert!(queued > 0, "{report}");
+    assert!(report.contains("webhooks_dropped   0"), "{report}");
+    // The usage's messages arrive as signed events, verified and printed.
+    let row = listen.run.out_containing("message.sent");
+    assert!(row.contains(" -> "), "{row}");
+    listen.run.out_containing("message.finalized");
+}

@@ -91,7 +91,7 @@ async fn control(
     field: &str,
     value: Value,
 ) -> Result<Value, CliError> {
-    let control = Control::from_global(global, "telnyx emulator")?;
+    let control = Control::from_global(global, "telnyx emulator advance|traffic")?;
     let mut body = serde_json::Map::new();
     body.insert(field.into(), value);
     let segments: Vec<&str> = path.split('/').collect();

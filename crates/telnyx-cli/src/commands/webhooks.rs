@@ -506,6 +506,7 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
                 .into(),
         ));
     }
+    let signals = Signals::install();
     let emulator = emulator_for_listen(global, &args).await?;
     let (verifier, key_note) = match (given_public_key(&args.key), &emulator) {
         (Some(text), _) => (verifier_for(text, &args.key)?, "public key"),
@@ -584,8 +585,7 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
     let served = axum::serve(socket, app)
         .with_graceful_shutdown(async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                () = terminated() => {}
+                () = signals.recv() => {}
                 () = stopper.stop.notified() => {}
             }
         })
@@ -603,17 +603,52 @@ async fn listen(global: &GlobalArgs, args: ListenArgs, color: bool) -> Result<()
     Ok(())
 }
 
-/// SIGTERM (`kill PID`), on Unix: stops like Ctrl-C, so the listener unregisters.
-async fn terminated() {
+/// Ctrl-C and (on Unix) SIGTERM, caught from the moment this is made: a signal that comes
+/// right after the "Press Ctrl-C" line stops the listener like any other (and it
+/// unregisters), instead of the default action ending the process at once.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            term.recv().await;
-            return;
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// The first of the signals.
+    async fn recv(self) {
+        #[cfg(unix)]
+        {
+            async fn one(s: Option<tokio::signal::unix::Signal>) {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            }
+            tokio::select! {
+                () = one(self.interrupt) => {}
+                () = one(self.terminate) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
         }
     }
-    std::future::pending::<()>().await;
 }
 
 /// The emulator `listen` works with, if any:
