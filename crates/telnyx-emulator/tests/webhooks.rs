@@ -77,6 +77,7 @@ async fn a_triggered_event_is_signed_delivered_and_recorded() {
     assert_eq!(set["public_key"], verifier.public_key_base64());
 
     let emitted = trigger(&h, "message.finalized").await;
+    assert_eq!(emitted["max_attempts"], 3);
     let hits = rx.wait_for(1).await;
     let hit = &hits[0];
     assert_eq!(hit.path, "/hooks");
