@@ -152,6 +152,17 @@ impl Deliveries {
         s.get(key_hash).copied().unwrap_or_default()
     }
 
+    /// Forgets the counters of one account (by key hash) or of all: after a reset.
+    pub fn reset_stats(&self, key_hash: Option<&str>) {
+        let mut s = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        match key_hash {
+            Some(h) => {
+                s.remove(h);
+            }
+            None => s.clear(),
+        }
+    }
+
     fn count(&self, key_hash: &str, f: impl FnOnce(&mut Stats)) {
         let mut s = self.stats.lock().unwrap_or_else(|e| e.into_inner());
         f(s.entry(key_hash.to_string()).or_default());

@@ -77,6 +77,7 @@ async fn a_triggered_event_is_signed_delivered_and_recorded() {
     assert_eq!(set["public_key"], verifier.public_key_base64());
 
     let emitted = trigger(&h, "message.finalized").await;
+    assert_eq!(emitted["max_attempts"], 3);
     let hits = rx.wait_for(1).await;
     let hit = &hits[0];
     assert_eq!(hit.path, "/hooks");
@@ -741,5 +742,32 @@ async fn an_advance_that_overflows_the_queue_delivers_what_fits_and_counts_the_r
     assert_eq!(
         report.webhooks_queued + report.webhooks_dropped,
         messages.len() as u64 + outbound
+    );
+}
+
+#[tokio::test]
+async fn a_reset_forgets_the_endpoint_and_the_counters() {
+    let rx = Receiver::start(|_| Reply::Status(200)).await;
+    let h = start_with(config(fast())).await;
+    set_url(&h, &rx.url, None).await;
+    let id = trigger(&h, "message.sent").await["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.wait_delivery(KEY, &id, |v| v["status"] == "delivered")
+        .await;
+    let r = h
+        .control(Method::POST, "/_emulator/reset", json!({ "api_key": KEY }))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let shown = h
+        .get("", &format!("/_emulator/webhooks?api_key={KEY}"))
+        .await
+        .json();
+    assert_eq!(shown["url"], Value::Null);
+    assert_eq!(shown["stats"]["emitted"], 0);
+    assert_eq!(
+        h.get(KEY, &format!("webhook_deliveries/{id}")).await.status,
+        404
     );
 }

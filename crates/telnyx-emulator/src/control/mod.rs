@@ -63,6 +63,8 @@ async fn reset(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiE
         .store
         .reset(key.as_deref())
         .map_err(|e| ApiError::internal(e.to_string()))?;
+    let hash = key.as_deref().map(crate::util::key_hash);
+    app.deliveries.reset_stats(hash.as_deref());
     Ok(ok(
         json!({ "reset": if key.is_some() { "account" } else { "all" }, "accounts_removed": n }),
     ))

@@ -143,7 +143,14 @@ async fn emit(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiEr
     let delivery_id = app.deliveries.emit(acct, endpoint, data.clone(), now)?;
     Ok(json_response(
         StatusCode::ACCEPTED,
-        &json!({ "event_id": data["id"], "delivery_id": delivery_id, "url": url, "event": data }),
+        &json!({
+            "event_id": data["id"],
+            "delivery_id": delivery_id,
+            "url": url,
+            // The delivery is final once delivered or after this many attempts.
+            "max_attempts": app.deliveries.options().retry_delays.len() + 1,
+            "event": data,
+        }),
     ))
 }
 
