@@ -199,6 +199,7 @@ fn trigger_reaches_the_registered_listener_and_is_recorded_delivered() {
     let delivery_id = v["delivery_id"].as_str().unwrap().to_string();
     assert_eq!(v["event_type"], "message.finalized");
     assert_eq!(v["url"], listen.url());
+    assert_eq!(v["max_attempts"], 3, "the emulator's default policy");
     let d = &v["delivery"];
     assert_eq!(d["id"], delivery_id.as_str(), "{v}");
     assert_eq!(d["status"], "delivered", "{v}");
@@ -717,4 +718,43 @@ fn an_advance_sends_its_usage_events_to_the_listener() {
     let row = listen.run.out_containing("message.sent");
     assert!(row.contains(" -> "), "{row}");
     listen.run.out_containing("message.finalized");
+}
+
+#[test]
+fn a_failed_delivery_is_final_after_the_emulators_max_attempts() {
+    // An emulator that tries once: the first failure is the end, and trigger says so at once
+    // rather than waiting out --wait-secs for retries that never come.
+    let emu = common::start_server(telnyx_emulator::EmulatorConfig {
+        webhooks: telnyx_emulator::WebhookOptions {
+            retry_delays: Vec::new(),
+            ..Default::default()
+        },
+        ..Default::default()
+    });
+    let key = "KEY_e2e_once";
+    let root = emu.root.clone();
+    let dead = format!("http://127.0.0.1:{}/", dead_port());
+    emu.runtime.block_on(async move {
+        let put = reqwest::Client::new()
+            .put(format!("{root}/_emulator/webhooks"))
+            .header("content-type", "application/json")
+            .body(json!({"api_key": key, "url": dead}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(put.status().is_success());
+    });
+    let out = common::telnyx_bin(120)
+        .args(["--no-color", "--base-url", &emu.base_url, "--api-key", key])
+        .args(["-o", "json", "webhooks", "trigger", "call.answered"])
+        .args(["--wait-secs", "100"])
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("failed (1 attempt"), "{err}");
+    let v = json_of(&out);
+    assert_eq!(v["max_attempts"], 1, "{v}");
+    assert_eq!(v["delivery"]["status"], "failed", "{v}");
+    assert_eq!(v["delivery"]["attempts"].as_array().unwrap().len(), 1);
 }

@@ -163,6 +163,9 @@ pub struct Emitted {
     /// The URL it is sent to.
     #[serde(default)]
     pub url: Option<String>,
+    /// Attempts the delivery gets at most: final once delivered or after this many.
+    #[serde(default)]
+    pub max_attempts: Option<u32>,
 }
 
 /// `POST /_emulator/webhook_deliveries/{id}/redeliver`: the new attempt.

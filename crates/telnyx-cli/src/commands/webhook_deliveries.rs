@@ -14,9 +14,10 @@ use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::{render_kv, render_kv_width, render_table, Style};
 
-/// Attempts a delivery gets before it counts as failed: the emulator's policy (primary,
+/// Attempts a delivery gets before it counts as failed, when the emulator does not say
+/// (`max_attempts` in its answer to `POST /_emulator/events`): its default policy (primary,
 /// failover or primary again, primary; DESIGN.md "Webhook delivery").
-pub const MAX_ATTEMPTS: usize = 3;
+pub const DEFAULT_MAX_ATTEMPTS: usize = 3;
 /// Label width of the blocks `trigger` and `redeliver` print before and after the wait.
 pub const LABEL_WIDTH: usize = 11;
 /// First and longest pause between two looks at a delivery being waited for.
@@ -241,8 +242,9 @@ impl WaitArgs {
 /// When a delivery being waited for has ended.
 #[derive(Debug, Clone, Copy)]
 pub enum Until {
-    /// A new event: delivered, or failed after [`MAX_ATTEMPTS`].
-    Final,
+    /// A new event: delivered, or failed after this many attempts (the emulator's
+    /// `max_attempts`; a failed attempt before the last is followed by a retry).
+    Final(usize),
     /// A redelivery: the delivery holds this many attempts (the new one is the newest).
     Attempts(usize),
 }
@@ -251,9 +253,9 @@ impl Until {
     /// Whether `d` is as far as the wait goes.
     pub fn reached(self, d: &WebhookDelivery) -> bool {
         match self {
-            Until::Final => match d.status {
+            Until::Final(max) => match d.status {
                 Some(WebhookDeliveryStatus::Delivered) => true,
-                Some(WebhookDeliveryStatus::Failed) => d.attempts.len() >= MAX_ATTEMPTS,
+                Some(WebhookDeliveryStatus::Failed) => d.attempts.len() >= max,
                 _ => false,
             },
             Until::Attempts(n) => d.attempts.len() >= n,
@@ -264,7 +266,7 @@ impl Until {
     /// newest attempt's for a redelivery.
     pub fn delivered(self, d: &WebhookDelivery) -> bool {
         let status = match self {
-            Until::Final => d.status.as_ref(),
+            Until::Final(_) => d.status.as_ref(),
             Until::Attempts(_) => last_attempt(d).and_then(|a| a.status.as_ref()),
         };
         status == Some(&WebhookDeliveryStatus::Delivered)
@@ -469,7 +471,7 @@ mod tests {
 
     #[test]
     fn a_new_event_ends_delivered_or_after_its_retries() {
-        let until = Until::Final;
+        let until = Until::Final(DEFAULT_MAX_ATTEMPTS);
         assert!(until.reached(&delivery("delivered", &["delivered"])));
         assert!(until.delivered(&delivery("delivered", &["delivered"])));
         // A first failure is followed by retries: not the end yet.
@@ -478,6 +480,8 @@ mod tests {
         let failed = delivery("failed", &["failed", "failed", "failed"]);
         assert!(until.reached(&failed));
         assert!(!until.delivered(&failed));
+        // An emulator configured for one attempt: the first failure is final.
+        assert!(Until::Final(1).reached(&delivery("failed", &["failed"])));
     }
 
     #[test]
@@ -495,16 +499,16 @@ mod tests {
     fn outcomes_say_what_happened() {
         let limit = Duration::from_secs(30);
         let ok = delivery("delivered", &["delivered"]);
-        assert!(outcome("d", Some(&ok), true, Until::Final, limit).is_ok());
+        assert!(outcome("d", Some(&ok), true, Until::Final(3), limit).is_ok());
         let failed = delivery("failed", &["failed", "failed", "failed"]);
-        let err = outcome("d", Some(&failed), true, Until::Final, limit).unwrap_err();
+        let err = outcome("d", Some(&failed), true, Until::Final(3), limit).unwrap_err();
         assert_eq!(err.exit_code(), crate::exit::OTHER);
         assert!(
             err.headline().contains("delivery d failed (3 attempts"),
             "{}",
             err.headline()
         );
-        let err = outcome("d", None, false, Until::Final, limit).unwrap_err();
+        let err = outcome("d", None, false, Until::Final(3), limit).unwrap_err();
         assert!(err.headline().contains("did not end within 30 s"));
         assert!(err.render(false).contains("--wait-secs"));
         assert!(err.keeps_output());

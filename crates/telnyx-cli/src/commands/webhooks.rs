@@ -30,7 +30,7 @@ use crate::commands::emulator::{
     api_key, emulator_only, given_base_url, Control, DEFAULT_BASE_URL,
 };
 use crate::commands::webhook_deliveries::{
-    outcome, render_outcome, wait_for, Until, WaitArgs, LABEL_WIDTH,
+    outcome, render_outcome, wait_for, Until, WaitArgs, DEFAULT_MAX_ATTEMPTS, LABEL_WIDTH,
 };
 use crate::context::Ctx;
 use crate::exit::{CliError, ControlError};
@@ -791,6 +791,8 @@ struct Triggered {
     event_id: String,
     delivery_id: String,
     url: Option<String>,
+    /// Attempts the delivery gets at most.
+    max_attempts: usize,
     delivery: Option<telnyx::WebhookDelivery>,
 }
 
@@ -817,11 +819,17 @@ async fn trigger(
     let control = Control::new(ctx.client.base_url(), key, &ctx.global, TRIGGER)?;
     control.probe().await?;
     let emitted = control.emit(args.event_type.trim(), payload).await?;
+    let max_attempts = emitted
+        .max_attempts
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(DEFAULT_MAX_ATTEMPTS);
     let mut shown = Triggered {
         event_type: args.event_type.trim().to_string(),
         event_id: emitted.event_id,
         delivery_id: emitted.delivery_id,
         url: emitted.url,
+        max_attempts,
         delivery: None,
     };
     if ctx.out.format == OutputFormat::Table {
@@ -832,7 +840,8 @@ async fn trigger(
     let Some(limit) = args.wait.limit() else {
         return ctx.out.object(&shown, |_| String::new());
     };
-    let (delivery, ended) = wait_for(ctx, &shown.delivery_id, Until::Final, limit).await?;
+    let until = Until::Final(shown.max_attempts);
+    let (delivery, ended) = wait_for(ctx, &shown.delivery_id, until, limit).await?;
     shown.delivery = delivery;
     ctx.out.object(&shown, |st| {
         render_outcome(st, shown.delivery.as_ref(), true)
@@ -841,7 +850,7 @@ async fn trigger(
         &shown.delivery_id,
         shown.delivery.as_ref(),
         ended,
-        Until::Final,
+        until,
         limit,
     )
 }
