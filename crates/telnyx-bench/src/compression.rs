@@ -202,23 +202,5 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
 
 /// `telnyx-bench compression`: this section alone, as markdown.
 pub fn main(quick: bool) -> Result<(), String> {
-    let mut report = Report {
-        command: format!(
-            "cargo run --release -p telnyx-bench -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        ),
-        date: std::process::Command::new("date")
-            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default(),
-        machine: vec![("load average before".into(), crate::stats::loadavg())],
-        ..Default::default()
-    };
-    section(quick, &mut report)?;
-    report
-        .notes
-        .push(format!("Load average after: {}.", crate::stats::loadavg()));
-    println!("{}", report.to_markdown());
-    Ok(())
+    crate::report::print_one_section(|report| section(quick, report))
 }

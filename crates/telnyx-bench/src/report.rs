@@ -31,6 +31,32 @@ pub struct Target {
     pub note: String,
 }
 
+/// Runs one section alone (`telnyx-bench webhooks|compression|webhook-delivery`) and prints
+/// it as markdown, with the command, date and load average around it.
+pub fn print_one_section(
+    section: impl FnOnce(&mut Report) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut report = Report {
+        command: format!(
+            "cargo run --release -p telnyx-bench -- {}",
+            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+        ),
+        date: std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default(),
+        machine: vec![("load average before".into(), crate::stats::loadavg())],
+        ..Default::default()
+    };
+    section(&mut report)?;
+    report
+        .notes
+        .push(format!("Load average after: {}.", crate::stats::loadavg()));
+    println!("{}", report.to_markdown());
+    Ok(())
+}
+
 impl Section {
     pub fn new(title: &str, headers: &[&str]) -> Self {
         Section {

@@ -239,25 +239,7 @@ print((time.process_time() - t0) / n * 1e6)
 
 /// `telnyx-bench webhooks`: this section alone, as markdown.
 pub fn main(quick: bool) -> Result<(), String> {
-    let mut report = Report {
-        command: format!(
-            "cargo run --release -p telnyx-bench -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        ),
-        date: Command::new("date")
-            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default(),
-        machine: vec![("load average before".into(), stats::loadavg())],
-        ..Default::default()
-    };
-    section(quick, &mut report)?;
-    report
-        .notes
-        .push(format!("Load average after: {}.", stats::loadavg()));
-    println!("{}", report.to_markdown());
-    Ok(())
+    crate::report::print_one_section(|report| section(quick, report))
 }
 
 #[cfg(test)]
