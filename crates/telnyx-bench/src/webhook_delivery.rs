@@ -185,7 +185,7 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
     ]);
     sec.intro.push(
         "Each emulator delivery builds the event from its detail record, signs `timestamp|body` \
-         with Ed25519, POSTs it (up to 16 in flight), reads the response and records the attempt \
+         with Ed25519, POSTs it (16 lanes, one in flight each), reads the response and records the attempt \
          in webhook_deliveries (the account's write lock, the delivery object serialized). The \
          emulator's CPU includes generating the day's records. The receiver is a bare axum app \
          in its own process answering 200 to every POST."

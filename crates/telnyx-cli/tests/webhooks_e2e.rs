@@ -604,8 +604,8 @@ fn without_an_emulator_the_commands_say_so() {
 #[test]
 fn a_full_webhook_queue_is_retried_then_explained() {
     // An emulator of its own, with room for one waiting event, delivering to a receiver that
-    // accepts connections and never answers: the 16 deliveries in flight and the one queued
-    // stay there (30 s timeout), so the queue is full for the rest of the test.
+    // accepts connections and never answers: the deliveries in flight (one per lane) and the one
+    // queued stay there (30 s timeout), so the queue is full for the rest of the test.
     let emu = common::start_server(telnyx_emulator::EmulatorConfig {
         webhooks: telnyx_emulator::WebhookOptions {
             queue_capacity: 1,
@@ -635,11 +635,11 @@ fn a_full_webhook_queue_is_retried_then_explained() {
             .await
             .unwrap();
         assert!(put.status().is_success());
-        // The emulator takes up to 16 deliveries in flight (DESIGN.md), and one more waits:
-        // once 17 are accepted, every slot is held by the hanging receiver and the queue is
-        // full until their 30 s timeouts. (A 503 on the way only means the dispatcher had
-        // not yet taken the waiting one.) Bounded tries.
-        let mut accepted = 0;
+        // The emulator has 16 lanes, each holding one delivery in flight (DESIGN.md), and room
+        // for one waiting event: once an accepted event waits behind a hanging delivery, the
+        // queue stays full until the 30 s timeouts. Full = three 503s in a row, 100 ms apart
+        // (a single 503 may only mean a lane had not yet taken the waiting one). Bounded tries.
+        let mut refused_in_a_row = 0;
         for _ in 0..2_000 {
             let resp = http
                 .post(format!("{root}/_emulator/events"))
@@ -649,11 +649,14 @@ fn a_full_webhook_queue_is_retried_then_explained() {
                 .await
                 .unwrap();
             match resp.status().as_u16() {
-                202 => accepted += 1,
-                503 => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                202 => refused_in_a_row = 0,
+                503 => {
+                    refused_in_a_row += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
                 other => panic!("unexpected {other}"),
             }
-            if accepted == 17 {
+            if refused_in_a_row == 3 {
                 return true;
             }
         }

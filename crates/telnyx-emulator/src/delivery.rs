@@ -1,5 +1,7 @@
-//! Webhook delivery: one bounded queue of events for all accounts, up to [`IN_FLIGHT`]
-//! deliveries at once, each a signed POST with retries and failover. Every attempt is recorded
+//! Webhook delivery: one bounded queue of events for all accounts, served by [`IN_FLIGHT`]
+//! lanes that each deliver one event at a time, each a signed POST with retries and failover.
+//! An event's lane is chosen by what it is about (the record of an advance's event, else the
+//! delivery), so the events of one message or call arrive in the order they happened. Every attempt is recorded
 //! on the account (and committed to `--db`) as soon as it ends. Nothing here blocks an API
 //! response: emitting is a `try_send`.
 //!
@@ -28,7 +30,7 @@ use crate::model::{AccountData, Endpoint, Event};
 use crate::state::App;
 use crate::store::Account;
 
-/// Deliveries in flight at once, across accounts.
+/// Deliveries in flight at once (lanes), across accounts.
 pub const IN_FLIGHT: usize = 16;
 
 /// What a queued job sends.
@@ -54,6 +56,21 @@ pub struct Job {
     queued: Instant,
 }
 
+impl Job {
+    /// What the event is about, hashed: its lane.
+    fn subject(&self) -> u64 {
+        let h = crate::util::stable_hash(&self.acct.key_hash);
+        match &self.what {
+            What::Traffic(e) => {
+                crate::util::fnv1a(h, &[[e.ty, 0, 0, 0], e.row.to_le_bytes()].concat())
+            }
+            What::Event(_) | What::Redeliver(_) => {
+                crate::util::fnv1a(h, self.delivery_id.as_bytes())
+            }
+        }
+    }
+}
+
 /// Counters of one account's deliveries since the emulator started.
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Stats {
@@ -72,15 +89,19 @@ pub struct Stats {
 pub struct Deliveries {
     opts: WebhookOptions,
     seed: u64,
-    tx: mpsc::Sender<Job>,
-    rx: Mutex<Option<mpsc::Receiver<Job>>>,
+    /// One sender per lane; the queue's bound is `capacity`'s permits, not the channels'.
+    lanes: Vec<mpsc::UnboundedSender<Job>>,
+    receivers: Mutex<Vec<mpsc::UnboundedReceiver<Job>>>,
+    /// A permit per event that may wait; taken when queued, given back when a lane takes it.
+    capacity: Semaphore,
+    queue_capacity: usize,
     client: reqwest::Client,
     keys: Mutex<HashMap<String, Arc<SigningKey>>>,
     stats: Mutex<HashMap<String, Stats>>,
     closing: AtomicBool,
     busy: AtomicUsize,
     stop: watch::Sender<bool>,
-    task: Mutex<Option<JoinHandle<()>>>,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 fn new_id() -> String {
@@ -100,19 +121,22 @@ impl Deliveries {
             .map_err(|e| {
                 EmulatorError::Io(std::io::Error::other(format!("webhook client: {e}")))
             })?;
-        let (tx, rx) = mpsc::channel(opts.queue_capacity.max(1));
+        let (lanes, receivers) = (0..IN_FLIGHT).map(|_| mpsc::unbounded_channel()).unzip();
+        let queue_capacity = opts.queue_capacity.clamp(1, Semaphore::MAX_PERMITS);
         Ok(Deliveries {
             opts,
             seed,
-            tx,
-            rx: Mutex::new(Some(rx)),
+            lanes,
+            receivers: Mutex::new(receivers),
+            capacity: Semaphore::new(queue_capacity),
+            queue_capacity,
             client,
             keys: Mutex::new(HashMap::new()),
             stats: Mutex::new(HashMap::new()),
             closing: AtomicBool::new(false),
             busy: AtomicUsize::new(0),
             stop: watch::channel(false).0,
-            task: Mutex::new(None),
+            tasks: Mutex::new(Vec::new()),
         })
     }
 
@@ -143,7 +167,8 @@ impl Deliveries {
 
     /// Events waiting in the queue.
     pub fn queued(&self) -> usize {
-        self.tx.max_capacity() - self.tx.capacity()
+        self.queue_capacity
+            .saturating_sub(self.capacity.available_permits())
     }
 
     /// The account's counters.
@@ -170,7 +195,7 @@ impl Deliveries {
 
     /// The queue's state for the control API.
     pub fn queue_json(&self) -> Value {
-        json!({ "capacity": self.tx.max_capacity(), "queued": self.queued() })
+        json!({ "capacity": self.queue_capacity, "queued": self.queued() })
     }
 
     fn push(&self, job: Job) -> Result<(), StoreError> {
@@ -180,20 +205,25 @@ impl Deliveries {
             ));
         }
         let hash = job.acct.key_hash.clone();
-        match self.tx.try_send(job) {
-            Ok(()) => {
-                self.count(&hash, |s| s.emitted += 1);
-                Ok(())
-            }
-            Err(_) => {
-                self.count(&hash, |s| s.dropped += 1);
-                Err(StoreError::Busy(format!(
-                    "The webhook queue is full ({} events wait to be sent); retry in a second, \
-                     or start the emulator with a larger --webhook-queue.",
-                    self.tx.max_capacity()
-                )))
-            }
+        let Ok(permit) = self.capacity.try_acquire() else {
+            self.count(&hash, |s| s.dropped += 1);
+            return Err(StoreError::Busy(format!(
+                "The webhook queue is full ({} events wait to be sent); retry in a second, \
+                 or start the emulator with a larger --webhook-queue.",
+                self.queue_capacity
+            )));
+        };
+        let lane = (job.subject() % self.lanes.len() as u64) as usize;
+        if self.lanes[lane].send(job).is_err() {
+            // The lane has stopped: the emulator is shutting down.
+            return Err(StoreError::Busy(
+                "The emulator is shutting down; no more webhooks are sent.".into(),
+            ));
         }
+        // The permit comes back when the lane takes the job.
+        permit.forget();
+        self.count(&hash, |s| s.emitted += 1);
+        Ok(())
     }
 
     /// Queues one event (`data` built by the caller) for the account's endpoint; returns the
@@ -272,20 +302,23 @@ impl Deliveries {
     }
 }
 
-/// Starts the engine's dispatcher on the current runtime.
+/// Starts the engine's lanes on the current runtime.
 pub fn start(app: &Arc<App>) {
-    let rx = app
-        .deliveries
-        .rx
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    let Some(rx) = rx else { return };
-    let task = tokio::spawn(run(app.clone(), rx, app.deliveries.stop.subscribe()));
+    let receivers = std::mem::take(
+        &mut *app
+            .deliveries
+            .receivers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    let tasks = receivers
+        .into_iter()
+        .map(|rx| tokio::spawn(lane(app.clone(), rx, app.deliveries.stop.subscribe())))
+        .collect();
     *app.deliveries
-        .task
+        .tasks
         .lock()
-        .unwrap_or_else(|e| e.into_inner()) = Some(task);
+        .unwrap_or_else(|e| e.into_inner()) = tasks;
 }
 
 /// Stops new events, waits up to the drain timeout for the queue, then stops: every event
@@ -298,42 +331,40 @@ pub async fn shutdown(app: &Arc<App>) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     stop(app);
-    let task = dl.task.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(task) = task {
-        let _ = task.await;
+    let tasks = std::mem::take(&mut *dl.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+    for task in tasks {
+        // A lane records where it stopped; bounded in case an attempt does not end.
+        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
     }
 }
 
-/// Tells the dispatcher and every delivery to stop now (no drain).
+/// Tells every lane to stop now (no drain).
 pub fn stop(app: &App) {
     app.deliveries.closing.store(true, Ordering::Release);
     let _ = app.deliveries.stop.send(true);
 }
 
-async fn run(app: Arc<App>, mut rx: mpsc::Receiver<Job>, mut stop: watch::Receiver<bool>) {
-    let slots = Arc::new(Semaphore::new(IN_FLIGHT));
+/// One lane: delivers its jobs one at a time, in the order they were queued.
+async fn lane(
+    app: Arc<App>,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => p,
-            _ = stop.wait_for(|s| *s) => break,
-        };
-        let Ok(permit) = permit else { break };
         let job = tokio::select! {
             j = rx.recv() => j,
             _ = stop.wait_for(|s| *s) => break,
         };
         let Some(job) = job else { break };
         app.deliveries.busy.fetch_add(1, Ordering::AcqRel);
-        let app2 = app.clone();
-        let stop2 = stop.clone();
-        tokio::spawn(async move {
-            deliver(&app2, job, stop2).await;
-            app2.deliveries.busy.fetch_sub(1, Ordering::AcqRel);
-            drop(permit);
-        });
+        app.deliveries.capacity.add_permits(1);
+        deliver(&app, job, stop.clone()).await;
+        app.deliveries.busy.fetch_sub(1, Ordering::AcqRel);
     }
+    rx.close();
     let mut unsent = 0u64;
     while let Ok(job) = rx.try_recv() {
+        app.deliveries.capacity.add_permits(1);
         if !matches!(job.what, What::Redeliver(_)) {
             let data = event_of(&job);
             record(&app, &job, &data, None);
@@ -341,14 +372,8 @@ async fn run(app: Arc<App>, mut rx: mpsc::Receiver<Job>, mut stop: watch::Receiv
         }
     }
     if unsent > 0 {
-        tracing::warn!(unsent, "emulator stopping: {unsent} webhook events were not sent (recorded as failed, no attempt)");
+        tracing::warn!(unsent, "emulator stopping: {unsent} webhook events of a lane were not sent (recorded as failed, no attempt)");
     }
-    // Let the deliveries in flight record where they stopped.
-    let _ = tokio::time::timeout(
-        Duration::from_secs(2),
-        slots.acquire_many(u32::try_from(IN_FLIGHT).unwrap_or(u32::MAX)),
-    )
-    .await;
 }
 
 /// The event object a job sends.

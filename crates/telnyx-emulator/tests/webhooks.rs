@@ -346,7 +346,7 @@ async fn bad_event_requests_get_clear_errors() {
 
 #[tokio::test]
 async fn a_full_queue_answers_503_and_records_nothing_for_the_refused_events() {
-    // Every delivery hangs, so 16 are in flight and one more waits in the queue.
+    // Every delivery hangs, so at most 16 are in flight (one per lane) and one more waits.
     let rx = Receiver::start(|_| Reply::Hang).await;
     let h = start_with(config(WebhookOptions {
         queue_capacity: 1,
@@ -401,7 +401,8 @@ async fn a_full_queue_answers_503_and_records_nothing_for_the_refused_events() {
 
 #[tokio::test]
 async fn an_advance_delivers_the_events_of_its_usage_built_from_its_records() {
-    let rx = Receiver::start(|_| Reply::Status(200)).await;
+    // A slow receiver keeps every lane busy, so events race unless one lane carries a record's.
+    let rx = Receiver::start(|_| Reply::Slow(3)).await;
     let h = start_with(config(fast())).await;
     h.emu
         .set_traffic(KEY, &[("messaging", 30), ("call-control", 6)])
@@ -438,6 +439,29 @@ async fn an_advance_delivers_the_events_of_its_usage_built_from_its_records() {
     assert_eq!(count(EventType::CallInitiated), calls.len());
     assert_eq!(count(EventType::CallHangup), calls.len());
     assert_eq!(n, messages.len() + outbound + 3 * calls.len());
+    // The events of one message or call arrive in the order they happened.
+    let subject = |e: &telnyx::webhooks::Event| {
+        e.message()
+            .and_then(|m| m.id.clone())
+            .or_else(|| e.call().and_then(|c| c.call_control_id.clone()))
+            .unwrap()
+    };
+    let rank = |t: &EventType| match t {
+        EventType::MessageSent | EventType::CallInitiated => 0,
+        EventType::CallAnswered => 1,
+        _ => 2,
+    };
+    let mut last: std::collections::HashMap<String, i32> = Default::default();
+    for e in &events {
+        let r = rank(&e.data.event_type);
+        let prev = last.insert(subject(e), r);
+        assert!(
+            prev.is_none_or(|p| p < r),
+            "{:?} of {} arrived after a later event",
+            e.data.event_type,
+            subject(e)
+        );
+    }
     // Payloads carry their record's id and cost.
     for e in events
         .iter()

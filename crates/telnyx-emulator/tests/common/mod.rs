@@ -205,6 +205,8 @@ pub enum Reply {
     Status(u16),
     /// 302 to this URL.
     Redirect(String),
+    /// 200 after this many milliseconds.
+    Slow(u64),
     /// Never answer (the connection stays open).
     Hang,
 }
@@ -252,6 +254,10 @@ impl Receiver {
                         Reply::Redirect(to) => {
                             (axum::http::StatusCode::FOUND, [("location", to)], "moved")
                                 .into_response()
+                        }
+                        Reply::Slow(ms) => {
+                            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                            "ok".into_response()
                         }
                         Reply::Hang => {
                             std::future::pending::<()>().await;
