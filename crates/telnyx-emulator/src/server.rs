@@ -220,6 +220,27 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::from_fn_with_state(app.clone(), pipeline))
         // Outermost, so fault-rule and error bodies are compressed too: gzip only when the
         // client sends `Accept-Encoding: gzip` (the npm SDK does, and ours since it decodes).
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(compression())
         .with_state(app)
+}
+
+/// Smallest body worth compressing: below it gzip saves a few bytes and costs both sides a
+/// compressor's setup (a `GET /balance` answer is ~300 B).
+const COMPRESS_MIN_BYTES: u16 = 1024;
+
+/// gzip at the fastest level for bodies of at least [`COMPRESS_MIN_BYTES`]: a local emulator's
+/// CPU is what compression costs, and level 1 keeps most of the saving on JSON (figures in
+/// BENCHMARKS.md, "gzip level").
+fn compression() -> tower_http::compression::CompressionLayer<
+    tower_http::compression::predicate::And<
+        tower_http::compression::predicate::DefaultPredicate,
+        tower_http::compression::predicate::SizeAbove,
+    >,
+> {
+    use tower_http::compression::predicate::{Predicate, SizeAbove};
+    use tower_http::compression::{CompressionLayer, CompressionLevel, DefaultPredicate};
+    CompressionLayer::new()
+        .gzip(true)
+        .quality(CompressionLevel::Fastest)
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_MIN_BYTES)))
 }

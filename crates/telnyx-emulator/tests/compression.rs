@@ -57,24 +57,44 @@ async fn gzip_when_asked_the_same_json_and_a_fraction_of_the_bytes() {
     let via: serde_json::Value = serde_json::from_slice(&via).unwrap();
     assert_eq!(via, a);
 
-    // Errors are compressed too, and still Telnyx-shaped.
+    // A small body (under 1 KB: a 401 error here) goes as it is, even when gzip is asked.
+    let origin = emu.base_url().trim_end_matches("/v2").to_string();
     let err = raw
-        .get(format!(
-            "{}/v2/balance",
-            emu.base_url().trim_end_matches("/v2")
-        ))
+        .get(format!("{origin}/v2/balance"))
         .header("accept-encoding", "gzip")
         .send()
         .await
         .unwrap();
     assert_eq!(err.status(), 401);
-    assert_eq!(err.headers()["content-encoding"], "gzip");
-    let wire = err.bytes().await.unwrap();
+    assert!(err.headers().get("content-encoding").is_none());
+    let v: serde_json::Value = serde_json::from_slice(&err.bytes().await.unwrap()).unwrap();
+    assert_eq!(v["errors"][0]["code"], "10009");
+
+    // A large fault-rule body is compressed like any other (the layer is outermost).
+    let big = "x".repeat(4096);
+    let rule = raw
+        .post(format!("{origin}/_emulator/faults"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "path_prefix": "/v2/invoices", "status": 503, "body": big, "times": 1 }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rule.status(), 201);
+    let fault = raw
+        .get(format!("{origin}/v2/invoices"))
+        .bearer_auth("KEY_gzip")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fault.status(), 503);
+    assert_eq!(fault.headers()["content-encoding"], "gzip");
+    let wire = fault.bytes().await.unwrap();
+    assert!(wire.len() < 1024, "{} bytes on the wire", wire.len());
     let mut decoded = String::new();
     flate2::read::GzDecoder::new(&wire[..])
         .read_to_string(&mut decoded)
         .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&decoded).unwrap();
-    assert_eq!(v["errors"][0]["code"], "10009", "{decoded}");
+    assert_eq!(decoded, big);
     emu.shutdown().await;
 }
