@@ -17,22 +17,23 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::error::BenchError;
+
 mod child;
-mod clock_advance;
-#[cfg(all(feature = "sdk", feature = "emulator"))]
-mod compression;
+mod ctx;
+mod error;
+mod http;
 mod loadgen;
+mod machine;
+mod node;
 mod report;
 mod run;
 mod sdk_work;
+mod sections;
 mod servers;
 mod stats;
 #[cfg(feature = "emulator")]
 mod usage_export;
-#[cfg(all(feature = "sdk", feature = "emulator"))]
-mod webhook_delivery;
-#[cfg(feature = "sdk")]
-mod webhook_verify;
 
 #[derive(Parser)]
 #[command(
@@ -66,6 +67,9 @@ enum Cmd {
     /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
     #[cfg(feature = "emulator")]
     Usage(usage_export::UsageOpts),
+    /// One section alone by name (`startup`, `seeding`, `load`, `memory`, `clock-advance`,
+    /// `webhook-delivery`, `sdk-cpu`, `paging`, `decode`, `webhooks`, `compression`).
+    Section(SectionOpts),
     #[command(hide = true)]
     Loadgen(loadgen::LoadArgs),
     #[command(hide = true)]
@@ -88,6 +92,14 @@ pub struct ServeArgs {
     /// Tokio worker threads (default: available parallelism).
     #[arg(long)]
     threads: Option<usize>,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct SectionOpts {
+    /// The section's name.
+    name: String,
+    #[command(flatten)]
+    run: RunOpts,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -122,25 +134,34 @@ fn main() -> ExitCode {
             .map(|n| n.get())
             .unwrap_or(2)
     };
-    let result: Result<(), String> = match cli.cmd {
+    let result: Result<(), BenchError> = match cli.cmd {
         Cmd::All(o) => run::main(run::Which::All, o),
         Cmd::Emulator(o) => run::main(run::Which::Emulator, o),
         Cmd::Sdk(o) => run::main(run::Which::Sdk, o),
         Cmd::Node(o) => run::main(run::Which::Node, o),
         #[cfg(feature = "sdk")]
-        Cmd::Webhooks(o) => webhook_verify::main(o.quick),
+        Cmd::Webhooks(o) => run::one("webhooks", o),
         #[cfg(all(feature = "sdk", feature = "emulator"))]
-        Cmd::Compression(o) => compression::main(o.quick),
+        Cmd::Compression(o) => run::one("compression", o),
         #[cfg(all(feature = "sdk", feature = "emulator"))]
-        Cmd::WebhookDelivery(o) => webhook_delivery::main(o.quick),
+        Cmd::WebhookDelivery(o) => run::one("webhook-delivery", o),
         #[cfg(feature = "emulator")]
         Cmd::Usage(o) => usage_export::main(o),
-        Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json),
-        Cmd::ServeHello(a) => servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)),
-        Cmd::ServeEmulator(a) => servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)),
-        Cmd::ServeSink(a) => servers::serve_sink(a.port, a.threads.unwrap_or_else(threads)),
-        Cmd::SdkBalance(a) => sdk_work::balance(a).and_then(print_json),
-        Cmd::SdkPage(a) => sdk_work::page(a).and_then(print_json),
+        Cmd::Section(o) => run::one(&o.name, o.run),
+        Cmd::Loadgen(a) => loadgen::run(a).and_then(print_json).map_err(Into::into),
+        Cmd::ServeHello(a) => {
+            servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)
+        }
+        Cmd::ServeEmulator(a) => {
+            servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)
+        }
+        Cmd::ServeSink(a) => {
+            servers::serve_sink(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)
+        }
+        Cmd::SdkBalance(a) => sdk_work::balance(a)
+            .and_then(print_json)
+            .map_err(Into::into),
+        Cmd::SdkPage(a) => sdk_work::page(a).and_then(print_json).map_err(Into::into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,18 +2,44 @@
 
 use serde::Serialize;
 
+/// The whole report: the run's header, every table, every target, closing notes.
 #[derive(Debug, Default, Serialize)]
 pub struct Report {
     pub command: String,
     pub date: String,
     pub machine: Vec<(String, String)>,
-    pub sections: Vec<Section>,
+    /// Every table, in the order the sections produced them (named `sections` in the JSON).
+    pub sections: Vec<Table>,
     pub targets: Vec<Target>,
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Default, Serialize)]
+/// What one section measured: its tables and its targets, in report order.
+#[derive(Debug, Default)]
 pub struct Section {
+    pub tables: Vec<Table>,
+    pub targets: Vec<Target>,
+}
+
+impl Section {
+    /// A section of one table and no target.
+    pub fn of(table: Table) -> Section {
+        Section {
+            tables: vec![table],
+            targets: Vec::new(),
+        }
+    }
+
+    /// Adds a target after the ones already there.
+    pub fn with_target(mut self, target: Target) -> Section {
+        self.targets.push(target);
+        self
+    }
+}
+
+/// One markdown table with its title, paragraphs above and notes below.
+#[derive(Debug, Default, Serialize)]
+pub struct Table {
     pub title: String,
     pub intro: Vec<String>,
     pub headers: Vec<String>,
@@ -21,6 +47,7 @@ pub struct Section {
     pub notes: Vec<String>,
 }
 
+/// A goal and whether this run met it.
 #[derive(Debug, Serialize)]
 pub struct Target {
     pub name: String,
@@ -31,46 +58,61 @@ pub struct Target {
     pub note: String,
 }
 
-/// Runs one section alone (`telnyx-bench webhooks|compression|webhook-delivery`) and prints
-/// it as markdown, with the command, date and load average around it.
-pub fn print_one_section(
-    section: impl FnOnce(&mut Report) -> Result<(), String>,
-) -> Result<(), String> {
-    let mut report = Report {
-        command: format!(
-            "cargo run --release -p telnyx-bench -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        ),
-        date: std::process::Command::new("date")
-            .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default(),
-        machine: vec![("load average before".into(), crate::stats::loadavg())],
-        ..Default::default()
-    };
-    section(&mut report)?;
-    report
-        .notes
-        .push(format!("Load average after: {}.", crate::stats::loadavg()));
-    println!("{}", report.to_markdown());
-    Ok(())
+impl Target {
+    /// A target judged in this run (`met: Some(..)`), without a note.
+    pub fn new(
+        name: impl Into<String>,
+        goal: impl Into<String>,
+        measured: impl Into<String>,
+        met: bool,
+    ) -> Target {
+        Target {
+            name: name.into(),
+            target: goal.into(),
+            measured: measured.into(),
+            met: Some(met),
+            note: String::new(),
+        }
+    }
+
+    /// The same target with a note.
+    pub fn note(mut self, note: impl Into<String>) -> Target {
+        self.note = note.into();
+        self
+    }
 }
 
-impl Section {
+/// "short by N % (X.XXx, needs Gx)": the note of a missed ratio target.
+pub fn shortfall(x: f64, goal: f64) -> String {
+    format!(
+        "short by {:.0} % ({x:.2}x, needs {goal}x)",
+        (1.0 - x / goal) * 100.0
+    )
+}
+
+impl Table {
+    /// An empty table with these column headers.
     pub fn new(title: &str, headers: &[&str]) -> Self {
-        Section {
+        Table {
             title: title.into(),
             headers: headers.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }
     }
+    /// Appends a row (one cell per header).
     pub fn row(&mut self, cells: Vec<String>) {
         self.rows.push(cells);
     }
 }
 
 impl Report {
+    /// Adds a section's tables and targets.
+    pub fn add(&mut self, section: Section) {
+        self.sections.extend(section.tables);
+        self.targets.extend(section.targets);
+    }
+
+    /// The report as GitHub markdown.
     pub fn to_markdown(&self) -> String {
         let mut s = String::new();
         s.push_str("### Run\n\n");
@@ -156,7 +198,7 @@ pub fn table(headers: &[String], rows: &[Vec<String>]) -> String {
     s
 }
 
-/// Formatting helpers.
+/// Formatting helpers: fixed decimals, percent, ratio (`n/a` when not finite), megabytes.
 pub fn f0(x: f64) -> String {
     format!("{x:.0}")
 }
@@ -188,6 +230,21 @@ mod tests {
     fn markdown_table_escapes_pipes() {
         let t = table(&["a".into(), "b".into()], &[vec!["x|y".into(), "2".into()]]);
         assert_eq!(t, "| a | b |\n|---|---|\n| x\\|y | 2 |\n");
+    }
+
+    #[test]
+    fn shortfall_names_the_ratio_and_the_goal() {
+        assert_eq!(shortfall(2.4, 3.0), "short by 20 % (2.40x, needs 3x)");
+    }
+
+    #[test]
+    fn a_section_lands_in_report_order() {
+        let mut r = Report::default();
+        r.add(Section::of(Table::new("one", &["a"])));
+        r.add(Section::of(Table::new("two", &["a"])).with_target(Target::new("t", "g", "m", true)));
+        let titles: Vec<&str> = r.sections.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["one", "two"]);
+        assert_eq!(r.targets.len(), 1);
     }
 
     #[test]

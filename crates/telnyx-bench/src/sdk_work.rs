@@ -231,3 +231,32 @@ pub fn page(args: PageArgs) -> Result<WorkResult, String> {
 pub fn page(_args: PageArgs) -> Result<WorkResult, String> {
     Err("telnyx-bench was built without the `sdk` feature".into())
 }
+
+impl WorkResult {
+    /// CPU µs per call or item.
+    pub fn cpu_us_per(&self) -> f64 {
+        self.cpu_secs * 1e6 / self.n.max(1) as f64
+    }
+}
+
+/// One line of progress on stderr for a finished (or failed) workload.
+pub fn log_outcome(r: &Result<WorkResult, String>) {
+    match r {
+        Ok(w) => eprintln!(
+            "  n={} errors={} wall={:.2}s cpu={:.2}s rss={}kB {}",
+            w.n,
+            w.errors,
+            w.wall_secs,
+            w.cpu_secs,
+            w.peak_rss_kb,
+            w.first_error.clone().unwrap_or_default()
+        ),
+        Err(e) => eprintln!("  failed: {}", crate::node::short_err(e)),
+    }
+}
+
+/// Runs `telnyx-bench args...` (a workload subcommand) as a child; at most 15 minutes.
+pub fn run_child(args: &[&str]) -> Result<WorkResult, String> {
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    crate::child::run_self_json(&args, std::time::Duration::from_secs(900))
+}

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::child::{self_exe, Server};
+use crate::error::BenchError;
+use crate::http::{Control, Http};
 
 /// Options of the usage export row.
 #[derive(Args, Clone, Debug)]
@@ -86,39 +88,19 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Runs the row and prints it as markdown.
-pub fn main(opts: UsageOpts) -> Result<(), String> {
+pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
     let exe = self_exe()?;
     let telnyx = exe
         .parent()
         .map(|d| d.join("telnyx"))
         .filter(|p| p.exists())
-        .ok_or("no `telnyx` binary next to telnyx-bench: run `cargo build --release -p telnyx-cli` first")?;
+        .ok_or_else(|| BenchError::Missing("no `telnyx` binary next to telnyx-bench: run `cargo build --release -p telnyx-cli` first".into()))?;
     let server = Server::spawn(&["serve-emulator".to_string()], Duration::from_secs(30))?;
     let key = "bench-usage";
-    let root = server.url.trim_end_matches("/v2").to_string();
-    let body = format!(
-        r#"{{"api_key":"{key}","detail_records":{},"detail_record_type":"messaging"}}"#,
-        opts.records
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async {
-        let r = reqwest::Client::new()
-            .post(format!("{root}/_emulator/seed"))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if r.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("seed: {}", r.status()))
-        }
-    })?;
-    eprintln!("seeded {} messaging records", opts.records);
+    let http = Http::new()?;
+    Control::new(&http, &server.url).seed(&serde_json::json!({
+        "api_key": key, "detail_records": opts.records, "detail_record_type": "messaging"
+    }))?;
     let scratch = std::env::temp_dir().join(format!("telnyx-bench-usage-{}", std::process::id()));
     let common = ["--base-url", server.url.as_str(), "--api-key", key];
     let (mut base, mut export, mut peaks) = (Vec::new(), Vec::new(), Vec::new());

@@ -9,11 +9,14 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use reqwest::Method;
 
 use crate::child::{self, Server};
+use crate::ctx::Ctx;
+use crate::error::BenchError;
+use crate::http::Control;
 use crate::loadgen::LoadResult;
-use crate::report::{f0, f1, ratio, Report, Section, Target};
+use crate::report::{f0, f1, ratio, Section, Table, Target};
 use crate::stats;
 
 const KEY: &str = "KEY_BENCH_WEBHOOKS";
@@ -23,91 +26,38 @@ const GOAL_PER_SEC: f64 = 2_000.0;
 /// generator's connections.
 const CONNECTIONS: usize = 16;
 
-struct Http {
-    rt: tokio::runtime::Runtime,
-    client: reqwest::Client,
-}
-
-impl Http {
-    fn new() -> Result<Http, String> {
-        Ok(Http {
-            rt: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(120))
-                .build()
-                .map_err(|e| e.to_string())?,
-        })
-    }
-
-    fn call(
-        &self,
-        method: reqwest::Method,
-        url: &str,
-        body: Option<Value>,
-    ) -> Result<Value, String> {
-        let mut rb = self.client.request(method, url);
-        if let Some(v) = body {
-            rb = rb
-                .header("Content-Type", "application/json")
-                .body(v.to_string());
-        }
-        self.rt.block_on(async move {
-            let r = rb.send().await.map_err(|e| format!("{url}: {e}"))?;
-            let status = r.status();
-            let text = r.text().await.map_err(|e| e.to_string())?;
-            if !status.is_success() {
-                return Err(format!("{url} answered {status}: {text}"));
-            }
-            serde_json::from_str(&text).map_err(|e| format!("{url}: {e}: {text}"))
-        })
-    }
-}
-
-/// Adds the section (and its target) to `report`.
-pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
-    let per_day: u64 = if quick { 3_000 } else { 20_000 };
+/// The section, on a receiver and an emulator of its own.
+pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    let per_day: u64 = if ctx.cfg.quick { 3_000 } else { 20_000 };
     let timeout = Duration::from_secs(120);
     let sink = Server::spawn(&["serve-sink".to_string()], timeout)?;
     let emu = Server::spawn(&["serve-emulator".to_string()], timeout)?;
-    let root = emu.url.trim_end_matches("/v2").to_string();
-    let http = Http::new()?;
-    let put = reqwest::Method::PUT;
-    http.call(
-        put.clone(),
-        &format!("{root}/_emulator/webhooks"),
-        Some(json!({ "api_key": KEY, "url": format!("{}/hooks", sink.url) })),
-    )?;
-    http.call(
-        put,
-        &format!("{root}/_emulator/traffic"),
-        Some(json!({ "api_key": KEY, "per_day": { "messaging": per_day } })),
-    )?;
+    let http = ctx.http();
+    let control = Control::new(http, &emu.url);
+    control.webhook_url(KEY, &format!("{}/hooks", sink.url))?;
+    control.traffic(KEY, per_day)?;
     let cpu0 = stats::proc_cpu(&emu.pid()).unwrap_or_default();
     let t0 = Instant::now();
-    let advance = http.call(
-        reqwest::Method::POST,
-        &format!("{root}/_emulator/clock/advance"),
-        Some(json!({ "api_key": KEY, "days": 1 })),
-    )?;
+    let advance = control.advance(KEY, 1)?.json()?;
     let advance_ms = t0.elapsed().as_secs_f64() * 1e3;
     let queued = advance["webhooks_queued"].as_u64().unwrap_or(0);
     if queued == 0 || advance["webhooks_dropped"].as_u64() != Some(0) {
-        return Err(format!("unexpected advance report: {advance}"));
+        return Err(BenchError::Invalid(format!(
+            "unexpected advance report: {advance}"
+        )));
     }
     // Bounded wait: at most 10 minutes for the deliveries to be recorded.
-    let stats_url = format!("{root}/_emulator/webhooks?api_key={KEY}");
     let deadline = Instant::now() + Duration::from_secs(600);
     let (delivered, failed) = loop {
-        let v = http.call(reqwest::Method::GET, &stats_url, None)?;
+        let v = control.webhook_stats(KEY)?;
         let n = |k: &str| v["stats"][k].as_u64().unwrap_or(0);
         if n("delivered") + n("failed") >= queued {
             break (n("delivered"), n("failed"));
         }
         if Instant::now() > deadline {
-            return Err(format!("deliveries not done after 10 minutes: {v}"));
+            return Err(BenchError::Invalid(format!(
+                "deliveries not done after 10 minutes: {v}"
+            )));
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -115,18 +65,21 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
     let emu_cpu = stats::proc_cpu(&emu.pid())
         .unwrap_or_default()
         .saturating_sub(cpu0);
-    let sink_stats = http.call(
-        reqwest::Method::GET,
-        &format!("{}/_sink/stats", sink.url),
-        None,
-    )?;
+    let sink_stats = http
+        .expect_ok(
+            Method::GET,
+            &format!("{}/_sink/stats", sink.url),
+            None,
+            None,
+        )?
+        .json()?;
     let sink_requests = sink_stats["requests"].as_u64().unwrap_or(0);
     let mean_bytes = sink_stats["bytes"].as_u64().unwrap_or(0) as f64 / sink_requests.max(1) as f64;
     drop(emu);
 
     // The baseline: the same receiver, unsigned POSTs of the mean delivery size.
-    let body = String::from_utf8(crate::webhook_verify::event_body(
-        mean_bytes.round() as usize
+    let body = String::from_utf8(crate::sections::webhook_verify::event_body(
+        mean_bytes.round() as usize,
     ))
     .map_err(|e| e.to_string())?;
     let args = vec![
@@ -140,18 +93,21 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
         "--connections".into(),
         CONNECTIONS.to_string(),
         "--duration-secs".into(),
-        (if quick { 1.0 } else { 5.0 }).to_string(),
+        (if ctx.cfg.quick { 1.0 } else { 5.0 }).to_string(),
         "--max-requests".into(),
         "2000000".into(),
     ];
     let base: LoadResult = child::run_self_json(&args, Duration::from_secs(180))?;
     if base.errors > 0 {
-        return Err(format!("baseline errors: {:?}", base.first_error));
+        return Err(BenchError::Invalid(format!(
+            "baseline errors: {:?}",
+            base.first_error
+        )));
     }
     drop(sink);
 
     let rate = delivered as f64 / wall;
-    let mut sec = Section::new(
+    let mut sec = Table::new(
         "Emulator: signed webhook delivery to a loopback receiver",
         &[
             "sender",
@@ -191,22 +147,15 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
          in its own process answering 200 to every POST."
             .into(),
     );
-    report.sections.push(sec);
-    report.targets.push(Target {
-        name: "Emulator signed webhook deliveries to a loopback receiver".into(),
-        target: format!("≥ {GOAL_PER_SEC:.0} per second"),
-        measured: format!(
+    let target = Target::new(
+        "Emulator signed webhook deliveries to a loopback receiver",
+        format!("≥ {GOAL_PER_SEC:.0} per second"),
+        format!(
             "{} per second ({} of unsigned POSTs)",
             f0(rate),
             ratio(rate / base.rps.max(1e-9))
         ),
-        met: Some(rate >= GOAL_PER_SEC && failed == 0),
-        note: String::new(),
-    });
-    Ok(())
-}
-
-/// `telnyx-bench webhook-delivery`: this section alone, as markdown.
-pub fn main(quick: bool) -> Result<(), String> {
-    crate::report::print_one_section(|report| section(quick, report))
+        rate >= GOAL_PER_SEC && failed == 0,
+    );
+    Ok(Section::of(sec).with_target(target))
 }

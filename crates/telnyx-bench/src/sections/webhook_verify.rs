@@ -14,7 +14,9 @@ use base64::Engine as _;
 use ed25519_dalek::{Signature, VerifyingKey};
 use telnyx::webhooks::{TestSigner, Verifier};
 
-use crate::report::{f1, f2, ratio, Report, Section, Target};
+use crate::ctx::Ctx;
+use crate::error::BenchError;
+use crate::report::{f1, f2, ratio, Section, Table, Target};
 use crate::stats;
 
 /// The goal from issue #9: SDK verification of a 2 KB event under 100 µs of CPU.
@@ -36,9 +38,9 @@ pub fn event_body(size: usize) -> Vec<u8> {
 
 type Candidate<'a> = (&'static str, Box<dyn Fn() -> Result<(), String> + 'a>);
 
-/// Adds the section (and its target) to `report`.
-pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
-    let (rounds, batch) = if quick { (3, 200) } else { (9, 1000) };
+/// The section and its target, measured in this process.
+pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    let (rounds, batch) = if ctx.cfg.quick { (3, 200) } else { (9, 1000) };
     let body = event_body(2048);
     let signer = TestSigner::from_seed([77; 32]);
     let signed = signer.sign(&body, SIGNED_AT);
@@ -108,7 +110,7 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
     ];
     // Warm up (and fail early if anything does not verify).
     for (name, f) in &candidates {
-        f().map_err(|e| format!("{name}: {e}"))?;
+        f().map_err(|e| BenchError::Invalid(format!("{name}: {e}")))?;
     }
     let mut per_op: Vec<Vec<std::time::Duration>> = vec![Vec::new(); candidates.len()];
     let t0 = Instant::now();
@@ -129,7 +131,7 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
         .collect();
     let base = us[0];
 
-    let mut sec = Section::new(
+    let mut sec = Table::new(
         &format!(
             "SDK: webhook verification CPU, one {} B message.finalized event",
             body.len()
@@ -167,21 +169,18 @@ pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
          tolerance check and, for `verify`, decoding the typed event.",
         wall.as_secs_f64()
     ));
-    report.sections.push(sec);
-
     let full = us[2];
-    report.targets.push(Target {
-        name: "SDK webhook verification of a 2 KB event (Verifier::verify)".into(),
-        target: format!("< {GOAL_US:.0} µs CPU"),
-        measured: format!(
+    let target = Target::new(
+        "SDK webhook verification of a 2 KB event (Verifier::verify)",
+        format!("< {GOAL_US:.0} µs CPU"),
+        format!(
             "{} µs ({} of bare verify_strict)",
             f1(full),
             ratio(full / base)
         ),
-        met: Some(full < GOAL_US),
-        note: String::new(),
-    });
-    Ok(())
+        full < GOAL_US,
+    );
+    Ok(Section::of(sec).with_target(target))
 }
 
 /// CPU µs per PyNaCl verification of the same message, or `None` without a PyNaCl.
@@ -235,11 +234,6 @@ print((time.process_time() - t0) / n * 1e6)
         .parse::<f64>()
         .map(Some)
         .map_err(|e| e.to_string())
-}
-
-/// `telnyx-bench webhooks`: this section alone, as markdown.
-pub fn main(quick: bool) -> Result<(), String> {
-    crate::report::print_one_section(|report| section(quick, report))
 }
 
 #[cfg(test)]

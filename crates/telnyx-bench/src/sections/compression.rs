@@ -12,7 +12,10 @@ use futures::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::report::{f2, ratio, Report, Section, Target};
+use crate::ctx::Ctx;
+use crate::error::BenchError;
+use crate::http::Control;
+use crate::report::{f2, ratio, Section, Table, Target};
 
 /// The link: 20 MB/s (160 Mbit/s) from the server to the client.
 const BYTES_PER_SEC: f64 = 20_000_000.0;
@@ -83,7 +86,7 @@ async fn proxy(
 }
 
 /// Pages every delivery once; answers (items, seconds).
-async fn page_all(base_url: &str, identity: bool) -> Result<(u64, f64), String> {
+async fn page_all(base_url: &str, identity: bool) -> Result<(u64, f64), BenchError> {
     let mut builder = telnyx::Client::builder()
         .api_key(KEY)
         .base_url(base_url)
@@ -109,98 +112,112 @@ async fn page_all(base_url: &str, identity: bool) -> Result<(u64, f64), String> 
     Ok((items, start.elapsed().as_secs_f64()))
 }
 
-/// Adds the section (and its target) to `report`.
-pub fn section(quick: bool, report: &mut Report) -> Result<(), String> {
-    let items: u64 = if quick { 10_000 } else { 100_000 };
-    let reps = if quick { 1 } else { 3 };
+/// The section and its target, on an emulator inside this process.
+pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    let items = ctx.cfg.page_items;
+    let reps = ctx.cfg.reps();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| e.to_string())?;
-    rt.block_on(async move {
-        let emu = telnyx_emulator::Emulator::start(telnyx_emulator::EmulatorConfig::default())
-            .await
-            .map_err(|e| e.to_string())?;
-        emu.seed_account(
-            KEY,
-            telnyx_emulator::SeedRequest {
-                webhook_deliveries: Some(items),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-        let origin = emu.base_url().trim_end_matches("/v2").to_string();
-        let fault = serde_json::json!({
-            "method": "GET", "path_prefix": "/v2/webhook_deliveries", "latency_ms": LATENCY_MS
-        });
-        reqwest::Client::new()
-            .post(format!("{origin}/_emulator/faults"))
-            .header("content-type", "application/json")
-            .body(fault.to_string())
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        .map_err(|e| BenchError::Failed(format!("tokio runtime: {e}")))?;
+    let emu = rt.block_on(start_seeded(items))?;
+    // Blocking control call from this thread; the emulator serves on the runtime's workers.
+    Control::new(ctx.http(), &emu.base_url()).add_latency("/v2/webhook_deliveries", LATENCY_MS)?;
+    let (plain, gzip) = rt.block_on(async {
         let link = Arc::new(Link {
             next_free: Mutex::new(Instant::now()),
             bytes: AtomicU64::new(0),
         });
         let addr = proxy(emu.addr(), link.clone()).await?;
-        let base = format!("http://{addr}/v2");
-
-        let mut runs: [Vec<(f64, u64)>; 2] = [Vec::new(), Vec::new()];
-        for rep in 0..reps {
-            for (slot, identity) in [(0, true), (1, false)] {
-                eprintln!("compression: {} rep {}/{reps}", if identity { "identity" } else { "gzip" }, rep + 1);
-                let before = link.bytes.load(Ordering::Relaxed);
-                let (n, secs) = page_all(&base, identity).await?;
-                if n != items {
-                    return Err(format!("paged {n} items, seeded {items}"));
-                }
-                runs[slot].push((secs, link.bytes.load(Ordering::Relaxed) - before));
-            }
-        }
+        let runs = alternate(&format!("http://{addr}/v2"), &link, items, reps).await;
         emu.shutdown().await;
-        let median = |v: &mut Vec<(f64, u64)>| {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0));
-            v[v.len() / 2]
-        };
-        let (plain_s, plain_b) = median(&mut runs[0]);
-        let (gz_s, gz_b) = median(&mut runs[1]);
-
-        let mut sec = Section::new(
-            &format!("SDK: paging {items} webhook deliveries through a 20 MB/s link, {LATENCY_MS} ms per page, gzip vs identity"),
-            &["encoding", "wall time (median)", "bytes server -> client", "vs identity"],
-        );
-        sec.intro.push(format!(
-            "The SDK pages with prefetch 4 through a loopback proxy that limits the server-to-client direction to {:.0} MB/s and counts its bytes; a latency fault rule adds {LATENCY_MS} ms to each page. `identity` sends `Accept-Encoding: identity` (the emulator then sends plain JSON); `gzip` is the SDK's default. {reps} alternating runs each.",
-            BYTES_PER_SEC / 1e6
-        ));
-        sec.row(vec!["identity (baseline)".into(), format!("{} s", f2(plain_s)), format!("{:.1} MB", plain_b as f64 / 1e6), "1.00x".into()]);
-        sec.row(vec![
-            "gzip".into(),
-            format!("{} s", f2(gz_s)),
-            format!("{:.1} MB", gz_b as f64 / 1e6),
-            format!("{} faster, {:.1}x fewer bytes", ratio(plain_s / gz_s), plain_b as f64 / gz_b.max(1) as f64),
-        ]);
-        report.sections.push(sec);
-        report.targets.push(Target {
-            name: "Paging over a slow link, gzip vs identity (bytes on the wire)".into(),
-            target: "fewer bytes, faster".into(),
-            measured: format!(
-                "{} faster, {:.1}x fewer bytes",
-                ratio(plain_s / gz_s),
-                plain_b as f64 / gz_b.max(1) as f64
-            ),
-            met: Some(gz_b < plain_b && gz_s < plain_s),
-            note: String::new(),
-        });
-        Ok(())
-    })
+        runs
+    })?;
+    Ok(report(items, reps, plain, gzip))
 }
 
-/// `telnyx-bench compression`: this section alone, as markdown.
-pub fn main(quick: bool) -> Result<(), String> {
-    crate::report::print_one_section(|report| section(quick, report))
+/// An emulator on 127.0.0.1:0 whose paging account holds `items` webhook deliveries.
+async fn start_seeded(items: u64) -> Result<telnyx_emulator::Emulator, BenchError> {
+    let emu = telnyx_emulator::Emulator::start(telnyx_emulator::EmulatorConfig::default())
+        .await
+        .map_err(|e| BenchError::Failed(format!("Emulator::start: {e}")))?;
+    emu.seed_account(
+        KEY,
+        telnyx_emulator::SeedRequest {
+            webhook_deliveries: Some(items),
+            ..Default::default()
+        },
+    )
+    .await
+    .map_err(|e| BenchError::Failed(format!("seeding {items} webhook deliveries: {e}")))?;
+    Ok(emu)
+}
+
+/// (seconds, bytes) of the median identity run and the median gzip run, alternating.
+async fn alternate(
+    base: &str,
+    link: &Link,
+    items: u64,
+    reps: usize,
+) -> Result<((f64, u64), (f64, u64)), BenchError> {
+    let mut runs: [Vec<(f64, u64)>; 2] = [Vec::new(), Vec::new()];
+    for rep in 0..reps {
+        for (slot, identity) in [(0, true), (1, false)] {
+            let encoding = if identity { "identity" } else { "gzip" };
+            eprintln!("compression: {encoding} rep {}/{reps}", rep + 1);
+            let before = link.bytes.load(Ordering::Relaxed);
+            let (n, secs) = page_all(base, identity).await?;
+            if n != items {
+                return Err(BenchError::Invalid(format!(
+                    "paged {n} items, seeded {items}"
+                )));
+            }
+            runs[slot].push((secs, link.bytes.load(Ordering::Relaxed) - before));
+        }
+    }
+    let median = |v: &mut Vec<(f64, u64)>| {
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v[v.len() / 2]
+    };
+    Ok((median(&mut runs[0]), median(&mut runs[1])))
+}
+
+fn report(
+    items: u64,
+    reps: usize,
+    (plain_s, plain_b): (f64, u64),
+    (gz_s, gz_b): (f64, u64),
+) -> Section {
+    let mut sec = Table::new(
+        &format!("SDK: paging {items} webhook deliveries through a 20 MB/s link, {LATENCY_MS} ms per page, gzip vs identity"),
+        &["encoding", "wall time (median)", "bytes server -> client", "vs identity"],
+    );
+    sec.intro.push(format!(
+        "The SDK pages with prefetch 4 through a loopback proxy that limits the server-to-client direction to {:.0} MB/s and counts its bytes; a latency fault rule adds {LATENCY_MS} ms to each page. `identity` sends `Accept-Encoding: identity` (the emulator then sends plain JSON); `gzip` is the SDK's default. {reps} alternating runs each.",
+        BYTES_PER_SEC / 1e6
+    ));
+    let gain = format!(
+        "{} faster, {:.1}x fewer bytes",
+        ratio(plain_s / gz_s),
+        plain_b as f64 / gz_b.max(1) as f64
+    );
+    sec.row(vec![
+        "identity (baseline)".into(),
+        format!("{} s", f2(plain_s)),
+        format!("{:.1} MB", plain_b as f64 / 1e6),
+        "1.00x".into(),
+    ]);
+    sec.row(vec![
+        "gzip".into(),
+        format!("{} s", f2(gz_s)),
+        format!("{:.1} MB", gz_b as f64 / 1e6),
+        gain.clone(),
+    ]);
+    Section::of(sec).with_target(Target::new(
+        "Paging over a slow link, gzip vs identity (bytes on the wire)",
+        "fewer bytes, faster",
+        gain,
+        gz_b < plain_b && gz_s < plain_s,
+    ))
 }
