@@ -157,6 +157,17 @@ pub fn free_port() -> Result<u16, String> {
     Ok(l.local_addr().map_err(|e| e.to_string())?.port())
 }
 
+/// One line of a (possibly multi-line, stack-traced) child error, for a table note.
+pub fn short_err(e: &str) -> String {
+    let line = e
+        .lines()
+        .find(|l| l.contains("Error") || l.contains("error:"))
+        .or_else(|| e.lines().next())
+        .unwrap_or("")
+        .trim();
+    line.chars().take(300).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +182,13 @@ mod tests {
         let out = "installing...\n{\"n\":1}\nnoise\n{\"n\":2}\n";
         assert_eq!(parse_last_json::<R>(out).unwrap(), R { n: 2 });
         assert!(parse_last_json::<R>("no json here").is_err());
+    }
+
+    #[test]
+    fn short_err_keeps_the_error_line() {
+        let e = "exit 1: at foo\nTypeError: fetch failed\n    at bar";
+        assert_eq!(short_err(e), "TypeError: fetch failed");
+        assert_eq!(short_err("plain"), "plain");
     }
 
     #[test]

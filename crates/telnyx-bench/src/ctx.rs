@@ -81,6 +81,7 @@ pub struct Ctx {
     emulator: OnceCell<Server>,
     node: OnceCell<Result<NodeHarness, String>>,
     hello_spawn_ms: OnceCell<f64>,
+    seeded: OnceCell<()>,
 }
 
 impl Ctx {
@@ -94,6 +95,7 @@ impl Ctx {
             emulator: OnceCell::new(),
             node: OnceCell::new(),
             hello_spawn_ms: OnceCell::new(),
+            seeded: OnceCell::new(),
         })
     }
 
@@ -155,6 +157,16 @@ impl Ctx {
     /// Records the hello world's spawn-to-ready time (the startup section's baseline).
     pub fn set_hello_spawn_ms(&self, ms: f64) {
         let _ = self.hello_spawn_ms.set(ms);
+    }
+
+    /// Records that the shared emulator's accounts are seeded.
+    pub fn mark_seeded(&self) {
+        let _ = self.seeded.set(());
+    }
+
+    /// Whether the shared emulator's accounts are seeded.
+    pub fn is_seeded(&self) -> bool {
+        self.seeded.get().is_some()
     }
 
     /// The hello world's spawn-to-ready time, if the startup section ran.

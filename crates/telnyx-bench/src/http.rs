@@ -17,12 +17,24 @@ pub struct Http {
 /// One answer: status, body and the time from sending to the end of the body.
 #[derive(Debug, Clone)]
 pub struct Reply {
+    pub url: String,
     pub status: u16,
     pub text: String,
     pub ms: f64,
 }
 
 impl Reply {
+    /// This reply if its status is 2xx; otherwise an error carrying the body.
+    pub fn success(self) -> Result<Reply, BenchError> {
+        if (200..300).contains(&self.status) {
+            return Ok(self);
+        }
+        Err(BenchError::Invalid(format!(
+            "{} answered {}: {}",
+            self.url, self.status, self.text
+        )))
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> Result<Value, BenchError> {
         serde_json::from_str(&self.text)
@@ -73,26 +85,13 @@ impl Http {
                 .await
                 .map_err(|e| BenchError::Failed(format!("{url}: reading the body: {e}")))?;
             let ms = t0.elapsed().as_secs_f64() * 1e3;
-            Ok(Reply { status, text, ms })
+            Ok(Reply {
+                url: url.to_string(),
+                status,
+                text,
+                ms,
+            })
         })
-    }
-
-    /// Sends one request; a status other than 2xx is an error carrying the body.
-    pub fn expect_ok(
-        &self,
-        method: Method,
-        url: &str,
-        bearer: Option<&str>,
-        body: Option<&Value>,
-    ) -> Result<Reply, BenchError> {
-        let r = self.send(method, url, bearer, body)?;
-        if !(200..300).contains(&r.status) {
-            return Err(BenchError::Invalid(format!(
-                "{url} answered {}: {}",
-                r.status, r.text
-            )));
-        }
-        Ok(r)
     }
 
     /// `GET url` (with an API key), any status.
@@ -118,8 +117,8 @@ impl<'a> Control<'a> {
     }
 
     fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply, BenchError> {
-        self.http
-            .expect_ok(method, &format!("{}{path}", self.root), None, body)
+        let url = format!("{}{path}", self.root);
+        self.http.send(method, &url, None, body)?.success()
     }
 
     /// `POST /_emulator/seed`; the reply's `ms` is the seed's wall time.

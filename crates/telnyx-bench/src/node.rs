@@ -98,26 +98,3 @@ fn link_or_install(dir: &Path, node_version: &str) -> Result<(), String> {
         .map(drop)
         .map_err(|e| format!("skipped: npm install telnyx@{NODE_SDK_VERSION} failed: {e}"))
 }
-
-/// One line of a (possibly multi-line, stack-traced) child error, for a table note.
-pub fn short_err(e: &str) -> String {
-    let line = e
-        .lines()
-        .find(|l| l.contains("Error") || l.contains("error:"))
-        .or_else(|| e.lines().next())
-        .unwrap_or("")
-        .trim();
-    line.chars().take(300).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn short_err_keeps_the_error_line() {
-        let e = "exit 1: at foo\nTypeError: fetch failed\n    at bar";
-        assert_eq!(short_err(e), "TypeError: fetch failed");
-        assert_eq!(short_err("plain"), "plain");
-    }
-}

@@ -251,7 +251,7 @@ pub fn log_outcome(r: &Result<WorkResult, String>) {
             w.peak_rss_kb,
             w.first_error.clone().unwrap_or_default()
         ),
-        Err(e) => eprintln!("  failed: {}", crate::node::short_err(e)),
+        Err(e) => eprintln!("  failed: {}", crate::child::short_err(e)),
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::json;
 
 use crate::ctx::Ctx;
@@ -25,7 +24,7 @@ fn median_balance_ms(http: &Http, api: &str, key: &str) -> Result<f64, BenchErro
     let url = format!("{api}/balance");
     let mut ms = Vec::with_capacity(BALANCE_READS);
     for _ in 0..BALANCE_READS {
-        ms.push(http.expect_ok(Method::GET, &url, Some(key), None)?.ms);
+        ms.push(http.get(&url, Some(key))?.success()?.ms);
     }
     ms.sort_by(f64::total_cmp);
     Ok(ms[ms.len() / 2])

@@ -4,9 +4,9 @@
 
 use std::time::Instant;
 
+use crate::child::short_err;
 use crate::ctx::{Ctx, KEY_PAGE};
 use crate::error::BenchError;
-use crate::node::short_err;
 use crate::report::{f2, ratio, Section, Table};
 use crate::stats;
 
@@ -21,6 +21,7 @@ type Decoder<'a> = (&'static str, Box<dyn Fn() -> Result<usize, String> + 'a>);
 
 /// The section, on a page of the paging account.
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    super::seeding::ensure(ctx)?;
     let url = format!("{}/webhook_deliveries?page%5Bsize%5D=250", ctx.api()?);
     let page = ctx.http().get(&url, Some(KEY_PAGE))?;
     if page.status != 200 {

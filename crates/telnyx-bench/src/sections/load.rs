@@ -174,6 +174,7 @@ fn load_point(
 
 /// The section, on the shared emulator and a hello world of its own.
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    super::seeding::ensure(ctx)?;
     let emu = ctx.emulator()?;
     let endpoints = endpoints(&emu.url, ctx.cfg.detail_records);
     let mut points = measure_interleaved(&ctx.cfg, emu, &endpoints)?;

@@ -17,7 +17,7 @@ mod load;
 mod memory;
 mod paging;
 mod sdk_cpu;
-mod seeding;
+pub mod seeding;
 mod startup;
 #[cfg(all(feature = "sdk", feature = "emulator"))]
 mod webhook_delivery;

@@ -2,9 +2,10 @@
 //! multi-thread runtime, against sequential paging and the Node SDK's `for await`; on plain
 //! loopback, then with a latency fault per page (a stand-in for a network round trip).
 
+use crate::child::short_err;
 use crate::ctx::{Ctx, KEY_PAGE};
 use crate::error::BenchError;
-use crate::node::{self, short_err};
+use crate::node;
 use crate::report::{f0, f2, mb, ratio, shortfall, Section, Table, Target};
 use crate::sdk_work::{log_outcome, run_child, WorkResult};
 
@@ -41,6 +42,7 @@ struct Outcome {
 
 /// The two paging tables and their targets.
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    super::seeding::ensure(ctx)?;
     let mut section = Section::default();
     let (table, plain) = paging(ctx, 0)?;
     section.tables.push(table);

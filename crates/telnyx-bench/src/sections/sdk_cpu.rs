@@ -1,9 +1,10 @@
 //! SDK client CPU per `balance().retrieve()` at 1 and 32 in flight, against raw reqwest +
 //! `serde_json::Value` (the floor) and, in `node`/`all`, the official Node SDK.
 
+use crate::child::short_err;
 use crate::ctx::{Ctx, KEY_BENCH};
 use crate::error::BenchError;
-use crate::node::{self, short_err};
+use crate::node;
 use crate::report::{f0, f1, f2, mb, ratio, Section, Table, Target};
 use crate::sdk_work::{log_outcome, run_child, WorkResult};
 
@@ -16,6 +17,7 @@ type Run = (String, Result<WorkResult, String>);
 
 /// The section and, with Node, its target.
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
+    super::seeding::ensure(ctx)?;
     let n = ctx.cfg.sdk_calls;
     let mut table = Table::new(
         &format!("SDK: client CPU per request, {n} x `balance().retrieve()`"),

@@ -10,6 +10,43 @@ use crate::report::{f1, ratio, Section, Table};
 /// Seeds the load account (emulator sections) and the paging account (SDK sections).
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
     let control = ctx.control()?;
+    let mut table = Table::new(
+        "Emulator: seeding (POST /_emulator/seed)",
+        &["seed", "wall ms", "x hello spawn-to-ready", "server answer"],
+    );
+    for (what, body) in seeds(ctx) {
+        let reply = control.seed(&body)?;
+        let x = ctx
+            .hello_spawn_ms()
+            .map(|hello_ms| ratio(reply.ms / hello_ms))
+            .unwrap_or_else(|| "n/a".into());
+        table.row(vec![
+            what,
+            f1(reply.ms),
+            x,
+            reply.text.replace('\n', " ").chars().take(160).collect(),
+        ]);
+    }
+    ctx.mark_seeded();
+    table.notes.push("Seeding has no natural baseline; the ratio is against the time a bare axum hello-world process takes from spawn to its first 200 (same run), i.e. how many 'process starts' a seed costs.".into());
+    Ok(Section::of(table))
+}
+
+/// Seeds the shared emulator's accounts unless this section already did (for a section run
+/// alone with `telnyx-bench section NAME`).
+pub fn ensure(ctx: &Ctx) -> Result<(), BenchError> {
+    if !ctx.is_seeded() {
+        let control = ctx.control()?;
+        for (_, body) in seeds(ctx) {
+            control.seed(&body)?;
+        }
+        ctx.mark_seeded();
+    }
+    Ok(())
+}
+
+/// (row label, seed request) for the groups this run includes.
+fn seeds(ctx: &Ctx) -> Vec<(String, serde_json::Value)> {
     let cfg = &ctx.cfg;
     let mut seeds: Vec<(String, serde_json::Value)> = Vec::new();
     if ctx.runs(Group::Emulator) {
@@ -29,23 +66,5 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
             json!({"api_key": KEY_PAGE, "webhook_deliveries": cfg.page_items}),
         ));
     }
-    let mut table = Table::new(
-        "Emulator: seeding (POST /_emulator/seed)",
-        &["seed", "wall ms", "x hello spawn-to-ready", "server answer"],
-    );
-    for (what, body) in seeds {
-        let reply = control.seed(&body)?;
-        let x = ctx
-            .hello_spawn_ms()
-            .map(|hello_ms| ratio(reply.ms / hello_ms))
-            .unwrap_or_else(|| "n/a".into());
-        table.row(vec![
-            what,
-            f1(reply.ms),
-            x,
-            reply.text.replace('\n', " ").chars().take(160).collect(),
-        ]);
-    }
-    table.notes.push("Seeding has no natural baseline; the ratio is against the time a bare axum hello-world process takes from spawn to its first 200 (same run), i.e. how many 'process starts' a seed costs.".into());
-    Ok(Section::of(table))
+    seeds
 }

@@ -9,8 +9,6 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::Method;
-
 use crate::child::{self, Server};
 use crate::ctx::Ctx;
 use crate::error::BenchError;
@@ -66,12 +64,8 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         .unwrap_or_default()
         .saturating_sub(cpu0);
     let sink_stats = http
-        .expect_ok(
-            Method::GET,
-            &format!("{}/_sink/stats", sink.url),
-            None,
-            None,
-        )?
+        .get(&format!("{}/_sink/stats", sink.url), None)?
+        .success()?
         .json()?;
     let sink_requests = sink_stats["requests"].as_u64().unwrap_or(0);
     let mean_bytes = sink_stats["bytes"].as_u64().unwrap_or(0) as f64 / sink_requests.max(1) as f64;
