@@ -12,6 +12,9 @@
 //! (`serve-hello`), the emulator (`serve-emulator`), the load generator (`loadgen`) and the
 //! SDK workloads (`sdk-balance`, `sdk-page`), so each is measured in its own process.
 
+// Some shared helpers serve only the sections of the `sdk` and `emulator` features.
+#![cfg_attr(not(all(feature = "sdk", feature = "emulator")), allow(dead_code))]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
