@@ -84,6 +84,7 @@ pub fn is_loopback(url: &str) -> bool {
         || url.starts_with("http://[::1]:")
 }
 
+/// What one connection measured.
 struct ConnStats {
     lat: Vec<u32>,
     ok: u64,
@@ -91,6 +92,121 @@ struct ConnStats {
     bytes: u64,
     warmed: u64,
     first_error: Option<String>,
+}
+
+impl ConnStats {
+    fn record(&mut self, res: Result<usize, String>, us: u32) {
+        match res {
+            Ok(len) => {
+                self.ok += 1;
+                self.bytes += len as u64;
+                if self.lat.len() < MAX_SAMPLES_PER_CONN {
+                    self.lat.push(us);
+                }
+            }
+            Err(e) => {
+                self.errors += 1;
+                if self.first_error.is_none() {
+                    self.first_error = Some(e);
+                }
+            }
+        }
+    }
+}
+
+/// One keep-alive connection and the request it repeats.
+struct Conn {
+    client: reqwest::Client,
+    url: String,
+    method: reqwest::Method,
+    body: Option<String>,
+    bearer: Option<String>,
+}
+
+impl Conn {
+    fn new(args: &LoadArgs, method: reqwest::Method) -> Result<Conn, String> {
+        let client = reqwest::Client::builder()
+            .http1_only()
+            .pool_max_idle_per_host(1)
+            .tcp_nodelay(true)
+            .timeout(Duration::from_secs(30))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Conn {
+            client,
+            url: args.url.clone(),
+            method,
+            body: args.body.clone(),
+            bearer: args.bearer.clone(),
+        })
+    }
+
+    /// One request, body read: its length, or why it failed (a non-2xx status included).
+    async fn send(&self) -> Result<usize, String> {
+        // Uncompressed, like the hello-world baseline it is compared with (the emulator gzips
+        // when asked, and reqwest asks whenever its gzip feature is on).
+        let mut rb = self
+            .client
+            .request(self.method.clone(), &self.url)
+            .header("Accept-Encoding", "identity");
+        if let Some(b) = &self.bearer {
+            rb = rb.header("Authorization", format!("Bearer {b}"));
+        }
+        if let Some(body) = &self.body {
+            rb = rb
+                .header("Content-Type", "application/json")
+                .body(body.clone());
+        }
+        let r = rb.send().await.map_err(|e| e.to_string())?;
+        let status = r.status();
+        match r.bytes().await {
+            Ok(b) if status.is_success() => Ok(b.len()),
+            Ok(b) => Err(format!(
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(&b[..b.len().min(300)])
+            )),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Up to `warmup` requests, for at most 1 s; answers how many were sent.
+    async fn warm_up(&self, warmup: u32) -> u64 {
+        let warm_until = Instant::now() + Duration::from_secs(1);
+        let mut warmed = 0;
+        for _ in 0..warmup {
+            if Instant::now() >= warm_until {
+                break;
+            }
+            warmed += 1;
+            let _ = self.send().await;
+        }
+        warmed
+    }
+
+    /// Requests one at a time until `deadline` or the shared budget runs out (or after 1,000
+    /// errors).
+    async fn measure(&self, deadline: Instant, remaining: &AtomicI64, st: &mut ConnStats) {
+        while Instant::now() < deadline && remaining.fetch_sub(1, Ordering::Relaxed) > 0 {
+            let t0 = Instant::now();
+            let res = self.send().await;
+            let us = t0.elapsed().as_micros().min(u32::MAX as u128) as u32;
+            st.record(res, us);
+            if st.errors > 1000 {
+                break;
+            }
+        }
+    }
+}
+
+/// The start instant the coordinator broadcasts once every connection is warm, or `None` if
+/// it went away.
+async fn wait_for_start(rx: &mut tokio::sync::watch::Receiver<Option<Instant>>) -> Option<Instant> {
+    loop {
+        if let Some(s) = *rx.borrow_and_update() {
+            return Some(s);
+        }
+        rx.changed().await.ok()?;
+    }
 }
 
 async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
@@ -103,104 +219,23 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
 
     let mut tasks = Vec::with_capacity(n);
     for _ in 0..n {
-        let client = reqwest::Client::builder()
-            .http1_only()
-            .pool_max_idle_per_host(1)
-            .tcp_nodelay(true)
-            .timeout(Duration::from_secs(30))
-            .build()
-            .map_err(|e| e.to_string())?;
-        let url = args.url.clone();
-        let method = method.clone();
-        let body = args.body.clone();
-        let bearer = args.bearer.clone();
+        let conn = Conn::new(&args, method.clone())?;
         let remaining = remaining.clone();
         let barrier = barrier.clone();
         let mut start_rx = start_rx.clone();
         let warmup = args.warmup;
         tasks.push(tokio::spawn(async move {
-            let send = |c: &reqwest::Client| {
-                // Uncompressed, like the hello-world baseline it is compared with (the
-                // emulator gzips when asked, and reqwest asks whenever its gzip feature is on).
-                let mut rb = c
-                    .request(method.clone(), &url)
-                    .header("Accept-Encoding", "identity");
-                if let Some(b) = &bearer {
-                    rb = rb.header("Authorization", format!("Bearer {b}"));
-                }
-                if let Some(body) = &body {
-                    rb = rb
-                        .header("Content-Type", "application/json")
-                        .body(body.clone());
-                }
-                rb.send()
-            };
             let mut st = ConnStats {
                 lat: Vec::with_capacity(4096),
                 ok: 0,
                 errors: 0,
                 bytes: 0,
-                warmed: 0,
+                warmed: conn.warm_up(warmup).await,
                 first_error: None,
             };
-            let warm_until = Instant::now() + Duration::from_secs(1);
-            for _ in 0..warmup {
-                if Instant::now() >= warm_until {
-                    break;
-                }
-                st.warmed += 1;
-                if let Ok(r) = send(&client).await {
-                    let _ = r.bytes().await;
-                }
-            }
             barrier.wait().await;
-            let start = loop {
-                if let Some(s) = *start_rx.borrow_and_update() {
-                    break s;
-                }
-                if start_rx.changed().await.is_err() {
-                    return st;
-                }
-            };
-            let deadline = start + window;
-            loop {
-                if Instant::now() >= deadline || remaining.fetch_sub(1, Ordering::Relaxed) <= 0 {
-                    break;
-                }
-                let t0 = Instant::now();
-                let res = match send(&client).await {
-                    Ok(r) => {
-                        let status = r.status();
-                        match r.bytes().await {
-                            Ok(b) if status.is_success() => Ok(b.len()),
-                            Ok(b) => Err(format!(
-                                "HTTP {status}: {}",
-                                String::from_utf8_lossy(&b[..b.len().min(300)])
-                            )),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                    Err(e) => Err(e.to_string()),
-                };
-                let us = t0.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                match res {
-                    Ok(len) => {
-                        st.ok += 1;
-                        st.bytes += len as u64;
-                        if st.lat.len() < MAX_SAMPLES_PER_CONN {
-                            st.lat.push(us);
-                        }
-                    }
-                    Err(e) => {
-                        st.errors += 1;
-                        if st.first_error.is_none() {
-                            st.first_error = Some(e);
-                        }
-                        if st.errors > 1000 {
-                            break;
-                        }
-                    }
-                }
+            if let Some(start) = wait_for_start(&mut start_rx).await {
+                conn.measure(start + window, &remaining, &mut st).await;
             }
             st
         }));
@@ -209,12 +244,21 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
     let cpu0 = stats::self_cpu();
     let start = Instant::now();
     let _ = start_tx.send(Some(start));
+    let mut all = Vec::with_capacity(n);
+    for t in tasks {
+        all.push(t.await.map_err(|e| e.to_string())?);
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let cpu = stats::self_cpu().saturating_sub(cpu0).as_secs_f64();
+    Ok(summarize(n, all, elapsed, cpu))
+}
 
+/// Every connection's figures as one result.
+fn summarize(connections: usize, all: Vec<ConnStats>, elapsed: f64, cpu: f64) -> LoadResult {
     let mut lat = Vec::new();
     let (mut ok, mut errors, mut bytes, mut first_error, mut warmed) =
         (0u64, 0u64, 0u64, None, 0u64);
-    for t in tasks {
-        let st = t.await.map_err(|e| e.to_string())?;
+    for st in all {
         lat.extend_from_slice(&st.lat);
         ok += st.ok;
         errors += st.errors;
@@ -224,11 +268,9 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
             first_error = st.first_error;
         }
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    let cpu = stats::self_cpu().saturating_sub(cpu0).as_secs_f64();
     lat.sort_unstable();
-    Ok(LoadResult {
-        connections: n,
+    LoadResult {
+        connections,
         warmup_requests: warmed,
         requests: ok,
         errors,
@@ -244,7 +286,7 @@ async fn run_async(args: LoadArgs) -> Result<LoadResult, String> {
         },
         loadgen_cpu_secs: cpu,
         quantiles: stats::quantile_sketch(&lat, 1000),
-    })
+    }
 }
 
 #[cfg(test)]

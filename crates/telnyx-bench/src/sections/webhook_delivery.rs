@@ -23,15 +23,48 @@ const GOAL_PER_SEC: f64 = 2_000.0;
 /// Deliveries in flight in the emulator (`telnyx_emulator` delivery engine), and so the load
 /// generator's connections.
 const CONNECTIONS: usize = 16;
+const SPAWN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// What the emulator's deliveries of one day came to.
+struct Deliveries {
+    per_day: u64,
+    delivered: u64,
+    failed: u64,
+    /// From sending the advance request to the last delivery recorded.
+    wall: f64,
+    advance_ms: f64,
+    emulator_cpu: Duration,
+    sink_requests: u64,
+    mean_bytes: f64,
+}
 
 /// The section, on a receiver and an emulator of its own.
 pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
     let per_day: u64 = if ctx.cfg.quick { 3_000 } else { 20_000 };
-    let timeout = Duration::from_secs(120);
-    let sink = Server::spawn(&["serve-sink".to_string()], timeout)?;
-    let emu = Server::spawn(&["serve-emulator".to_string()], timeout)?;
-    let http = ctx.http();
-    let control = Control::new(http, &emu.url);
+    let sink = Server::spawn(&["serve-sink".to_string()], SPAWN_TIMEOUT)?;
+    let d = emulator_deliveries(ctx, &sink, per_day)?;
+    let secs = if ctx.cfg.quick { 1.0 } else { 5.0 };
+    let base = unsigned_baseline(&sink, d.mean_bytes, secs)?;
+    drop(sink);
+    let rate = d.delivered as f64 / d.wall;
+    let target = Target::new(
+        "Emulator signed webhook deliveries to a loopback receiver",
+        format!("≥ {GOAL_PER_SEC:.0} per second"),
+        format!(
+            "{} per second ({} of unsigned POSTs)",
+            f0(rate),
+            ratio(rate / base.rps.max(1e-9))
+        ),
+        rate >= GOAL_PER_SEC && d.failed == 0,
+    );
+    Ok(Section::of(table(&d, &base)).with_target(target))
+}
+
+/// One day of traffic advanced on a fresh emulator whose webhooks go to `sink`; waits (at most
+/// 10 minutes) until every queued event is recorded as delivered or failed.
+fn emulator_deliveries(ctx: &Ctx, sink: &Server, per_day: u64) -> Result<Deliveries, BenchError> {
+    let emu = Server::spawn(&["serve-emulator".to_string()], SPAWN_TIMEOUT)?;
+    let control = Control::new(ctx.http(), &emu.url);
     control.webhook_url(KEY, &format!("{}/hooks", sink.url))?;
     control.traffic(KEY, per_day)?;
     let cpu0 = stats::proc_cpu(&emu.pid()).unwrap_or_default();
@@ -44,7 +77,6 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
             "unexpected advance report: {advance}"
         )));
     }
-    // Bounded wait: at most 10 minutes for the deliveries to be recorded.
     let deadline = Instant::now() + Duration::from_secs(600);
     let (delivered, failed) = loop {
         let v = control.webhook_stats(KEY)?;
@@ -60,18 +92,30 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         std::thread::sleep(Duration::from_millis(5));
     };
     let wall = t0.elapsed().as_secs_f64();
-    let emu_cpu = stats::proc_cpu(&emu.pid())
+    let emulator_cpu = stats::proc_cpu(&emu.pid())
         .unwrap_or_default()
         .saturating_sub(cpu0);
-    let sink_stats = http
+    let sink_stats = ctx
+        .http()
         .get(&format!("{}/_sink/stats", sink.url), None)?
         .success()?
         .json()?;
     let sink_requests = sink_stats["requests"].as_u64().unwrap_or(0);
     let mean_bytes = sink_stats["bytes"].as_u64().unwrap_or(0) as f64 / sink_requests.max(1) as f64;
-    drop(emu);
+    Ok(Deliveries {
+        per_day,
+        delivered,
+        failed,
+        wall,
+        advance_ms,
+        emulator_cpu,
+        sink_requests,
+        mean_bytes,
+    })
+}
 
-    // The baseline: the same receiver, unsigned POSTs of the mean delivery size.
+/// The same receiver hit by the load generator with unsigned POSTs of the mean delivery size.
+fn unsigned_baseline(sink: &Server, mean_bytes: f64, secs: f64) -> Result<LoadResult, BenchError> {
     let body = String::from_utf8(crate::sections::webhook_verify::event_body(
         mean_bytes.round() as usize,
     ))
@@ -87,7 +131,7 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         "--connections".into(),
         CONNECTIONS.to_string(),
         "--duration-secs".into(),
-        (if ctx.cfg.quick { 1.0 } else { 5.0 }).to_string(),
+        secs.to_string(),
         "--max-requests".into(),
         "2000000".into(),
     ];
@@ -98,9 +142,11 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
             base.first_error
         )));
     }
-    drop(sink);
+    Ok(base)
+}
 
-    let rate = delivered as f64 / wall;
+fn table(d: &Deliveries, base: &LoadResult) -> Table {
+    let rate = d.delivered as f64 / d.wall;
     let mut sec = Table::new(
         "Emulator: signed webhook delivery to a loopback receiver",
         &[
@@ -115,7 +161,7 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
     sec.row(vec![
         format!(
             "load generator, unsigned POST of {:.0} B, {CONNECTIONS} connections (baseline)",
-            mean_bytes
+            d.mean_bytes
         ),
         base.requests.to_string(),
         f0(base.rps),
@@ -124,13 +170,14 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         format!("p50 {} µs, p99 {} µs", base.p50_us, base.p99_us),
     ]);
     sec.row(vec![
-        format!("emulator: advance 1 day at {per_day} messages/day, every event signed, POSTed and recorded"),
-        delivered.to_string(),
+        format!("emulator: advance 1 day at {} messages/day, every event signed, POSTed and recorded", d.per_day),
+        d.delivered.to_string(),
         f0(rate),
         ratio(rate / base.rps.max(1e-9)),
-        f1(emu_cpu.as_secs_f64() / delivered.max(1) as f64 * 1e6),
+        f1(d.emulator_cpu.as_secs_f64() / d.delivered.max(1) as f64 * 1e6),
         format!(
-            "{failed} failed; {sink_requests} requests at the receiver; wall {wall:.2} s from the advance request (the advance itself {advance_ms:.0} ms) to the last delivery recorded"
+            "{} failed; {} requests at the receiver; wall {:.2} s from the advance request (the advance itself {:.0} ms) to the last delivery recorded",
+            d.failed, d.sink_requests, d.wall, d.advance_ms
         ),
     ]);
     sec.intro.push(
@@ -141,15 +188,5 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
          in its own process answering 200 to every POST."
             .into(),
     );
-    let target = Target::new(
-        "Emulator signed webhook deliveries to a loopback receiver",
-        format!("≥ {GOAL_PER_SEC:.0} per second"),
-        format!(
-            "{} per second ({} of unsigned POSTs)",
-            f0(rate),
-            ratio(rate / base.rps.max(1e-9))
-        ),
-        rate >= GOAL_PER_SEC && failed == 0,
-    );
-    Ok(Section::of(sec).with_target(target))
+    sec
 }

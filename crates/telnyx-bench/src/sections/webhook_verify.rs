@@ -7,7 +7,7 @@
 //! divided by its size, and the median batch is reported.
 
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -49,21 +49,8 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         .map_err(|e| e.to_string())?
         .clock(|| std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_764_000_000));
 
-    // The bare floor: the signed message and the signature already decoded.
-    let key_bytes: [u8; 32] = BASE64
-        .decode(signer.public_key_base64())
-        .map_err(|e| e.to_string())?
-        .try_into()
-        .map_err(|_| "public key length".to_string())?;
-    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|e| e.to_string())?;
-    let sig_bytes: [u8; 64] = BASE64
-        .decode(&signed.signature)
-        .map_err(|e| e.to_string())?
-        .try_into()
-        .map_err(|_| "signature length".to_string())?;
-    let signature = Signature::from_bytes(&sig_bytes);
-    let mut message = format!("{SIGNED_AT}|").into_bytes();
-    message.extend_from_slice(&body);
+    let (key, signature, message) =
+        bare_floor(&signer.public_key_base64(), &signed.signature, &body)?;
 
     let candidates: Vec<Candidate<'_>> = vec![
         (
@@ -108,43 +95,11 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
             }),
         ),
     ];
-    // Warm up (and fail early if anything does not verify).
-    for (name, f) in &candidates {
-        f().map_err(|e| BenchError::Invalid(format!("{name}: {e}")))?;
-    }
-    let mut per_op: Vec<Vec<std::time::Duration>> = vec![Vec::new(); candidates.len()];
-    let t0 = Instant::now();
-    for _ in 0..rounds {
-        for (i, (_, f)) in candidates.iter().enumerate() {
-            let cpu0 = stats::self_cpu();
-            for _ in 0..batch {
-                f()?;
-            }
-            let cpu = stats::self_cpu().saturating_sub(cpu0);
-            per_op[i].push(cpu / batch);
-        }
-    }
-    let wall = t0.elapsed();
-    let us: Vec<f64> = per_op
-        .iter()
-        .map(|d| stats::median(d).as_secs_f64() * 1e6)
-        .collect();
+    let (us, wall) = cpu_per_op(&candidates, rounds, batch)?;
     let base = us[0];
 
-    let mut sec = Table::new(
-        &format!(
-            "SDK: webhook verification CPU, one {} B message.finalized event",
-            body.len()
-        ),
-        &[
-            "verifier",
-            "CPU µs per verification",
-            "vs bare verify_strict",
-        ],
-    );
-    for ((name, _), u) in candidates.iter().zip(&us) {
-        sec.row(vec![(*name).to_string(), f2(*u), ratio(u / base)]);
-    }
+    let names: Vec<&str> = candidates.iter().map(|(name, _)| *name).collect();
+    let mut sec = table(body.len(), &names, &us, (rounds, batch), wall);
     match pynacl_us(
         &body,
         &signer.public_key_base64(),
@@ -161,14 +116,6 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         ),
         Err(e) => sec.notes.push(format!("PyNaCl run failed: {e}")),
     }
-    sec.intro.push(format!(
-        "In-process, single thread; {rounds} rounds of {batch} verifications per candidate, \
-         round-robin; median batch CPU per verification ({:.1} s wall in all). The bare row is \
-         the floor any Ed25519 verifier pays (one SHA-512 over the 2 KB message plus a double \
-         scalar multiplication); the SDK adds base64 decoding, building `timestamp|body`, the \
-         tolerance check and, for `verify`, decoding the typed event.",
-        wall.as_secs_f64()
-    ));
     let full = us[2];
     let target = Target::new(
         "SDK webhook verification of a 2 KB event (Verifier::verify)",
@@ -181,6 +128,86 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         full < GOAL_US,
     );
     Ok(Section::of(sec).with_target(target))
+}
+
+/// The bare floor's inputs: the key, the signature and `timestamp|body`, already decoded.
+fn bare_floor(
+    public_key_b64: &str,
+    signature_b64: &str,
+    body: &[u8],
+) -> Result<(VerifyingKey, Signature, Vec<u8>), BenchError> {
+    let key_bytes: [u8; 32] = BASE64
+        .decode(public_key_b64)
+        .map_err(|e| e.to_string())?
+        .try_into()
+        .map_err(|_| "public key length".to_string())?;
+    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|e| e.to_string())?;
+    let sig_bytes: [u8; 64] = BASE64
+        .decode(signature_b64)
+        .map_err(|e| e.to_string())?
+        .try_into()
+        .map_err(|_| "signature length".to_string())?;
+    let mut message = format!("{SIGNED_AT}|").into_bytes();
+    message.extend_from_slice(body);
+    Ok((key, Signature::from_bytes(&sig_bytes), message))
+}
+
+/// Median batch CPU µs per call of each candidate (round-robin `rounds` x `batch`), and the
+/// wall time of it all. Every candidate runs once first, so one that fails stops the section.
+fn cpu_per_op(
+    candidates: &[Candidate<'_>],
+    rounds: u32,
+    batch: u32,
+) -> Result<(Vec<f64>, Duration), BenchError> {
+    for (name, f) in candidates {
+        f().map_err(|e| BenchError::Invalid(format!("{name}: {e}")))?;
+    }
+    let mut per_op: Vec<Vec<Duration>> = vec![Vec::new(); candidates.len()];
+    let t0 = Instant::now();
+    for _ in 0..rounds {
+        for (i, (_, f)) in candidates.iter().enumerate() {
+            let cpu0 = stats::self_cpu();
+            for _ in 0..batch {
+                f()?;
+            }
+            let cpu = stats::self_cpu().saturating_sub(cpu0);
+            per_op[i].push(cpu / batch);
+        }
+    }
+    let us = per_op
+        .iter()
+        .map(|d| stats::median(d).as_secs_f64() * 1e6)
+        .collect();
+    Ok((us, t0.elapsed()))
+}
+
+fn table(
+    body_len: usize,
+    names: &[&str],
+    us: &[f64],
+    (rounds, batch): (u32, u32),
+    wall: Duration,
+) -> Table {
+    let mut sec = Table::new(
+        &format!("SDK: webhook verification CPU, one {body_len} B message.finalized event"),
+        &[
+            "verifier",
+            "CPU µs per verification",
+            "vs bare verify_strict",
+        ],
+    );
+    for (name, u) in names.iter().zip(us) {
+        sec.row(vec![(*name).to_string(), f2(*u), ratio(u / us[0])]);
+    }
+    sec.intro.push(format!(
+        "In-process, single thread; {rounds} rounds of {batch} verifications per candidate, \
+         round-robin; median batch CPU per verification ({:.1} s wall in all). The bare row is \
+         the floor any Ed25519 verifier pays (one SHA-512 over the 2 KB message plus a double \
+         scalar multiplication); the SDK adds base64 decoding, building `timestamp|body`, the \
+         tolerance check and, for `verify`, decoding the typed event.",
+        wall.as_secs_f64()
+    ));
+    sec
 }
 
 /// CPU µs per PyNaCl verification of the same message, or `None` without a PyNaCl.
