@@ -33,13 +33,6 @@ struct Measured {
     peak_kb: u64,
 }
 
-fn vm_hwm_kb(pid: u32) -> Option<u64> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    s.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
 /// Runs `telnyx args` with stdout to /dev/null; at most 30 minutes.
 fn measure(telnyx: &PathBuf, args: &[&str]) -> Result<Measured, String> {
     let start = Instant::now();
@@ -54,7 +47,7 @@ fn measure(telnyx: &PathBuf, args: &[&str]) -> Result<Measured, String> {
     let mut peak = 0;
     let deadline = start + Duration::from_secs(1800);
     let status = loop {
-        if let Some(kb) = vm_hwm_kb(pid) {
+        if let Some(kb) = crate::stats::proc_hwm_kb(&pid.to_string()) {
             peak = peak.max(kb);
         }
         match child.try_wait() {
@@ -82,19 +75,25 @@ fn measure(telnyx: &PathBuf, args: &[&str]) -> Result<Measured, String> {
     })
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
     v.sort_by(|a, b| a.total_cmp(b));
     v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// The baseline and export figures of every round.
+struct Rounds {
+    base_secs: Vec<f64>,
+    base_peak_kb: u64,
+    export_secs: Vec<f64>,
+    export_peak_kb: u64,
+    /// The last export's dataset, for `usage report --from`.
+    last_dir: String,
+}
+
 /// Runs the row and prints it as markdown.
 pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
-    let exe = self_exe()?;
-    let telnyx = exe
-        .parent()
-        .map(|d| d.join("telnyx"))
-        .filter(|p| p.exists())
-        .ok_or_else(|| BenchError::Missing("no `telnyx` binary next to telnyx-bench: run `cargo build --release -p telnyx-cli` first".into()))?;
+    let telnyx = telnyx_binary()?;
     let server = Server::spawn(&["serve-emulator".to_string()], Duration::from_secs(30))?;
     let key = "bench-usage";
     let http = Http::new()?;
@@ -103,10 +102,56 @@ pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
     }))?;
     let scratch = std::env::temp_dir().join(format!("telnyx-bench-usage-{}", std::process::id()));
     let common = ["--base-url", server.url.as_str(), "--api-key", key];
-    let (mut base, mut export, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
-    let mut base_peak = 0;
-    let mut last_dir = None;
-    for round in 0..opts.rounds.max(1) {
+    let measured = (|| -> Result<(Rounds, Measured), BenchError> {
+        let rounds = interleaved_rounds(&telnyx, &common, &scratch, opts.rounds)?;
+        let mut a: Vec<&str> = common.to_vec();
+        a.extend([
+            "usage",
+            "report",
+            "--from",
+            &rounds.last_dir,
+            "--by",
+            "type",
+            "--by",
+            "day",
+        ]);
+        let report = measure(&telnyx, &a)?;
+        Ok((rounds, report))
+    })();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (rounds, report) = measured?;
+    print_rows(opts.records, &rounds, &report);
+    Ok(())
+}
+
+/// The release `telnyx` next to this binary.
+fn telnyx_binary() -> Result<PathBuf, BenchError> {
+    self_exe()?
+        .parent()
+        .map(|d| d.join("telnyx"))
+        .filter(|p| p.exists())
+        .ok_or_else(|| {
+            BenchError::Missing(
+                "no `telnyx` binary next to telnyx-bench: run `cargo build --release -p telnyx-cli` first".into(),
+            )
+        })
+}
+
+/// `rounds` pairs of (baseline list, export into a fresh directory under `scratch`).
+fn interleaved_rounds(
+    telnyx: &PathBuf,
+    common: &[&str],
+    scratch: &std::path::Path,
+    rounds: usize,
+) -> Result<Rounds, BenchError> {
+    let mut r = Rounds {
+        base_secs: Vec::new(),
+        base_peak_kb: 0,
+        export_secs: Vec::new(),
+        export_peak_kb: 0,
+        last_dir: String::new(),
+    };
+    for round in 0..rounds.max(1) {
         let mut a: Vec<&str> = common.to_vec();
         a.extend([
             "detail-records",
@@ -117,33 +162,26 @@ pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
             "-o",
             "jsonl",
         ]);
-        let b = measure(&telnyx, &a)?;
+        let b = measure(telnyx, &a)?;
         eprintln!("baseline {round}: {:.2} s, {} MB", b.secs, b.peak_kb / 1024);
-        base.push(b.secs);
-        base_peak = base_peak.max(b.peak_kb);
+        r.base_secs.push(b.secs);
+        r.base_peak_kb = r.base_peak_kb.max(b.peak_kb);
         let dir = scratch.join(format!("round{round}"));
         let d = dir.to_string_lossy().into_owned();
         let mut a: Vec<&str> = common.to_vec();
         a.extend(["usage", "export", "--dir", &d, "--type", "messaging"]);
-        let e = measure(&telnyx, &a)?;
+        let e = measure(telnyx, &a)?;
         eprintln!("export {round}: {:.2} s, {} MB", e.secs, e.peak_kb / 1024);
-        export.push(e.secs);
-        peaks.push(e.peak_kb);
-        last_dir = Some(d);
+        r.export_secs.push(e.secs);
+        r.export_peak_kb = r.export_peak_kb.max(e.peak_kb);
+        r.last_dir = d;
     }
-    let d = last_dir.unwrap_or_default();
-    let mut a: Vec<&str> = common.to_vec();
-    a.extend([
-        "usage", "report", "--from", &d, "--by", "type", "--by", "day",
-    ]);
-    let report = measure(&telnyx, &a)?;
-    let _ = std::fs::remove_dir_all(&scratch);
-    let (b, e) = (median(base), median(export));
-    let peak = peaks.iter().max().copied().unwrap_or(0);
-    println!(
-        "| usage row ({} messaging records) | result | target |",
-        opts.records
-    );
+    Ok(r)
+}
+
+fn print_rows(records: u64, r: &Rounds, report: &Measured) {
+    let (b, e) = (median(&r.base_secs), median(&r.export_secs));
+    println!("| usage row ({records} messaging records) | result | target |");
     println!("|---|---|---|");
     println!(
         "| `usage export` to Parquet vs `detail-records list --all -o jsonl > /dev/null` | {e:.2} s vs {b:.2} s = {:.2}x | <= 1.5x |",
@@ -151,13 +189,12 @@ pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
     );
     println!(
         "| peak RSS of the export (VmHWM) | {:.1} MB (baseline list: {:.1} MB) | < 150 MB |",
-        peak as f64 / 1024.0,
-        base_peak as f64 / 1024.0
+        r.export_peak_kb as f64 / 1024.0,
+        r.base_peak_kb as f64 / 1024.0
     );
     println!(
         "| `usage report --from` the dataset (--by type --by day) | {:.2} s, {:.1} MB | < 2 s |",
         report.secs,
         report.peak_kb as f64 / 1024.0
     );
-    Ok(())
 }
