@@ -2,29 +2,29 @@
 //! `pub fn section(ctx: &Ctx) -> Result<Section, BenchError>`.
 //!
 //! To add a section: write `sections/NAME.rs` with that function (tables and targets in the
-//! returned [`Section`]), then add one line to [`ALL`]. It then runs in `all` and in its
+//! returned [`Section`], its baseline measured in the same function), declare `mod NAME;`
+//! and add one `entry(..)` line to [`ALL`]. It then runs in `all` and in its
 //! groups' subcommands, in the list's order, and alone as `telnyx-bench section NAME`.
 
 use crate::ctx::{Ctx, Group};
 use crate::error::BenchError;
 use crate::report::Section;
 
+mod clock_advance;
 #[cfg(all(feature = "sdk", feature = "emulator"))]
-pub mod compression;
+mod compression;
 #[cfg(feature = "sdk")]
 mod decode;
 mod load;
 mod memory;
 mod paging;
 mod sdk_cpu;
-pub mod seeding;
+mod seeding;
 mod startup;
 #[cfg(all(feature = "sdk", feature = "emulator"))]
 mod webhook_delivery;
 #[cfg(feature = "sdk")]
-pub mod webhook_verify;
-
-mod clock_advance;
+mod webhook_verify;
 
 /// A section's entry point.
 pub type SectionFn = fn(&Ctx) -> Result<Section, BenchError>;
@@ -40,67 +40,29 @@ pub struct Entry {
 
 use Group::{Emulator, Sdk};
 
+/// An entry of [`ALL`].
+const fn entry(name: &'static str, groups: &'static [Group], run: SectionFn) -> Entry {
+    Entry { name, groups, run }
+}
+
 /// Every section, in report order.
+#[rustfmt::skip]
 pub const ALL: &[Entry] = &[
-    Entry {
-        name: "startup",
-        groups: &[Emulator],
-        run: startup::section,
-    },
-    Entry {
-        name: "seeding",
-        groups: &[Emulator, Sdk],
-        run: seeding::section,
-    },
-    Entry {
-        name: "load",
-        groups: &[Emulator],
-        run: load::section,
-    },
-    Entry {
-        name: "memory",
-        groups: &[Emulator],
-        run: memory::section,
-    },
-    Entry {
-        name: "clock-advance",
-        groups: &[Emulator],
-        run: clock_advance::section,
-    },
+    entry("startup", &[Emulator], startup::section),
+    entry("seeding", &[Emulator, Sdk], seeding::section),
+    entry("load", &[Emulator], load::section),
+    entry("memory", &[Emulator], memory::section),
+    entry("clock-advance", &[Emulator], clock_advance::section),
     #[cfg(all(feature = "sdk", feature = "emulator"))]
-    Entry {
-        name: "webhook-delivery",
-        groups: &[Emulator],
-        run: webhook_delivery::section,
-    },
-    Entry {
-        name: "sdk-cpu",
-        groups: &[Sdk],
-        run: sdk_cpu::section,
-    },
-    Entry {
-        name: "paging",
-        groups: &[Sdk],
-        run: paging::section,
-    },
+    entry("webhook-delivery", &[Emulator], webhook_delivery::section),
+    entry("sdk-cpu", &[Sdk], sdk_cpu::section),
+    entry("paging", &[Sdk], paging::section),
     #[cfg(feature = "sdk")]
-    Entry {
-        name: "decode",
-        groups: &[Sdk],
-        run: decode::section,
-    },
+    entry("decode", &[Sdk], decode::section),
     #[cfg(feature = "sdk")]
-    Entry {
-        name: "webhooks",
-        groups: &[Sdk],
-        run: webhook_verify::section,
-    },
+    entry("webhooks", &[Sdk], webhook_verify::section),
     #[cfg(all(feature = "sdk", feature = "emulator"))]
-    Entry {
-        name: "compression",
-        groups: &[Sdk],
-        run: compression::section,
-    },
+    entry("compression", &[Sdk], compression::section),
 ];
 
 /// The section called `name`.
