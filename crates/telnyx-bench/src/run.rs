@@ -71,10 +71,11 @@ pub fn main(which: Which, opts: RunOpts) -> Result<(), BenchError> {
 }
 
 /// One section alone (`telnyx-bench webhooks|compression|webhook-delivery|section NAME`),
-/// with the command, date and load average around it.
+/// with the command, date and load average around it. Its Node rows are included (the
+/// harness is only prepared if the section asks for it).
 pub fn one(name: &str, opts: RunOpts) -> Result<(), BenchError> {
     let entry = sections::find(name)?;
-    let ctx = Ctx::new(Cfg::from_opts(&opts), entry.groups, false)?;
+    let ctx = Ctx::new(Cfg::from_opts(&opts), entry.groups, true)?;
     let mut report = Report {
         command: machine::command_line(),
         date: machine::date(),
