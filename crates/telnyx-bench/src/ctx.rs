@@ -179,3 +179,54 @@ impl Ctx {
 pub fn serve_args(sub: &str) -> Vec<String> {
     vec![sub.into(), "--port".into(), "0".into()]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(quick: bool, page_items: Option<u64>) -> RunOpts {
+        RunOpts {
+            duration_secs: None,
+            requests: 1_000_000,
+            sdk_calls: None,
+            page_items,
+            quick,
+            out: None,
+            json: None,
+        }
+    }
+
+    #[test]
+    fn quick_picks_the_small_sizes_and_flags_win() {
+        let full = Cfg::from_opts(&opts(false, None));
+        assert_eq!(
+            (
+                full.duration,
+                full.sdk_calls,
+                full.page_items,
+                full.rounds,
+                full.reps()
+            ),
+            (3.0, 20_000, 100_000, 3, 3)
+        );
+        let quick = Cfg::from_opts(&opts(true, Some(500)));
+        assert_eq!(
+            (
+                quick.duration,
+                quick.sdk_calls,
+                quick.page_items,
+                quick.rounds,
+                quick.reps()
+            ),
+            (0.5, 2_000, 500, 1, 1)
+        );
+    }
+
+    #[test]
+    fn no_node_rows_unless_asked() {
+        let ctx = Ctx::new(Cfg::from_opts(&opts(true, None)), &[Group::Sdk], false).unwrap();
+        assert!(ctx.node().is_none() && ctx.node_skipped().is_none());
+        assert!(ctx.runs(Group::Sdk) && !ctx.runs(Group::Emulator));
+        assert!(!ctx.is_seeded() && ctx.hello_spawn_ms().is_none());
+    }
+}

@@ -125,3 +125,17 @@ fn write_json(p: &Path, report: &Report) -> Result<(), BenchError> {
     let s = serde_json::to_string_pretty(report).map_err(|e| BenchError::Failed(e.to_string()))?;
     std::fs::write(p, s).map_err(|e| BenchError::Failed(format!("{}: {e}", p.display())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subcommands_select_their_groups_and_node_rows() {
+        assert_eq!(Which::All.groups(), [Group::Emulator, Group::Sdk]);
+        assert_eq!(Which::Emulator.groups(), [Group::Emulator]);
+        assert_eq!(Which::Node.groups(), [Group::Sdk]);
+        assert!(Which::All.with_node() && Which::Node.with_node());
+        assert!(!Which::Sdk.with_node() && !Which::Emulator.with_node());
+    }
+}
