@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::verify::Reason;
+use super::reason::Reason;
 use crate::resources::shared::server_enum;
 use crate::{ApiErrorDetail, Money, Result};
 

@@ -112,6 +112,8 @@
 //! [`TestSigner::public_key_base64`] and send it bodies signed by the signer.
 
 mod event;
+mod names;
+mod reason;
 mod signer;
 mod verify;
 
@@ -120,7 +122,7 @@ pub use event::{
     HangupCause, HangupSource, MessageCost, MessageCostBreakdown, MessageDirection,
     MessageEndpoint, MessageMedia, MessagePayload, MessageType, Payload, SipHeader,
 };
+pub use names::{PUBLIC_KEY_ENV, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+pub use reason::Reason;
 pub use signer::{SignedHeaders, TestSigner};
-pub use verify::{
-    Reason, Verifier, DEFAULT_TOLERANCE, PUBLIC_KEY_ENV, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-};
+pub use verify::{Verifier, DEFAULT_TOLERANCE};
