@@ -93,7 +93,24 @@ pub use options::{IdempotencyKey, RequestOptions};
 pub use pagination::{ListRequest, Page, PageMeta};
 pub use query::Query;
 pub use request::{BoxFuture, Request};
-pub use resources::*;
+pub use resources::{
+    AmdDetailRecord, AmdFeature, AuditEvent, AuditEventChange, AuditEventListParams,
+    AuditEventsApi, AutoRechargePref, AutoRechargePrefUpdate, AutoRechargePrefsApi, Balance,
+    BalanceApi, ChangeMadeBy, ChargesAdjustment, ChargesBreakdown, ChargesBreakdownApi,
+    ChargesBreakdownParams, ChargesFormat, ChargesSummary, ChargesSummaryApi,
+    ChargesSummaryDetails, ChargesSummaryParams, ChargesSummaryTotal, ComparativeLine,
+    ConferenceDetailRecord, ConferenceParticipantDetailRecord, CostType, DateRange, DetailRecord,
+    DetailRecordListParams, DetailRecordType, DetailRecordsApi, FieldFilter, FilterOp, HttpHeaders,
+    Invoice, InvoiceAction, InvoiceDetail, InvoiceListParams, InvoicePdfRequest, InvoiceSort,
+    InvoicesApi, MediaStorageDetailRecord, MessageDetailRecord, MessageDirection, MessageStatus,
+    MessageType, MonthDetail, NumberBreakdown, ParseParamError, PaymentApi, RechargePreference,
+    ServiceCharge, SimCardUsageDetailRecord, SimpleLine, SortDirection, StoredPaymentTransaction,
+    SummaryLine, UserTagListParams, UserTags, UserTagsApi, VerifyChannelType, VerifyDetailRecord,
+    WebhookDeliveriesApi, WebhookDelivery, WebhookDeliveryAttempt, WebhookDeliveryListParams,
+    WebhookDeliveryStatus, WebhookEvent, WebhookHttp, WebhookHttpRequest, WebhookHttpResponse,
+    MAX_CHARGES_RANGE_DAYS, MAX_DETAIL_RECORDS_PAGE_SIZE, MAX_INVOICES_PAGE_SIZE,
+    MAX_WEBHOOK_DELIVERIES_PAGE_SIZE,
+};
 pub use response::ResponseMeta;
 pub use rust_decimal::Decimal;
 pub use violation::{Rule, Violation};
