@@ -268,7 +268,7 @@ impl FromStr for FieldFilter {
 const LIST: &str = "detail_records.list";
 
 query_params! {
-    /// Filters, sort and page options for [`DetailRecordsApi::list`].
+    /// Filters, sort and page options for [`DetailRecordsApi::list`](crate::DetailRecordsApi::list).
     #[derive(Debug, Clone, PartialEq)]
     pub struct DetailRecordListParams {
         /// The record type (`filter[record_type]`), required.
