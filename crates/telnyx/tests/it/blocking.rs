@@ -5,12 +5,11 @@
 //! The tests are plain `#[test]` functions: the blocking client needs no runtime of the
 //! caller's. Only the emulator runs on a (multi-threaded) tokio runtime, owned by the test
 //! and never entered by the test thread, so it keeps serving while the client blocks.
-#![cfg(feature = "blocking")]
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
-use chrono::{Datelike, Months, NaiveDate};
+use crate::common::{self, next_month};
+
 use telnyx::blocking::Client;
 use telnyx::{
     AuditEventListParams, AutoRechargePrefUpdate, ChargesBreakdownParams, ChargesSummaryParams,
@@ -41,21 +40,11 @@ fn serve() -> Served {
 }
 
 fn client(served: &Served, key: &str) -> Client {
-    let inner = telnyx::Client::builder()
-        .api_key(key)
-        .base_url(served.emulator.base_url())
-        .initial_retry_delay(Duration::from_millis(5))
+    let inner = common::emulator::builder(&served.emulator, key)
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
     Client::from_async(inner).unwrap()
-}
-
-fn next_month(d: NaiveDate) -> NaiveDate {
-    d.with_day(1)
-        .unwrap()
-        .checked_add_months(Months::new(1))
-        .unwrap()
 }
 
 #[test]
