@@ -436,9 +436,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     request_option_setters!();
 
-    /// Fetch up to `pages` pages at once ahead of the consumer (see
+    /// How many pages to fetch ahead of the consumer: a number or
+    /// [`Concurrency::Auto`](crate::Concurrency::Auto) (see
     /// [`crate::ListRequest::concurrency`]).
-    pub fn concurrency(self, pages: usize) -> Self {
+    pub fn concurrency(self, pages: impl Into<crate::Concurrency>) -> Self {
         ListRequest {
             inner: self.inner.concurrency(pages),
             runner: self.runner,

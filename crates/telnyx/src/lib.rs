@@ -74,6 +74,7 @@ mod error;
 mod money;
 mod options;
 mod pagination;
+mod prefetch;
 pub mod query;
 mod request;
 mod resources;
@@ -90,7 +91,8 @@ pub use client::{
 pub use error::{ApiErrorDetail, Error, ErrorKind, ErrorSource, RateLimit, Result};
 pub use money::{Money, ParseMoneyError};
 pub use options::{IdempotencyKey, RequestOptions};
-pub use pagination::{ListRequest, Page, PageMeta};
+pub use pagination::{ItemStream, ListRequest, Page, PageMeta, PageStream};
+pub use prefetch::{Concurrency, PrefetchStats, DEFAULT_MAX_AUTO_DEPTH};
 pub use query::Query;
 pub use request::{BoxFuture, Request};
 pub use resources::{

@@ -22,7 +22,7 @@ use telnyx::{
 };
 use telnyx_emulator::{Emulator, EmulatorConfig, SeedRequest};
 
-use crate::common::emulator::client;
+use crate::common::emulator::{add_fault, client};
 use crate::common::next_month;
 
 /// Upper bound for any single await: a hang is a failure.
@@ -52,17 +52,6 @@ async fn all<T: serde::de::DeserializeOwned + Send + 'static>(
     within(what, req.into_stream().try_collect::<Vec<T>>())
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-async fn add_fault(emu: &Emulator, rule: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/faults", origin(emu)))
-        .header("content-type", "application/json")
-        .body(rule.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201, "fault rule {rule} refused");
 }
 
 /// The emulator's request log (`/v2` requests, oldest first).

@@ -9,6 +9,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod adaptive_prefetch;
 #[cfg(feature = "blocking")]
 mod blocking;
 mod compression;
