@@ -37,6 +37,11 @@
 //! `.idempotency_key(..)`. See [`Request`] for the retry rules and why a POST is only
 //! retried with an idempotency key, and [`ListRequest`] for the paging rules.
 //!
+//! A list streams one page at a time by default. `.concurrency(4)` fetches 4 pages ahead;
+//! `.concurrency(Concurrency::Auto)` lets the SDK find the depth from latency, errors and the
+//! `x-ratelimit-*` headers, backing off before the rate limit (see [`Concurrency`]); the
+//! stream's [`stats`](ItemStream::stats) say what it observed. Items stay in order either way.
+//!
 //! # Errors
 //!
 //! ```no_run
