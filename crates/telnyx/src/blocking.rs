@@ -30,11 +30,12 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::options::{request_option_setters, RequestOptions};
+use crate::prefetch::PrefetchStats;
 use crate::resources::{
     AuditEvent, AuditEventListParams, AutoRechargePref, AutoRechargePrefUpdate, Balance,
     ChargesBreakdown, ChargesBreakdownParams, ChargesSummary, ChargesSummaryParams, DetailRecord,
@@ -456,8 +457,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// Every page, fetched as the iterator advances; it ends after the first error.
     pub fn pages(self) -> Pages<T> {
+        let stream = self.inner.into_pages();
         Pages {
-            stream: Some(self.inner.into_pages().boxed()),
+            stats: stream.stats(),
+            stream: Some(stream),
             runner: self.runner,
         }
     }
@@ -519,8 +522,24 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
 
 /// Every page of a blocking list, from [`ListRequest::pages`].
 pub struct Pages<T> {
-    stream: Option<BoxStream<'static, Result<crate::Page<T>>>>,
+    stream: Option<crate::PageStream<T>>,
+    /// The stream's stats after the last step (kept when the stream ends).
+    stats: PrefetchStats,
     runner: Runner,
+}
+
+impl<T> Pages<T> {
+    /// What the list observed so far (see [`crate::PageStream::stats`]).
+    pub fn stats(&self) -> PrefetchStats {
+        self.stream.as_ref().map_or(self.stats, |s| s.stats())
+    }
+}
+
+impl<T> Items<T> {
+    /// What the list observed so far (see [`crate::ItemStream::stats`]).
+    pub fn stats(&self) -> PrefetchStats {
+        self.pages.stats()
+    }
 }
 
 impl<T> fmt::Debug for Pages<T> {
@@ -540,6 +559,9 @@ impl<T: Send + 'static> Iterator for Pages<T> {
         let step = self
             .runner
             .run(async move { Ok((stream.next().await, stream)) });
+        if let Ok((_, stream)) = &step {
+            self.stats = stream.stats();
+        }
         match step {
             Ok((Some(Ok(inner)), stream)) => {
                 self.stream = Some(stream);

@@ -189,6 +189,33 @@ fn detail_records_page_by_page_and_item_by_item() {
 }
 
 #[test]
+fn adaptive_prefetch_works_blocking_too() {
+    let served = serve();
+    let c = client(&served, "KEY_blocking_auto");
+    let params = DetailRecordListParams::new("messaging")
+        .sort(["-created_at"])
+        .page_size(5);
+    let sequential: Vec<_> = c
+        .detail_records()
+        .list(params.clone())
+        .items()
+        .map(Result::unwrap)
+        .collect();
+    let mut auto = c
+        .detail_records()
+        .list(params)
+        .concurrency(telnyx::Concurrency::Auto)
+        .items();
+    let items: Vec<_> = auto.by_ref().map(Result::unwrap).collect();
+    assert_eq!(items, sequential, "same items, same order");
+    let stats = auto.stats();
+    let pages = sequential.len().div_ceil(5) as u64;
+    assert!(stats.requests >= pages, "{stats:?} for {pages} pages");
+    assert!((1..=telnyx::DEFAULT_MAX_AUTO_DEPTH).contains(&stats.max_depth));
+    assert_eq!(stats.rate_limited, 0);
+}
+
+#[test]
 fn audit_events_webhook_deliveries_and_user_tags() {
     let served = serve();
     let c = client(&served, "KEY_blocking_misc");
