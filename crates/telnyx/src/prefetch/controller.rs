@@ -14,9 +14,12 @@
 //! - other failures (5xx, connection errors, timeouts) halve the depth and hold growth for
 //!   a second;
 //! - `x-ratelimit-*`: with a limit, requests are paced to 95 % of `limit` per window
-//!   (`x-ratelimit-reset` seconds, at least 1 s); when `remaining` is at most the depth, the
-//!   depth drops to `remaining` (at least 1) and growth holds until the reset; at 0, no new
-//!   request starts before the reset.
+//!   (`x-ratelimit-reset` seconds, at least 1 s); when `remaining` is below the depth, the
+//!   depth drops to `remaining` (at least 1); at 0, no new request starts before the reset
+//!   and growth holds until then;
+//! - the depth is lowered at most once per round trip (the answers to requests sent before
+//!   a decrease do not lower it again), as TCP does, so that one burst of slow answers does
+//!   not collapse it; a throttle always holds requests and growth.
 
 use std::time::Duration;
 
@@ -66,6 +69,8 @@ pub(crate) struct Controller {
     window: Duration,
     last_launch: Option<Duration>,
     baseline: Option<Duration>,
+    /// No further decrease before this time (one round trip after the last one).
+    lower_after: Duration,
     stats: PrefetchStats,
 }
 
@@ -89,6 +94,7 @@ impl Controller {
             window: DEFAULT_WAIT,
             last_launch: None,
             baseline: None,
+            lower_after: Duration::ZERO,
             stats: PrefetchStats {
                 depth,
                 max_depth: depth,
@@ -111,9 +117,23 @@ impl Controller {
         paced.max(self.not_before)
     }
 
-    /// A request started at `now`.
+    /// A request started at `now`. When paced, a start slightly late (by less than one
+    /// interval, e.g. timer granularity) keeps the cadence instead of pushing every later
+    /// slot back, so the average rate stays at the target; a start later than that restarts
+    /// the cadence from `now` (no burst to catch up).
     pub(crate) fn on_launch(&mut self, now: Duration) {
-        self.last_launch = Some(now);
+        let slot = match (self.interval, self.last_launch) {
+            (Some(interval), Some(last)) => {
+                let due = last.saturating_add(interval);
+                if now >= due && now - due < interval {
+                    due
+                } else {
+                    now
+                }
+            }
+            _ => now,
+        };
+        self.last_launch = Some(slot);
     }
 
     /// What was observed so far.
@@ -139,18 +159,18 @@ impl Controller {
             return;
         }
         if let Some(rl) = obs.rate_limit {
-            self.read_rate_limit(obs.at, rl);
+            self.read_rate_limit(obs, rl);
         }
         if throttled {
             let wait = obs.retry_after.unwrap_or(DEFAULT_WAIT);
             self.not_before = self.not_before.max(obs.at.saturating_add(wait));
             self.hold_growth(obs.at.saturating_add(wait.saturating_mul(2)));
-            self.lower_to(self.depth / 2);
+            self.lower_to(obs, self.depth / 2);
             return;
         }
         if failed {
             self.hold_growth(obs.at.saturating_add(DEFAULT_WAIT));
-            self.lower_to(self.depth / 2);
+            self.lower_to(obs, self.depth / 2);
             return;
         }
         if !matches!(obs.status, Some(200..=299)) {
@@ -165,7 +185,7 @@ impl Controller {
         });
         if slow {
             self.hold_growth(obs.at.saturating_add(obs.latency));
-            self.lower_to(self.depth - (self.depth / 4).max(1));
+            self.lower_to(obs, self.depth - (self.depth / 4).max(1));
         } else if obs.consumer_waiting && obs.at >= self.grow_after && self.depth < self.max {
             self.depth += 1;
             self.stats.depth = self.depth;
@@ -173,7 +193,8 @@ impl Controller {
         }
     }
 
-    fn read_rate_limit(&mut self, at: Duration, rl: RateLimit) {
+    fn read_rate_limit(&mut self, obs: &Observation, rl: RateLimit) {
+        let at = obs.at;
         if let Some(reset) = rl.reset {
             self.window = Duration::from_secs(reset.max(1));
         }
@@ -184,13 +205,14 @@ impl Controller {
         let Some(remaining) = rl.remaining else {
             return;
         };
-        let reset_at = at.saturating_add(self.window);
         if remaining == 0 {
+            let reset_at = at.saturating_add(self.window);
             self.not_before = self.not_before.max(reset_at);
-        }
-        if remaining <= self.depth as u64 {
             self.hold_growth(reset_at);
-            self.lower_to(usize::try_from(remaining).unwrap_or(1));
+        }
+        if remaining < self.depth as u64 {
+            self.hold_growth(at.saturating_add(obs.latency));
+            self.lower_to(obs, usize::try_from(remaining).unwrap_or(1));
         }
     }
 
@@ -198,13 +220,16 @@ impl Controller {
         self.grow_after = self.grow_after.max(until);
     }
 
-    /// Lowers the depth to `depth` (at least 1); never raises it.
-    fn lower_to(&mut self, depth: usize) {
+    /// Lowers the depth to `depth` (at least 1), unless it was already lowered within the
+    /// last round trip; never raises it.
+    fn lower_to(&mut self, obs: &Observation, depth: usize) {
         let depth = depth.clamp(1, self.max);
-        if depth < self.depth {
+        if depth < self.depth && obs.at >= self.lower_after {
             self.depth = depth;
             self.stats.depth = depth;
             self.stats.backoffs += 1;
+            let round_trip = self.baseline.unwrap_or(obs.latency).max(obs.latency);
+            self.lower_after = obs.at.saturating_add(round_trip);
         }
     }
 }
@@ -337,14 +362,59 @@ mod tests {
             ..ok(220, 10, true)
         });
         assert_eq!(c.depth(), 3);
-        // Spent: nothing starts before the window resets.
+        // Spent: nothing starts before the window resets, and (a round trip later) the
+        // depth drops to 1.
         c.observe(&Observation {
             rate_limit: Some(headers(0)),
-            ..ok(230, 10, true)
+            ..ok(240, 10, true)
         });
         assert_eq!(c.depth(), 1);
-        assert_eq!(c.launch_at(), ms(1230));
+        assert_eq!(c.launch_at(), ms(1240));
+        c.observe(&ok(1000, 10, true));
+        assert_eq!(c.depth(), 1, "no growth before the reset");
         assert_eq!(c.stats().rate_limited, 0);
+    }
+
+    #[test]
+    fn a_burst_of_slow_answers_lowers_the_depth_once_per_round_trip() {
+        let mut c = Controller::new(Concurrency::Auto);
+        for i in 0..20 {
+            c.observe(&ok(i * 10, 10, true));
+        }
+        assert_eq!(c.depth(), 16);
+        // 16 answers of the same round trip all come back slow.
+        for i in 0..16 {
+            c.observe(&ok(300 + i, 100, true));
+        }
+        assert_eq!(c.depth(), 12, "one decrease, not sixteen");
+        // An answer of the next round trip, slower still: one more decrease.
+        c.observe(&ok(420, 200, true));
+        assert_eq!(c.depth(), 9);
+        assert_eq!(c.stats().backoffs, 2);
+    }
+
+    #[test]
+    fn pacing_keeps_its_cadence_when_a_start_is_a_little_late() {
+        let mut c = Controller::new(Concurrency::Auto);
+        c.observe(&Observation {
+            rate_limit: Some(RateLimit {
+                limit: Some(95),
+                remaining: Some(90),
+                reset: Some(1),
+            }),
+            ..ok(0, 10, false)
+        });
+        let gap = c.launch_at(); // no launch yet: now
+        assert_eq!(gap, Duration::ZERO);
+        c.on_launch(ms(100));
+        let interval = c.launch_at() - ms(100);
+        assert!(interval > ms(11) && interval < ms(12), "{interval:?}");
+        // 1 ms late: the next slot is still one interval after the due time.
+        c.on_launch(ms(100) + interval + ms(1));
+        assert_eq!(c.launch_at(), ms(100) + interval * 2);
+        // Very late: the cadence restarts from the start time, no catch-up burst.
+        c.on_launch(ms(500));
+        assert_eq!(c.launch_at(), ms(500) + interval);
     }
 
     #[test]
@@ -413,8 +483,7 @@ mod tests {
                 prop_assert!((1..=max).contains(&after), "depth {after} outside [1, {max}]");
                 prop_assert!(after <= before + 1, "grew by more than one step");
                 if matches!(obs.status, Some(429 | 503)) {
-                    prop_assert!(after <= before.max(1), "grew on a throttle");
-                    prop_assert!(after == 1 || after < before, "did not back off on a throttle");
+                    prop_assert!(after <= before, "grew on a throttle");
                     let wait = obs.retry_after.unwrap_or(Duration::from_secs(1));
                     prop_assert!(c.launch_at() >= now + wait, "a request may start before Retry-After");
                     hold_until = hold_until.max(now + wait);
