@@ -30,12 +30,19 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures::stream::{BoxStream, StreamExt};
+use futures::stream::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 use crate::options::{request_option_setters, RequestOptions};
-use crate::resources::*;
+use crate::prefetch::PrefetchStats;
+use crate::resources::{
+    AuditEvent, AuditEventListParams, AutoRechargePref, AutoRechargePrefUpdate, Balance,
+    ChargesBreakdown, ChargesBreakdownParams, ChargesSummary, ChargesSummaryParams, DetailRecord,
+    DetailRecordListParams, Invoice, InvoiceAction, InvoiceDetail, InvoiceListParams,
+    StoredPaymentTransaction, UserTagListParams, UserTags, WebhookDelivery,
+    WebhookDeliveryListParams,
+};
 use crate::response::ResponseMeta;
 
 /// Runs futures on the client's own runtime, on its own thread, and waits for them.
@@ -169,194 +176,164 @@ impl Client {
     pub fn as_async(&self) -> &crate::Client {
         &self.inner
     }
+}
 
-    fn request<T>(&self, inner: crate::Request<T>) -> Request<T> {
+/// An async call and its blocking counterpart, which runs it on the client's runtime.
+trait IntoBlocking {
+    /// The blocking type.
+    type Blocking;
+    /// Wraps the async call.
+    fn into_blocking(self, runner: &Runner) -> Self::Blocking;
+}
+
+impl<T> IntoBlocking for crate::Request<T> {
+    type Blocking = Request<T>;
+    fn into_blocking(self, runner: &Runner) -> Request<T> {
         Request {
-            inner,
-            runner: self.runner.clone(),
-        }
-    }
-
-    fn list<T>(&self, inner: crate::ListRequest<T>) -> ListRequest<T> {
-        ListRequest {
-            inner,
-            runner: self.runner.clone(),
+            inner: self,
+            runner: runner.clone(),
         }
     }
 }
 
-/// Declares a blocking resource handle whose methods forward to the async one.
-macro_rules! blocking_api {
-    (
-        $(#[$meta:meta])*
-        $handle:ident => $api:ident {
-            $( $(#[$fmeta:meta])* fn $method:ident ( $($arg:ident : $ty:ty),* ) -> $wrap:ident<$out:ty>; )+
+impl<T> IntoBlocking for crate::ListRequest<T> {
+    type Blocking = ListRequest<T>;
+    fn into_blocking(self, runner: &Runner) -> ListRequest<T> {
+        ListRequest {
+            inner: self,
+            runner: runner.clone(),
         }
-    ) => {
+    }
+}
+
+impl IntoBlocking for crate::InvoicePdfRequest {
+    type Blocking = InvoicePdfRequest;
+    fn into_blocking(self, runner: &Runner) -> InvoicePdfRequest {
+        InvoicePdfRequest {
+            inner: self,
+            runner: runner.clone(),
+        }
+    }
+}
+
+/// Declares the blocking resource handles. Each wraps the async handle of the same name
+/// (reached the same way, from the client or from a parent handle) and each method calls
+/// the async method of the same name and wraps its call with [`IntoBlocking`]: no
+/// operation is written twice.
+macro_rules! blocking_handles {
+    ($(
+        $(#[$meta:meta])*
+        $parent:ident :: $accessor:ident => $api:ident {
+            $( $(#[$fmeta:meta])* fn $method:ident ( $($arg:ident : $ty:ty),* ) -> $out:ty; )*
+        }
+    )+) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, Copy)]
         pub struct $api<'a> {
+            inner: crate::$api<'a>,
             client: &'a Client,
         }
 
-        impl Client {
-            $(#[$meta])*
-            pub fn $handle(&self) -> $api<'_> {
-                $api { client: self }
-            }
-        }
+        blocking_handles!(@accessor $parent $accessor $api $(#[$meta])*);
 
         impl $api<'_> {
             $(
                 $(#[$fmeta])*
-                pub fn $method(&self, $($arg: $ty),*) -> $wrap<$out> {
-                    blocking_api!(@wrap $wrap, self.client, self.client.inner.$handle().$method($($arg),*))
+                pub fn $method(&self, $($arg: $ty),*) -> $out {
+                    self.inner.$method($($arg),*).into_blocking(&self.client.runner)
                 }
-            )+
+            )*
+        }
+    )+};
+    (@accessor Client $accessor:ident $api:ident $(#[$meta:meta])*) => {
+        impl Client {
+            $(#[$meta])*
+            pub fn $accessor(&self) -> $api<'_> {
+                $api { inner: self.inner.$accessor(), client: self }
+            }
         }
     };
-    (@wrap Request, $client:expr, $call:expr) => { $client.request($call) };
-    (@wrap ListRequest, $client:expr, $call:expr) => { $client.list($call) };
+    (@accessor $parent:ident $accessor:ident $api:ident $(#[$meta:meta])*) => {
+        impl<'a> $parent<'a> {
+            $(#[$meta])*
+            pub fn $accessor(&self) -> $api<'a> {
+                $api { inner: self.inner.$accessor(), client: self.client }
+            }
+        }
+    };
 }
 
-blocking_api! {
+blocking_handles! {
     /// The balance endpoint.
-    balance => BalanceApi {
+    Client::balance => BalanceApi {
         /// `GET /balance` (see [`crate::BalanceApi::retrieve`]).
         fn retrieve() -> Request<Balance>;
     }
-}
 
-blocking_api! {
     /// The charges summary endpoint.
-    charges_summary => ChargesSummaryApi {
+    Client::charges_summary => ChargesSummaryApi {
         /// `GET /charges_summary` (see [`crate::ChargesSummaryApi::retrieve`]).
         fn retrieve(params: ChargesSummaryParams) -> Request<ChargesSummary>;
     }
-}
 
-blocking_api! {
     /// The charges breakdown endpoint.
-    charges_breakdown => ChargesBreakdownApi {
+    Client::charges_breakdown => ChargesBreakdownApi {
         /// `GET /charges_breakdown` (see [`crate::ChargesBreakdownApi::retrieve`]).
         fn retrieve(params: ChargesBreakdownParams) -> Request<ChargesBreakdown>;
         /// `GET /charges_breakdown?format=csv` (see [`crate::ChargesBreakdownApi::retrieve_csv`]).
         fn retrieve_csv(params: ChargesBreakdownParams) -> Request<String>;
     }
-}
 
-blocking_api! {
     /// The audit events endpoint.
-    audit_events => AuditEventsApi {
+    Client::audit_events => AuditEventsApi {
         /// `GET /audit_events` (see [`crate::AuditEventsApi::list`]).
         fn list(params: AuditEventListParams) -> ListRequest<AuditEvent>;
     }
-}
 
-blocking_api! {
     /// The detail records endpoint.
-    detail_records => DetailRecordsApi {
+    Client::detail_records => DetailRecordsApi {
         /// `GET /detail_records` (see [`crate::DetailRecordsApi::list`]).
         fn list(params: DetailRecordListParams) -> ListRequest<DetailRecord>;
     }
-}
 
-blocking_api! {
     /// The webhook deliveries endpoint.
-    webhook_deliveries => WebhookDeliveriesApi {
+    Client::webhook_deliveries => WebhookDeliveriesApi {
         /// `GET /webhook_deliveries` (see [`crate::WebhookDeliveriesApi::list`]).
         fn list(params: WebhookDeliveryListParams) -> ListRequest<WebhookDelivery>;
         /// `GET /webhook_deliveries/{id}` (see [`crate::WebhookDeliveriesApi::retrieve`]).
         fn retrieve(id: &str) -> Request<WebhookDelivery>;
     }
-}
 
-blocking_api! {
     /// The user tags endpoint.
-    user_tags => UserTagsApi {
+    Client::user_tags => UserTagsApi {
         /// `GET /user_tags` (see [`crate::UserTagsApi::list`]).
         fn list(params: UserTagListParams) -> Request<UserTags>;
     }
-}
 
-blocking_api! {
     /// The invoices endpoint.
-    invoices => InvoicesApi {
+    Client::invoices => InvoicesApi {
         /// `GET /invoices` (see [`crate::InvoicesApi::list`]).
         fn list(params: InvoiceListParams) -> ListRequest<Invoice>;
         /// `GET /invoices/{id}` (see [`crate::InvoicesApi::retrieve`]).
         fn retrieve(id: &str, action: Option<InvoiceAction>) -> Request<InvoiceDetail>;
+        /// The invoice's PDF bytes (see [`crate::InvoicesApi::download_pdf`]).
+        fn download_pdf(id: &str) -> InvoicePdfRequest;
     }
-}
 
-impl InvoicesApi<'_> {
-    /// The invoice's PDF bytes (see [`crate::InvoicesApi::download_pdf`]).
-    pub fn download_pdf(&self, id: &str) -> InvoicePdfRequest {
-        InvoicePdfRequest {
-            inner: self.client.inner.invoices().download_pdf(id),
-            runner: self.client.runner.clone(),
-        }
-    }
-}
-
-/// The payment endpoints.
-#[derive(Debug, Clone, Copy)]
-pub struct PaymentApi<'a> {
-    client: &'a Client,
-}
-
-/// The auto-recharge preferences endpoint.
-#[derive(Debug, Clone, Copy)]
-pub struct AutoRechargePrefsApi<'a> {
-    client: &'a Client,
-}
-
-impl Client {
     /// The payment endpoints.
-    pub fn payment(&self) -> PaymentApi<'_> {
-        PaymentApi { client: self }
+    Client::payment => PaymentApi {
+        /// `POST /payment/stored_payment_transactions` (see
+        /// [`crate::PaymentApi::create_stored_payment_transaction`]); pass an idempotency key.
+        fn create_stored_payment_transaction(amount: impl Into<String>) -> Request<StoredPaymentTransaction>;
     }
-}
 
-impl<'a> PaymentApi<'a> {
     /// Auto-recharge preferences.
-    pub fn auto_recharge_prefs(&self) -> AutoRechargePrefsApi<'a> {
-        AutoRechargePrefsApi {
-            client: self.client,
-        }
-    }
-
-    /// `POST /payment/stored_payment_transactions` (see
-    /// [`crate::PaymentApi::create_stored_payment_transaction`]); pass an idempotency key.
-    pub fn create_stored_payment_transaction(
-        &self,
-        amount: impl Into<String>,
-    ) -> Request<StoredPaymentTransaction> {
-        self.client.request(
-            self.client
-                .inner
-                .payment()
-                .create_stored_payment_transaction(amount),
-        )
-    }
-}
-
-impl AutoRechargePrefsApi<'_> {
-    /// `GET /payment/auto_recharge_prefs`.
-    pub fn list(&self) -> Request<AutoRechargePref> {
-        self.client
-            .request(self.client.inner.payment().auto_recharge_prefs().list())
-    }
-
-    /// `PATCH /payment/auto_recharge_prefs`: changes the set fields only.
-    pub fn update(&self, update: AutoRechargePrefUpdate) -> Request<AutoRechargePref> {
-        self.client.request(
-            self.client
-                .inner
-                .payment()
-                .auto_recharge_prefs()
-                .update(update),
-        )
+    PaymentApi::auto_recharge_prefs => AutoRechargePrefsApi {
+        /// `GET /payment/auto_recharge_prefs` (see [`crate::AutoRechargePrefsApi::list`]).
+        fn list() -> Request<AutoRechargePref>;
+        /// `PATCH /payment/auto_recharge_prefs`: changes the set fields only (see
+        /// [`crate::AutoRechargePrefsApi::update`]).
+        fn update(update: AutoRechargePrefUpdate) -> Request<AutoRechargePref>;
     }
 }
 
@@ -460,9 +437,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     request_option_setters!();
 
-    /// Fetch up to `pages` pages at once ahead of the consumer (see
+    /// How many pages to fetch ahead of the consumer: a number or
+    /// [`Concurrency::Auto`](crate::Concurrency::Auto) (see
     /// [`crate::ListRequest::concurrency`]).
-    pub fn concurrency(self, pages: usize) -> Self {
+    pub fn concurrency(self, pages: impl Into<crate::Concurrency>) -> Self {
         ListRequest {
             inner: self.inner.concurrency(pages),
             runner: self.runner,
@@ -479,8 +457,10 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
 
     /// Every page, fetched as the iterator advances; it ends after the first error.
     pub fn pages(self) -> Pages<T> {
+        let stream = self.inner.into_pages();
         Pages {
-            stream: Some(self.inner.into_pages().boxed()),
+            stats: stream.stats(),
+            stream: Some(stream),
             runner: self.runner,
         }
     }
@@ -542,8 +522,24 @@ impl<T: DeserializeOwned + Send + 'static> Page<T> {
 
 /// Every page of a blocking list, from [`ListRequest::pages`].
 pub struct Pages<T> {
-    stream: Option<BoxStream<'static, Result<crate::Page<T>>>>,
+    stream: Option<crate::PageStream<T>>,
+    /// The stream's stats after the last step (kept when the stream ends).
+    stats: PrefetchStats,
     runner: Runner,
+}
+
+impl<T> Pages<T> {
+    /// What the list observed so far (see [`crate::PageStream::stats`]).
+    pub fn stats(&self) -> PrefetchStats {
+        self.stream.as_ref().map_or(self.stats, |s| s.stats())
+    }
+}
+
+impl<T> Items<T> {
+    /// What the list observed so far (see [`crate::ItemStream::stats`]).
+    pub fn stats(&self) -> PrefetchStats {
+        self.pages.stats()
+    }
 }
 
 impl<T> fmt::Debug for Pages<T> {
@@ -563,6 +559,9 @@ impl<T: Send + 'static> Iterator for Pages<T> {
         let step = self
             .runner
             .run(async move { Ok((stream.next().await, stream)) });
+        if let Ok((_, stream)) = &step {
+            self.stats = stream.stats();
+        }
         match step {
             Ok((Some(Ok(inner)), stream)) => {
                 self.stream = Some(stream);

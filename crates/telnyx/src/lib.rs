@@ -37,6 +37,11 @@
 //! `.idempotency_key(..)`. See [`Request`] for the retry rules and why a POST is only
 //! retried with an idempotency key, and [`ListRequest`] for the paging rules.
 //!
+//! A list streams one page at a time by default. `.concurrency(4)` fetches 4 pages ahead;
+//! `.concurrency(Concurrency::Auto)` lets the SDK find the depth from latency, errors and the
+//! `x-ratelimit-*` headers, backing off before the rate limit (see [`Concurrency`]); the
+//! stream's [`stats`](ItemStream::stats) say what it observed. Items stay in order either way.
+//!
 //! # Errors
 //!
 //! ```no_run
@@ -74,6 +79,7 @@ mod error;
 mod money;
 mod options;
 mod pagination;
+mod prefetch;
 pub mod query;
 mod request;
 mod resources;
@@ -90,10 +96,28 @@ pub use client::{
 pub use error::{ApiErrorDetail, Error, ErrorKind, ErrorSource, RateLimit, Result};
 pub use money::{Money, ParseMoneyError};
 pub use options::{IdempotencyKey, RequestOptions};
-pub use pagination::{ListRequest, Page, PageMeta};
+pub use pagination::{ItemStream, ListRequest, Page, PageMeta, PageStream};
+pub use prefetch::{Concurrency, PrefetchStats, DEFAULT_MAX_AUTO_DEPTH};
 pub use query::Query;
 pub use request::{BoxFuture, Request};
-pub use resources::*;
+pub use resources::{
+    AmdDetailRecord, AmdFeature, AuditEvent, AuditEventChange, AuditEventListParams,
+    AuditEventsApi, AutoRechargePref, AutoRechargePrefUpdate, AutoRechargePrefsApi, Balance,
+    BalanceApi, ChangeMadeBy, ChargesAdjustment, ChargesBreakdown, ChargesBreakdownApi,
+    ChargesBreakdownParams, ChargesFormat, ChargesSummary, ChargesSummaryApi,
+    ChargesSummaryDetails, ChargesSummaryParams, ChargesSummaryTotal, ComparativeLine,
+    ConferenceDetailRecord, ConferenceParticipantDetailRecord, CostType, DateRange, DetailRecord,
+    DetailRecordListParams, DetailRecordType, DetailRecordsApi, FieldFilter, FilterOp, HttpHeaders,
+    Invoice, InvoiceAction, InvoiceDetail, InvoiceListParams, InvoicePdfRequest, InvoiceSort,
+    InvoicesApi, MediaStorageDetailRecord, MessageDetailRecord, MessageDirection, MessageStatus,
+    MessageType, MonthDetail, NumberBreakdown, ParseParamError, PaymentApi, RechargePreference,
+    ServiceCharge, SimCardUsageDetailRecord, SimpleLine, SortDirection, StoredPaymentTransaction,
+    SummaryLine, UserTagListParams, UserTags, UserTagsApi, VerifyChannelType, VerifyDetailRecord,
+    WebhookDeliveriesApi, WebhookDelivery, WebhookDeliveryAttempt, WebhookDeliveryListParams,
+    WebhookDeliveryStatus, WebhookEvent, WebhookHttp, WebhookHttpRequest, WebhookHttpResponse,
+    MAX_CHARGES_RANGE_DAYS, MAX_DETAIL_RECORDS_PAGE_SIZE, MAX_INVOICES_PAGE_SIZE,
+    MAX_WEBHOOK_DELIVERIES_PAGE_SIZE,
+};
 pub use response::ResponseMeta;
 pub use rust_decimal::Decimal;
 pub use violation::{Rule, Violation};

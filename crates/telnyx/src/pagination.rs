@@ -15,7 +15,7 @@
 //!   so does a page whose `meta.total_pages` is 0 or 1.
 
 use std::fmt;
-use std::future::{ready, Future, IntoFuture};
+use std::future::{ready, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::options::{request_option_setters, RequestOptions};
+use crate::prefetch::{Concurrency, PrefetchStats, PrefetchStream, Shared};
 use crate::query::Query;
 use crate::request::{decode_json, execute, BoxFuture, RequestSpec};
 use crate::response::ResponseMeta;
@@ -247,7 +248,7 @@ async fn fetch_page<T: DeserializeOwned>(
 pub struct ListRequest<T> {
     client: Client,
     spec: Result<RequestSpec>,
-    concurrency: usize,
+    concurrency: Concurrency,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -286,7 +287,7 @@ impl<T> ListRequest<T> {
         ListRequest {
             client,
             spec: Ok(RequestSpec::new(Method::GET, path.into(), query)),
-            concurrency: 1,
+            concurrency: Concurrency::default(),
             _item: PhantomData,
         }
     }
@@ -298,7 +299,7 @@ impl<T> ListRequest<T> {
         ListRequest {
             client,
             spec: Err(error),
-            concurrency: 1,
+            concurrency: Concurrency::default(),
             _item: PhantomData,
         }
     }
@@ -313,16 +314,33 @@ impl<T> ListRequest<T> {
     // Every page is fetched with these settings.
     request_option_setters!();
 
-    /// Fetch up to `pages` pages at once ahead of the consumer (default 1: one at a time).
+    /// How many pages to fetch ahead of the consumer: a number (`.concurrency(4)`, a fixed
+    /// depth) or [`Concurrency::Auto`] (the SDK finds the depth, up to 16, and backs off
+    /// before the rate limit). Default: 1, one page at a time.
     ///
     /// Prefetching starts after the first page, once `meta.total_pages` is known, and covers
-    /// the pages up to that total. Items still come out in order.
+    /// the pages up to that total. Items still come out in order, and at most `depth` pages
+    /// are held (in flight or fetched and not yet consumed). What the stream observed
+    /// (requests, 429s, depth reached) is on [`ItemStream::stats`] / [`PageStream::stats`].
     ///
     /// Each prefetched page is fetched and decoded in its own `tokio::spawn`ed task, so on a
     /// multi-threaded runtime (`#[tokio::main]`) several pages are decoded at once, off the
     /// consumer's task; the tasks are aborted when the stream is dropped.
-    pub fn concurrency(mut self, pages: usize) -> Self {
-        self.concurrency = pages.max(1);
+    ///
+    /// ```no_run
+    /// # async fn run(list: telnyx::ListRequest<serde_json::Value>) -> telnyx::Result<()> {
+    /// use futures::StreamExt;
+    /// use telnyx::Concurrency;
+    /// let mut items = list.concurrency(Concurrency::Auto).into_stream();
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    /// }
+    /// let stats = items.stats();
+    /// println!("{} requests, {} answered 429, depth up to {}", stats.requests, stats.rate_limited, stats.max_depth);
+    /// # Ok(()) }
+    /// ```
+    pub fn concurrency(mut self, pages: impl Into<Concurrency>) -> Self {
+        self.concurrency = pages.into();
         self
     }
 }
@@ -342,16 +360,26 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
     }
 
     /// Every page, fetched lazily as the stream is polled.
-    pub fn into_pages(self) -> impl Stream<Item = Result<Page<T>>> + Send + 'static {
-        let concurrency = self.concurrency;
+    pub fn into_pages(self) -> PageStream<T> {
+        let shared = Shared::new(self.concurrency);
+        let stats = Arc::clone(&shared);
         let ctx = match self.spec {
-            Ok(spec) => Arc::new(ListContext {
-                client: self.client,
-                spec,
-            }),
-            Err(e) => return stream::once(ready(Err(e))).boxed(),
+            Ok(mut spec) => {
+                spec.on_attempt = Some(shared.observer());
+                Arc::new(ListContext {
+                    client: self.client,
+                    spec,
+                })
+            }
+            Err(e) => {
+                return PageStream {
+                    inner: stream::once(ready(Err(e))).boxed(),
+                    stats,
+                }
+            }
         };
-        stream::once(fetch_page::<T>(Arc::clone(&ctx), None))
+        let prefetch = self.concurrency.prefetches();
+        let inner = stream::once(fetch_page::<T>(Arc::clone(&ctx), None))
             .flat_map(move |first| -> BoxStream<'static, Result<Page<T>>> {
                 let page = match first {
                     Ok(page) => page,
@@ -366,23 +394,96 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
                         let e = e.with_operation(ctx.spec.operation());
                         head.chain(stream::once(ready(Err(e)))).boxed()
                     }
-                    (NextStep::Fetch(next), Some(total)) if concurrency > 1 => head
-                        .chain(prefetched(Arc::clone(&ctx), next, total, concurrency))
+                    (NextStep::Fetch(next), Some(total)) if prefetch => head
+                        .chain(prefetched(
+                            Arc::clone(&ctx),
+                            next,
+                            total,
+                            Arc::clone(&shared),
+                        ))
                         .boxed(),
                     (NextStep::Fetch(next), _) => {
                         head.chain(sequential(Arc::clone(&ctx), next)).boxed()
                     }
                 }
             })
-            .boxed()
+            .boxed();
+        PageStream { inner, stats }
     }
 
     /// Every item of every page, fetched lazily as the stream is polled.
-    pub fn into_stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
-        self.into_pages().flat_map(|page| match page {
-            Ok(page) => stream::iter(page.data.into_iter().map(Ok)).left_stream(),
-            Err(e) => stream::once(ready(Err(e))).right_stream(),
-        })
+    pub fn into_stream(self) -> ItemStream<T> {
+        let pages = self.into_pages();
+        let stats = Arc::clone(&pages.stats);
+        let inner = pages
+            .flat_map(|page| match page {
+                Ok(page) => stream::iter(page.data.into_iter().map(Ok)).left_stream(),
+                Err(e) => stream::once(ready(Err(e))).right_stream(),
+            })
+            .boxed();
+        ItemStream { inner, stats }
+    }
+}
+
+/// Every page of a list, from [`ListRequest::into_pages`]: a `Stream` of `Result<Page<T>>`
+/// that also tells what it observed ([`stats`](PageStream::stats)).
+#[must_use = "a stream does nothing unless polled"]
+pub struct PageStream<T> {
+    inner: BoxStream<'static, Result<Page<T>>>,
+    stats: Arc<Shared>,
+}
+
+/// Every item of a list, from [`ListRequest::into_stream`]: a `Stream` of `Result<T>` that
+/// also tells what it observed ([`stats`](ItemStream::stats)).
+#[must_use = "a stream does nothing unless polled"]
+pub struct ItemStream<T> {
+    inner: BoxStream<'static, Result<T>>,
+    stats: Arc<Shared>,
+}
+
+impl<T> PageStream<T> {
+    /// What the stream observed so far: requests, 429/503 answers, errors, the prefetch
+    /// depth now and the deepest it went.
+    pub fn stats(&self) -> PrefetchStats {
+        self.stats.stats()
+    }
+}
+
+impl<T> ItemStream<T> {
+    /// What the stream observed so far: requests, 429/503 answers, errors, the prefetch
+    /// depth now and the deepest it went.
+    pub fn stats(&self) -> PrefetchStats {
+        self.stats.stats()
+    }
+}
+
+impl<T> Stream for PageStream<T> {
+    type Item = Result<Page<T>>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<T> Stream for ItemStream<T> {
+    type Item = Result<T>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<T> fmt::Debug for PageStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl<T> fmt::Debug for ItemStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("stats", &self.stats())
+            .finish()
     }
 }
 
@@ -417,63 +518,25 @@ fn sequential<T: DeserializeOwned + Send + 'static>(
     .boxed()
 }
 
-/// Pages `next..=total`, up to `concurrency` in flight, in order; ends after an error or an
-/// empty page.
-///
-/// Each page is fetched **and decoded** in its own `tokio::spawn`ed task, so that on a
-/// multi-threaded runtime several pages are decoded at once, off the consumer's thread (on
-/// a current-thread runtime this costs nothing extra). The tasks are aborted when the stream
-/// is dropped.
+/// Pages `next..=total`, fetched ahead as deep as `shared`'s controller allows, in order;
+/// ends after an error or an empty page (see `prefetch/stream.rs`).
 fn prefetched<T: DeserializeOwned + Send + 'static>(
     ctx: Arc<ListContext>,
     next: u64,
     total: u64,
-    concurrency: usize,
+    shared: Arc<Shared>,
 ) -> BoxStream<'static, Result<Page<T>>> {
-    stream::iter(next..=total)
-        .map(move |n| AbortOnDrop(tokio::spawn(fetch_page::<T>(Arc::clone(&ctx), Some(n)))))
-        .buffered(concurrency)
-        .scan(false, |failed, result| {
-            if *failed {
-                return ready(None);
-            }
-            ready(match result {
-                Ok(page) if page.data.is_empty() => None,
-                Ok(page) => Some(Ok(page)),
-                Err(e) => {
-                    *failed = true;
-                    Some(Err(e))
-                }
-            })
-        })
-        .boxed()
-}
-
-/// A spawned page fetch, aborted when dropped (when the stream is dropped before the page
-/// is consumed), so that no task outlives the stream.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl<T> Future for AbortOnDrop<Result<T>> {
-    type Output = Result<T>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
-            Ok(result) => result,
-            // A panic while fetching or decoding the page: propagate it to the consumer, as
-            // when the page was fetched on its task.
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            Err(e) => Err(Error::connection(
-                "the task fetching a page was cancelled (is the runtime shutting down?)",
-                e,
-            )),
-        })
-    }
+    let fetch = Arc::new(move |n: u64| -> BoxFuture<Result<Page<T>>> {
+        Box::pin(fetch_page::<T>(Arc::clone(&ctx), Some(n)))
+    });
+    PrefetchStream::new(
+        fetch,
+        |page: &Page<T>| page.data.is_empty(),
+        next,
+        total,
+        shared,
+    )
+    .boxed()
 }
 
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
@@ -482,32 +545,5 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::time::Duration;
-
-    #[tokio::test]
-    async fn a_dropped_prefetch_task_is_aborted() {
-        let done = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&done);
-        let guard = AbortOnDrop(tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(30)).await;
-            flag.store(true, Ordering::SeqCst);
-            Ok::<(), Error>(())
-        }));
-        drop(guard);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        assert!(!done.load(Ordering::SeqCst));
-    }
-
-    #[tokio::test]
-    async fn a_finished_prefetch_task_yields_its_result() {
-        let guard = AbortOnDrop(tokio::spawn(async { Ok::<u8, Error>(7) }));
-        assert_eq!(guard.await.unwrap(), 7);
     }
 }

@@ -4,7 +4,8 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::time::{Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
@@ -27,6 +28,12 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 const ACCEPT_JSON: &str = "application/json";
 const ACCEPT_CSV: &str = "text/csv";
 
+/// Told about every finished attempt of a request: its latency, its status (`None` for a
+/// connection error or a timeout) and the response headers. The paging streams use it to
+/// adapt their prefetch (`prefetch.rs`).
+pub(crate) type AttemptObserver =
+    Arc<dyn Fn(Duration, Option<u16>, Option<&HeaderMap>) + Send + Sync>;
+
 /// Everything needed to send one request (reused on every attempt and every page).
 #[derive(Clone)]
 pub(crate) struct RequestSpec {
@@ -42,6 +49,8 @@ pub(crate) struct RequestSpec {
     /// Whether to send `Authorization` and the client's default headers. False only for an
     /// absolute URL on another origin than the base URL.
     pub(crate) authorize: bool,
+    /// Told about every attempt (set by the paging streams).
+    pub(crate) on_attempt: Option<AttemptObserver>,
 }
 
 impl RequestSpec {
@@ -55,6 +64,7 @@ impl RequestSpec {
             options: RequestOptions::default(),
             absolute_url: None,
             authorize: true,
+            on_attempt: None,
         }
     }
 
@@ -424,7 +434,17 @@ pub(crate) async fn execute(client: &Client, spec: &RequestSpec) -> Result<RawRe
         }
         .instrument(span.clone())
         .await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        let latency = started.elapsed();
+        span.record("duration_ms", latency.as_millis() as u64);
+        if let Some(observe) = &spec.on_attempt {
+            match &outcome {
+                Ok(raw) => observe(latency, Some(raw.status), Some(&raw.headers)),
+                Err(AttemptError::Status {
+                    status, headers, ..
+                }) => observe(latency, Some(*status), Some(headers)),
+                Err(_) => observe(latency, None, None),
+            }
+        }
 
         let (error, delay) = match outcome {
             Ok(raw) => {

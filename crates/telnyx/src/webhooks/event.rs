@@ -15,8 +15,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::verify::Reason;
+use super::reason::Reason;
 use crate::resources::shared::server_enum;
+use crate::resources::{MessageDirection, MessageType};
 use crate::{ApiErrorDetail, Money, Result};
 
 server_enum! {
@@ -250,26 +251,6 @@ where
     T: Deserialize<'de> + Default,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-server_enum! {
-    /// Whether a message was sent to you or by you.
-    pub enum MessageDirection {
-        /// Received by one of your numbers.
-        Inbound = "inbound",
-        /// Sent by you.
-        Outbound = "outbound",
-    }
-}
-
-server_enum! {
-    /// SMS or MMS.
-    pub enum MessageType {
-        /// Text message.
-        Sms = "SMS",
-        /// Multimedia message.
-        Mms = "MMS",
-    }
 }
 
 server_enum! {

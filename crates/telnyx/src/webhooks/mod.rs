@@ -112,15 +112,19 @@
 //! [`TestSigner::public_key_base64`] and send it bodies signed by the signer.
 
 mod event;
+mod names;
+mod reason;
 mod signer;
 mod verify;
 
+/// The message enums of the detail records, shared by the webhook message payloads.
+pub use crate::resources::{MessageDirection, MessageType};
 pub use event::{
     CallDirection, CallPayload, CallState, DeliveryStatus, Event, EventData, EventMeta, EventType,
-    HangupCause, HangupSource, MessageCost, MessageCostBreakdown, MessageDirection,
-    MessageEndpoint, MessageMedia, MessagePayload, MessageType, Payload, SipHeader,
+    HangupCause, HangupSource, MessageCost, MessageCostBreakdown, MessageEndpoint, MessageMedia,
+    MessagePayload, Payload, SipHeader,
 };
+pub use names::{PUBLIC_KEY_ENV, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+pub use reason::Reason;
 pub use signer::{SignedHeaders, TestSigner};
-pub use verify::{
-    Reason, Verifier, DEFAULT_TOLERANCE, PUBLIC_KEY_ENV, SIGNATURE_HEADER, TIMESTAMP_HEADER,
-};
+pub use verify::{Verifier, DEFAULT_TOLERANCE};

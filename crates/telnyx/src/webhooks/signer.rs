@@ -8,7 +8,8 @@ use base64::Engine as _;
 use ed25519_dalek::{Signer as _, SigningKey, SECRET_KEY_LENGTH};
 use http::{HeaderMap, HeaderValue};
 
-use super::verify::{Verifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use super::names::{SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use super::verify::Verifier;
 use crate::{Error, ErrorKind, Result};
 
 /// An Ed25519 key pair that signs webhook bodies exactly as Telnyx does

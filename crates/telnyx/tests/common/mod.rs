@@ -1,5 +1,6 @@
-//! Helpers shared by the SDK's wiremock tests: an unpooled mock server, clients pointed at
-//! it, and a look at what it received.
+//! Helpers shared by the SDK's integration tests (`tests/it`): for wiremock tests an unpooled
+//! mock server, clients pointed at it and a look at what it received; for emulator tests a
+//! client of an emulator (`emulator`); for webhook tests the reason of a rejection.
 //!
 //! Every server is started with `MockServer::builder().start()`, never the pooled
 //! `MockServer::start()`: a pooled server is handed to the next test, and a request still in
@@ -9,11 +10,14 @@
 
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
-use telnyx::{Client, ClientBuilder};
+use telnyx::webhooks::Reason;
+use telnyx::{Client, ClientBuilder, ErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub mod emulator;
 
 /// The API key of the test clients.
 pub const KEY: &str = "KEY_TEST";
@@ -100,4 +104,22 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 pub fn fixture(name: &str) -> Value {
     let file = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+/// The first day of the month after `d`'s.
+pub fn next_month(d: NaiveDate) -> NaiveDate {
+    d.with_day(1)
+        .unwrap()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+}
+
+/// The [`Reason`] of a webhook rejection, checking that the error is a webhook error.
+pub fn reason(result: telnyx::Result<impl std::fmt::Debug>) -> Reason {
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Webhook, "{err}");
+    assert!(err.is_webhook());
+    err.webhook_reason()
+        .cloned()
+        .expect("a webhook error has a reason")
 }

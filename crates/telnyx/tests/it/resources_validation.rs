@@ -2,16 +2,14 @@
 //! responses decode tolerantly (unknown enum values, unknown fields, missing optionals,
 //! unknown record and line types).
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
+use crate::common;
 use futures::StreamExt;
 use serde_json::json;
 use telnyx::*;
 
 use wiremock::MockServer;
 
-mod common;
-use common::{assert_nothing_sent, date, silent_server};
+use crate::common::{assert_nothing_sent, date, silent_server};
 
 fn assert_invalid(err: Error, needle: &str) {
     assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");

@@ -2,11 +2,8 @@
 //! the value, through `Error::violation()`. These tests assert those fields, never the
 //! message text, and that nothing was sent.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
-mod common;
-
-use common::{date, silent_server};
+use crate::common;
+use crate::common::{date, silent_server};
 use telnyx::*;
 
 /// The violation of an `InvalidRequest` error, checked to be one.

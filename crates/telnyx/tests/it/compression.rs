@@ -1,9 +1,7 @@
 //! Response compression (wiremock): the SDK advertises gzip and deflate and decodes a
 //! gzip-encoded body, for a single object and for every page of a list.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
-mod common;
-
+use crate::common;
 use std::io::Write;
 
 use futures::TryStreamExt;

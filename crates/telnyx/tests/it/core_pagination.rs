@@ -3,7 +3,6 @@
 //! Every test starts its own server with `MockServer::builder().start()`, never the pooled
 //! `MockServer::start()`: a pooled server is handed to the next test, and a request still in
 //! flight from a dropped prefetching stream then lands in that test's request log.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
@@ -14,8 +13,7 @@ use telnyx::{Client, ErrorKind, ListRequest, Query};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request as Received, Respond, ResponseTemplate};
 
-mod common;
-use common::retrying_client as client;
+use crate::common::retrying_client as client;
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 struct Item {

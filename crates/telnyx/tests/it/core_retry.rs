@@ -3,7 +3,6 @@
 //! Every test starts its own server with `MockServer::builder().start()`, never the pooled
 //! `MockServer::start()`: a pooled server is handed to the next test, and a request still in
 //! flight from a dropped prefetching stream then lands in that test's request log.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
@@ -13,8 +12,7 @@ use telnyx::{Client, ErrorKind, Money, Query, Request};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod common;
-use common::retrying_client as client;
+use crate::common::retrying_client as client;
 
 #[derive(Debug, Deserialize, PartialEq)]
 struct Bal {

@@ -2,8 +2,6 @@
 //! delivery verifies at any moment within the tolerance, and flipping any single byte of the
 //! body, of the signature or of the timestamp makes it fail.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
 use std::time::{Duration, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -11,14 +9,12 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use telnyx::webhooks::{Reason, TestSigner, Verifier};
 
+use crate::common::reason;
+
 fn verifier(signer: &TestSigner, now: u64) -> Verifier {
     signer
         .verifier()
         .clock(move || UNIX_EPOCH + Duration::from_secs(now))
-}
-
-fn reason(r: telnyx::Result<()>) -> Reason {
-    r.unwrap_err().webhook_reason().cloned().unwrap()
 }
 
 proptest! {

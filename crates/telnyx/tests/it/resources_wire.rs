@@ -1,8 +1,6 @@
 //! Wire tests of every Account operation: method, path, exact query string (byte-identical to
 //! the official npm SDK's), exact JSON body, and decoding of the spec's example responses.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
 use chrono::{TimeZone, Utc};
 use futures::StreamExt;
 use serde_json::json;
@@ -10,8 +8,7 @@ use telnyx::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod common;
-use common::{client, date, fixture, only_request, serve};
+use crate::common::{client, date, fixture, only_request, serve};
 
 #[tokio::test]
 async fn balance_retrieve() {

@@ -7,8 +7,6 @@
 //! PyNaCl into its venv). Otherwise it is skipped with a message, unless
 //! `TELNYX_REQUIRE_PYNACL` or `TELNYX_REQUIRE_OFFICIAL_SDKS` is set: then it fails.
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

@@ -1,16 +1,14 @@
 //! `InvoicesApi::download_pdf` over real HTTP (wiremock): the API key goes to the download
 //! URL only on the API's own origin; errors for a missing link, a failed download and a
 //! body that is not a PDF; retries and timeouts like every GET.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
+use crate::common;
 use std::time::Duration;
 
 use serde_json::json;
 use telnyx::{Client, ErrorKind};
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-mod common;
 
 const ID: &str = "48eff763-ea80-4345-b688-78249eb165a8";
 const KEY: &str = "KEY_pdf_secret";

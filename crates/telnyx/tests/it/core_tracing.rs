@@ -1,5 +1,4 @@
 //! The per-attempt `tracing` span: method, path, attempt, status, duration; no secrets.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,5 @@
 //! Errors and decoding over real HTTP (wiremock): tolerant decoding, useful messages, and
 //! no secret in any Debug or Display text.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
@@ -10,8 +9,7 @@ use telnyx::{Client, ErrorKind, Money, Query, Request};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod common;
-use common::client_with_key;
+use crate::common::client_with_key;
 
 const SECRET: &str = "KEY_SECRET_ABC123";
 

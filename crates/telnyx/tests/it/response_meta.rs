@@ -1,9 +1,7 @@
 //! Response metadata on success (wiremock): status, headers, request id and rate-limit
 //! figures with the decoded value, and per page of a list.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
-mod common;
-
+use crate::common;
 use futures::TryStreamExt;
 use serde_json::json;
 use telnyx::{AuditEventListParams, RateLimit};

@@ -5,13 +5,12 @@
 //! Each test starts its own emulator on 127.0.0.1:0 and uses its own API key (one isolated
 //! account per key), so the tests run in parallel; every stream is wrapped in a timeout so a
 //! paging bug fails instead of hanging.
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::collections::HashSet;
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use telnyx::{
@@ -22,6 +21,9 @@ use telnyx::{
     WebhookDeliveryStatus,
 };
 use telnyx_emulator::{Emulator, EmulatorConfig, SeedRequest};
+
+use crate::common::emulator::{add_fault, client};
+use crate::common::next_month;
 
 /// Upper bound for any single await: a hang is a failure.
 const LIMIT: Duration = Duration::from_secs(30);
@@ -37,15 +39,6 @@ async fn emulator(config: EmulatorConfig) -> Emulator {
     Emulator::start(config).await.unwrap()
 }
 
-fn client(emu: &Emulator, key: &str) -> Client {
-    Client::builder()
-        .api_key(key)
-        .base_url(emu.base_url())
-        .initial_retry_delay(Duration::from_millis(5))
-        .build()
-        .unwrap()
-}
-
 /// `http://127.0.0.1:PORT`, where the control API lives.
 fn origin(emu: &Emulator) -> String {
     format!("http://{}", emu.addr())
@@ -59,17 +52,6 @@ async fn all<T: serde::de::DeserializeOwned + Send + 'static>(
     within(what, req.into_stream().try_collect::<Vec<T>>())
         .await
         .unwrap_or_else(|e| panic!("{what}: {e}"))
-}
-
-async fn add_fault(emu: &Emulator, rule: Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/_emulator/faults", origin(emu)))
-        .header("content-type", "application/json")
-        .body(rule.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 201, "fault rule {rule} refused");
 }
 
 /// The emulator's request log (`/v2` requests, oldest first).
@@ -93,10 +75,6 @@ fn logged<'a>(log: &'a [Value], method: &str, path: &str) -> Vec<&'a Value> {
 
 fn dec(m: &Option<Money>) -> Decimal {
     m.as_ref().expect("money field present").to_decimal()
-}
-
-fn next_month(d: NaiveDate) -> NaiveDate {
-    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap() + Months::new(1)
 }
 
 #[tokio::test]

@@ -5,12 +5,11 @@
 //! The tests are plain `#[test]` functions: the blocking client needs no runtime of the
 //! caller's. Only the emulator runs on a (multi-threaded) tokio runtime, owned by the test
 //! and never entered by the test thread, so it keeps serving while the client blocks.
-#![cfg(feature = "blocking")]
-#![allow(clippy::unwrap_used)] // tests may unwrap (team rule)
 
 use std::time::Duration;
 
-use chrono::{Datelike, Months, NaiveDate};
+use crate::common::{self, next_month};
+
 use telnyx::blocking::Client;
 use telnyx::{
     AuditEventListParams, AutoRechargePrefUpdate, ChargesBreakdownParams, ChargesSummaryParams,
@@ -41,21 +40,11 @@ fn serve() -> Served {
 }
 
 fn client(served: &Served, key: &str) -> Client {
-    let inner = telnyx::Client::builder()
-        .api_key(key)
-        .base_url(served.emulator.base_url())
-        .initial_retry_delay(Duration::from_millis(5))
+    let inner = common::emulator::builder(&served.emulator, key)
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap();
     Client::from_async(inner).unwrap()
-}
-
-fn next_month(d: NaiveDate) -> NaiveDate {
-    d.with_day(1)
-        .unwrap()
-        .checked_add_months(Months::new(1))
-        .unwrap()
 }
 
 #[test]
@@ -197,6 +186,33 @@ fn detail_records_page_by_page_and_item_by_item() {
     let second = first.next_page().unwrap().unwrap();
     assert_eq!(second.meta.unwrap().page_number, Some(2));
     assert_eq!(second.data[0], items[7]);
+}
+
+#[test]
+fn adaptive_prefetch_works_blocking_too() {
+    let served = serve();
+    let c = client(&served, "KEY_blocking_auto");
+    let params = DetailRecordListParams::new("messaging")
+        .sort(["-created_at"])
+        .page_size(5);
+    let sequential: Vec<_> = c
+        .detail_records()
+        .list(params.clone())
+        .items()
+        .map(Result::unwrap)
+        .collect();
+    let mut auto = c
+        .detail_records()
+        .list(params)
+        .concurrency(telnyx::Concurrency::Auto)
+        .items();
+    let items: Vec<_> = auto.by_ref().map(Result::unwrap).collect();
+    assert_eq!(items, sequential, "same items, same order");
+    let stats = auto.stats();
+    let pages = sequential.len().div_ceil(5) as u64;
+    assert!(stats.requests >= pages, "{stats:?} for {pages} pages");
+    assert!((1..=telnyx::DEFAULT_MAX_AUTO_DEPTH).contains(&stats.max_depth));
+    assert_eq!(stats.rate_limited, 0);
 }
 
 #[test]

@@ -1,15 +1,15 @@
 //! `telnyx::webhooks`: typed decoding of Telnyx-shaped events, and every way a delivery can
 //! fail verification (the negative vectors), each with its own [`Reason`].
 
-#![allow(clippy::unwrap_used)] // tests may unwrap
-
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use http::HeaderMap;
 use telnyx::webhooks::*;
-use telnyx::{ErrorKind, Money};
+use telnyx::Money;
+
+use crate::common::reason;
 
 /// The signing time of every delivery here; the verifiers' clocks are set around it.
 const T: i64 = 1_764_000_000;
@@ -25,15 +25,6 @@ fn signer() -> TestSigner {
 /// A verifier for `signer()` whose clock reads `now`.
 fn verifier_at(now: i64) -> Verifier {
     signer().verifier().clock(move || at(now))
-}
-
-fn reason(result: telnyx::Result<impl std::fmt::Debug>) -> Reason {
-    let err = result.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Webhook, "{err}");
-    assert!(err.is_webhook());
-    err.webhook_reason()
-        .cloned()
-        .expect("a webhook error has a reason")
 }
 
 const FINALIZED: &str = r#"{
