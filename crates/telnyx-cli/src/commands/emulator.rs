@@ -10,16 +10,18 @@ use serde::Deserialize;
 use serde_json::Value;
 use tracing::Instrument;
 
-use crate::cli::{EmulatorAction, EmulatorArgs, GlobalArgs, OutputFormat};
+use crate::cli::emulator::{EmulatorAction, EmulatorArgs};
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::exit::{CliError, ControlError};
 
 /// The emulator's address when --base-url is not given.
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:4010/v2";
 
 /// Runs the server, or the `advance` / `traffic` action against a running one.
-pub async fn run(args: &EmulatorArgs, global: &GlobalArgs, color: bool) -> Result<(), CliError> {
+pub async fn run(args: EmulatorArgs, global: GlobalArgs) -> Result<(), CliError> {
+    let global = &global;
     match &args.action {
-        None => serve(&args.server, color).await,
+        None => serve(&args.server, crate::context::color_ok(global)).await,
         Some(EmulatorAction::Advance { by }) => {
             let (field, value) = by.to_json();
             let v = control(global, reqwest::Method::POST, "clock/advance", field, value).await?;

@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use clap::Args;
 use serde::Serialize;
 use telnyx::{WebhookDelivery, WebhookDeliveryAttempt, WebhookDeliveryStatus};
 
-use crate::cli::{DeliveryStatusArg, GlobalArgs, WebhookDeliveriesCommand};
+use crate::cli::webhook_deliveries::{DeliveryStatusArg, WaitArgs, WebhookDeliveriesCommand};
+use crate::cli::GlobalArgs;
 use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::commands::emulator::{api_key, emulator_only, Control};
 use crate::context::Ctx;
@@ -94,18 +94,18 @@ pub fn list_spec() -> ListSpec<WebhookDelivery> {
 
 /// Runs `telnyx webhook-deliveries ...`: `redeliver` against the emulator (its address by
 /// default), the others against the API as every command.
-pub async fn dispatch(global: GlobalArgs, cmd: WebhookDeliveriesCommand) -> Result<(), CliError> {
+pub async fn run(cmd: WebhookDeliveriesCommand, global: GlobalArgs) -> Result<(), CliError> {
     match cmd {
         WebhookDeliveriesCommand::Redeliver { id, wait } => {
             let global = emulator_only(global, REDELIVER)?;
             Ctx::run(global, async |ctx| redeliver(ctx, &id, &wait).await).await
         }
-        other => Ctx::run(global, async |ctx| run(ctx, other).await).await,
+        other => Ctx::run(global, async |ctx| run_in(ctx, other).await).await,
     }
 }
 
 /// Runs `telnyx webhook-deliveries list|get`.
-pub async fn run(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), CliError> {
+async fn run_in(ctx: &mut Ctx, cmd: WebhookDeliveriesCommand) -> Result<(), CliError> {
     match cmd {
         WebhookDeliveriesCommand::Redeliver { id, wait } => redeliver(ctx, &id, &wait).await,
         WebhookDeliveriesCommand::List {
@@ -220,24 +220,6 @@ pub fn render_delivery(st: &Style, d: &WebhookDelivery) -> String {
 // redeliver, and waiting for a delivery
 
 const REDELIVER: &str = "telnyx webhook-deliveries redeliver";
-
-/// How long `trigger` and `redeliver` wait for the delivery.
-#[derive(Debug, Clone, Args)]
-pub struct WaitArgs {
-    /// Wait up to SECS for the delivery to end, then print its status, attempts and last HTTP status (0: do not wait).
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    pub wait_secs: u64,
-    /// Print the ids and return at once, without waiting for the delivery.
-    #[arg(long)]
-    pub no_wait: bool,
-}
-
-impl WaitArgs {
-    /// The wait, or `None` for none.
-    pub fn limit(&self) -> Option<Duration> {
-        (!self.no_wait && self.wait_secs > 0).then(|| Duration::from_secs(self.wait_secs))
-    }
-}
 
 /// When a delivery being waited for has ended.
 #[derive(Debug, Clone, Copy)]
