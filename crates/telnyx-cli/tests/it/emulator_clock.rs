@@ -2,10 +2,9 @@
 //! `telnyx --emulator --advance 45d ...` demo. Real binary, real HTTP on 127.0.0.1.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use assert_cmd::Command;
 use serde_json::Value;
-
-mod common;
 
 /// A running emulator with a fixed start time; its base URL.
 fn start_server() -> String {

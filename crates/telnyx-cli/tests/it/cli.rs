@@ -4,6 +4,7 @@
 //! turns into an isolated, deterministically seeded account.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use std::path::Path;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -12,8 +13,7 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
-use common::{start_server, Server};
+use crate::common::{start_server, Server};
 
 fn shared() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();

@@ -5,6 +5,7 @@
 //! `TELNYX_REQUIRE_USAGE_READERS` is set (CI), when it fails.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -14,8 +15,7 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
-use common::Server;
+use crate::common::Server;
 
 fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();

@@ -5,11 +5,10 @@
 //! answer. Real HTTP on 127.0.0.1, nothing mocked; every wait is bounded.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
+use crate::common;
 use std::sync::OnceLock;
 
-use common::Running;
+use crate::common::Running;
 use serde_json::{json, Value};
 use telnyx::webhooks::TestSigner;
 
