@@ -16,9 +16,7 @@ fn start_server() -> String {
 }
 
 fn telnyx(base: &str, key: &str) -> Command {
-    let mut c = common::telnyx_bin(120);
-    c.args(["--base-url", base, "--api-key", key]);
-    c
+    common::against(base, key, 120)
 }
 
 fn json_of(out: &std::process::Output) -> Value {

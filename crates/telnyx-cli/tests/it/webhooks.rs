@@ -2,7 +2,7 @@
 //! deliveries signed with the SDK's `TestSigner`.
 #![allow(clippy::unwrap_used)]
 
-use crate::common;
+use crate::common::{self, telnyx};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,13 +23,6 @@ fn now() -> i64 {
             .as_secs(),
     )
     .unwrap()
-}
-
-/// The binary with a clean environment.
-fn telnyx() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    c
 }
 
 fn text(b: &[u8]) -> String {
