@@ -608,7 +608,7 @@ impl Client {
                 Ok(answer) => answer,
                 Err(e) => {
                     drop(span);
-                    return Err(self.unreachable(&e));
+                    return Err(self.unreachable(e));
                 }
             };
             span.record("status", u64::from(status));
@@ -629,18 +629,18 @@ impl Client {
     }
 
     /// A connection error (never its URL: the query may hold the key).
-    fn unreachable(&self, e: &reqwest::Error) -> Error {
+    fn unreachable(&self, e: reqwest::Error) -> Error {
         let timed_out = e.is_timeout();
         let cause = if timed_out {
             "no answer in time".to_string()
         } else {
-            let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+            let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(&e);
             let mut last = None;
             while let Some(c) = cur {
                 last = Some(c.to_string());
                 cur = c.source();
             }
-            last.unwrap_or_else(|| "the connection failed".to_string())
+            last.unwrap_or_else(|| e.without_url().to_string())
         };
         Error::Unreachable {
             origin: self.origin(),
@@ -710,6 +710,104 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every call against a real emulator on 127.0.0.1:0.
+    #[tokio::test]
+    async fn every_call_against_a_running_emulator() {
+        let emu = crate::Emulator::start(crate::EmulatorConfig::default())
+            .await
+            .unwrap();
+        let c = Client::new(&emu.base_url(), "KEY_control_client").unwrap();
+        c.check().await.unwrap();
+        assert_eq!(c.health().await.unwrap().status, "ok");
+        let seeded = c
+            .seed(&SeedRequest {
+                detail_records: Some(3),
+                detail_record_type: Some("messaging".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(seeded.detail_records >= 3);
+        let before = c.clock().await.unwrap();
+        let report = c.advance(Advance::Days(1)).await.unwrap();
+        assert_eq!(report.from, before);
+        assert_ne!(report.to, before);
+        let per_day = BTreeMap::from([("messaging".to_string(), 7)]);
+        assert_eq!(
+            c.set_traffic(&per_day).await.unwrap().per_day["messaging"],
+            7
+        );
+
+        // No webhook URL yet: the emulator's own code comes back, nothing is retried.
+        match c.emit_event("message.sent", None).await {
+            Err(Error::Rejected { status, code, .. }) => {
+                assert_eq!(status, 409);
+                assert_eq!(code.as_deref(), Some("emulator_no_webhook"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let set = c.set_webhook_url("http://127.0.0.1:9/hooks").await.unwrap();
+        assert_eq!(set.url.as_deref(), Some("http://127.0.0.1:9/hooks"));
+        assert_eq!(set.public_key, Some(c.public_key().await.unwrap()));
+        assert_eq!(c.webhook().await.unwrap().url, set.url);
+        let emitted = c.emit_event("message.sent", None).await.unwrap();
+        assert!(!emitted.delivery_id.is_empty());
+        assert!(c.delete_webhook().await.unwrap());
+        assert_eq!(c.webhook().await.unwrap().url, None);
+
+        let id = c
+            .add_fault(&Fault {
+                method: Some("GET".into()),
+                path_prefix: "/v2/balance".into(),
+                status: Some(503),
+                times: Some(1),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(id > 0);
+        let balance = reqwest::Client::new()
+            .get(format!("{}/balance", emu.base_url()))
+            .bearer_auth("KEY_control_client")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(balance.status().as_u16(), 503);
+        let log = c.requests(10).await.unwrap();
+        assert!(log
+            .iter()
+            .any(|r| r.path == "/v2/balance" && r.status == 503));
+        assert!(c.reset().await.unwrap());
+        emu.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_is_unreachable_and_not_a_server_is_not_an_emulator() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let c = Client::new(&format!("http://127.0.0.1:{port}/v2"), "k").unwrap();
+        assert!(matches!(
+            c.check().await,
+            Err(Error::Unreachable {
+                timed_out: false,
+                ..
+            })
+        ));
+        // An HTTP server without the control API.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
+        let c = Client::new(&format!("http://{addr}"), "k").unwrap();
+        match c.check().await {
+            Err(Error::NotEmulator { why, .. }) => {
+                assert_eq!(why, "GET /_emulator/health: HTTP 404")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn the_origin_drops_the_api_path() {
