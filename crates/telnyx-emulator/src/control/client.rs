@@ -119,10 +119,8 @@ pub struct WebhookSettings {
     /// Where events go (`None`: delivery is off).
     pub url: Option<String>,
     /// Where an attempt goes after the primary failed, if set.
-    #[serde(default)]
     pub failover_url: Option<String>,
     /// The account's Ed25519 verification key, base64.
-    #[serde(default)]
     pub public_key: Option<String>,
 }
 
@@ -134,10 +132,8 @@ pub struct Emitted {
     /// The delivery's id (`GET /v2/webhook_deliveries/{id}`).
     pub delivery_id: String,
     /// The URL it is sent to.
-    #[serde(default)]
     pub url: Option<String>,
     /// Attempts the delivery gets at most: final once delivered or after this many.
-    #[serde(default)]
     pub max_attempts: Option<u32>,
 }
 
@@ -191,12 +187,10 @@ pub struct LoggedRequest {
     /// Path, without the query.
     pub path: String,
     /// The query, if any.
-    #[serde(default)]
     pub query: Option<String>,
     /// The status answered.
     pub status: u16,
     /// The `Idempotency-Key` header, if sent.
-    #[serde(default)]
     pub idempotency_key: Option<String>,
 }
 
@@ -659,11 +653,8 @@ impl Client {
         }
         #[derive(Deserialize)]
         struct ErrorItem {
-            #[serde(default)]
             code: Option<Value>,
-            #[serde(default)]
             title: Option<String>,
-            #[serde(default)]
             detail: Option<String>,
         }
         let first = serde_json::from_str::<ErrorBody>(text)
