@@ -44,7 +44,12 @@ pub enum CliError {
     /// Anything else.
     Other(String),
     /// A running emulator's control API (`/_emulator/...`) could not be used.
-    Control(ControlError),
+    Control {
+        /// The command that needed it (`telnyx webhooks trigger`).
+        command: &'static str,
+        /// What went wrong.
+        error: ControlError,
+    },
     /// A webhook delivery the command waited for failed, or did not finish in time.
     Delivery {
         /// What happened, e.g. `delivery ID failed after 3 attempts (last HTTP 500)`.
@@ -61,116 +66,89 @@ pub enum CliError {
     },
 }
 
-/// Why a call to an emulator's control API (`/_emulator/...`) failed. Messages never hold the
-/// API key (it travels in the query or the body, so no URL with a query is kept here).
-#[derive(Debug)]
-pub enum ControlError {
-    /// Nothing answered at the emulator's address.
-    Unreachable {
-        /// `http://HOST:PORT`.
-        origin: String,
-        /// The connection error's innermost cause.
-        cause: String,
-    },
-    /// Something answered, but it is not a Telnyx emulator's control API.
-    NotEmulator {
-        /// `http://HOST:PORT`.
-        origin: String,
-        /// The command that needs one (`telnyx webhooks trigger`).
-        command: String,
-        /// What answered instead (`GET /_emulator/health: 404`).
-        why: String,
-    },
-    /// The control API answered with an error.
-    Rejected {
-        /// `POST /_emulator/events` (no query).
-        op: String,
-        /// HTTP status.
-        status: u16,
-        /// The error's `code` (`emulator_no_webhook`), if any.
-        code: Option<String>,
-        /// The error's detail (or title).
-        detail: String,
-        /// `Retry-After` seconds, if sent.
-        retry_after: Option<u64>,
-    },
-    /// A successful answer that is not what this version expects.
-    BadAnswer {
-        /// `PUT /_emulator/webhooks`.
-        op: String,
-        /// What was wrong with it.
-        problem: String,
-    },
+/// Why a call to an emulator's control API (`/_emulator/...`) failed: the control client's
+/// error ([`telnyx_emulator::control_client::Error`]). Its messages never hold the API key.
+pub use telnyx_emulator::control_client::Error as ControlError;
+
+/// The exit code of a control error.
+fn control_exit_code(error: &ControlError) -> u8 {
+    match error {
+        ControlError::InvalidUrl { .. } | ControlError::NotEmulator { .. } => USAGE,
+        ControlError::Unreachable { .. } => NETWORK,
+        ControlError::Rejected { status, .. } => match status {
+            400 | 409 | 422 => VALIDATION,
+            401 | 403 => AUTH,
+            404 => NOT_FOUND,
+            429 => RATE_LIMITED,
+            _ => OTHER,
+        },
+        ControlError::Client(_) | ControlError::BadAnswer { .. } => OTHER,
+    }
 }
 
-impl ControlError {
-    fn exit_code(&self) -> u8 {
-        match self {
-            ControlError::Unreachable { .. } => NETWORK,
-            ControlError::NotEmulator { .. } => USAGE,
-            ControlError::Rejected { status, .. } => match status {
-                400 | 409 | 422 => VALIDATION,
-                401 | 403 => AUTH,
-                404 => NOT_FOUND,
-                429 => RATE_LIMITED,
-                _ => OTHER,
-            },
-            ControlError::BadAnswer { .. } => OTHER,
-        }
-    }
-
-    fn parts(&self) -> (String, Vec<String>, Option<String>) {
-        match self {
-            ControlError::Unreachable { origin, cause } => {
-                let host_port = origin.split("://").nth(1).unwrap_or(origin);
-                (
-                    format!("no emulator answered at {origin}"),
-                    vec![format!("cause: {cause}")],
-                    Some(format!(
-                        "start one there (`telnyx emulator --bind {host_port}`), or point \
-                         --base-url/TELNYX_BASE_URL at a running one (e.g. http://127.0.0.1:4010/v2)"
-                    )),
-                )
-            }
-            ControlError::NotEmulator {
-                origin,
-                command,
-                why,
-            } => (
-                format!(
-                    "`{command}` works only against the Telnyx emulator, and {origin} is not one"
-                ),
-                vec![why.clone()],
-                Some(
-                    "start one with `telnyx emulator` and point --base-url/TELNYX_BASE_URL at it \
-                     (http://127.0.0.1:4010/v2 by default)"
-                        .into(),
-                ),
+/// Headline, details and hint of a control error met by `command`.
+fn control_parts(command: &str, error: &ControlError) -> (String, Vec<String>, Option<String>) {
+    match error {
+        ControlError::InvalidUrl { base_url } => (
+            format!(
+                "--base-url {base_url:?} is not an http:// URL; an emulator's looks like http://127.0.0.1:4010/v2"
             ),
-            ControlError::Rejected {
-                op,
-                status,
-                code,
-                detail,
-                retry_after,
-            } => {
-                let tag = code
-                    .as_deref()
-                    .map(|c| format!("[{c}] "))
-                    .unwrap_or_default();
-                let hint = control_hint(op, *status, code.as_deref(), *retry_after);
-                (
-                    format!("{tag}{detail} (HTTP {status})"),
-                    vec![format!("emulator: {op}")],
-                    hint,
-                )
-            }
-            ControlError::BadAnswer { op, problem } => (
-                format!("unexpected answer from the emulator to {op}: {problem}"),
-                vec![],
-                Some("is --base-url a telnyx emulator of the same version as this CLI?".into()),
-            ),
+            vec![],
+            Some("see `telnyx --help`".into()),
+        ),
+        ControlError::Client(m) => (format!("building the HTTP client: {m}"), vec![], None),
+        ControlError::Unreachable {
+            origin,
+            cause,
+            timed_out,
+        } => {
+            let host_port = origin.split("://").nth(1).unwrap_or(origin);
+            let cause = if *timed_out {
+                format!("{cause} (raise it with --timeout)")
+            } else {
+                cause.clone()
+            };
+            (
+                format!("no emulator answered at {origin}"),
+                vec![format!("cause: {cause}")],
+                Some(format!(
+                    "start one there (`telnyx emulator --bind {host_port}`), or point \
+                     --base-url/TELNYX_BASE_URL at a running one (e.g. http://127.0.0.1:4010/v2)"
+                )),
+            )
         }
+        ControlError::NotEmulator { origin, why } => (
+            format!("`{command}` works only against the Telnyx emulator, and {origin} is not one"),
+            vec![why.clone()],
+            Some(
+                "start one with `telnyx emulator` and point --base-url/TELNYX_BASE_URL at it \
+                 (http://127.0.0.1:4010/v2 by default)"
+                    .into(),
+            ),
+        ),
+        ControlError::Rejected {
+            op,
+            status,
+            code,
+            detail,
+            retry_after,
+        } => {
+            let tag = code
+                .as_deref()
+                .map(|c| format!("[{c}] "))
+                .unwrap_or_default();
+            let hint = control_hint(op, *status, code.as_deref(), *retry_after);
+            (
+                format!("{tag}{detail} (HTTP {status})"),
+                vec![format!("emulator: {op}")],
+                hint,
+            )
+        }
+        ControlError::BadAnswer { op, problem } => (
+            format!("unexpected answer from the emulator to {op}: {problem}"),
+            vec![],
+            Some("is --base-url a telnyx emulator of the same version as this CLI?".into()),
+        ),
     }
 }
 
@@ -238,7 +216,7 @@ impl CliError {
             CliError::Invalid(_) => VALIDATION,
             CliError::Io(..) | CliError::Emulator(_) | CliError::Other(_) => OTHER,
             CliError::Interrupted(_) => INTERRUPTED,
-            CliError::Control(c) => c.exit_code(),
+            CliError::Control { error, .. } => control_exit_code(error),
             CliError::Delivery { .. } => OTHER,
         }
     }
@@ -292,7 +270,7 @@ impl CliError {
             CliError::Emulator(m) => (format!("the embedded emulator failed: {m}"), vec![], None),
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
-            CliError::Control(c) => c.parts(),
+            CliError::Control { command, error } => control_parts(command, error),
             CliError::Delivery { message, hint } => (message.clone(), vec![], Some(hint.clone())),
         }
     }
@@ -584,14 +562,15 @@ mod tests {
 
     #[test]
     fn control_errors_map_to_the_usual_codes_and_hints() {
-        let rejected = |status, code: Option<&str>, op: &str| {
-            CliError::Control(ControlError::Rejected {
+        let rejected = |status, code: Option<&str>, op: &str| CliError::Control {
+            command: "telnyx webhooks trigger",
+            error: ControlError::Rejected {
                 op: op.into(),
                 status,
                 code: code.map(str::to_string),
                 detail: "No webhook URL is set.".into(),
                 retry_after: Some(1),
-            })
+            },
         };
         let e = rejected(409, Some("emulator_no_webhook"), "POST /_emulator/events");
         assert_eq!(e.exit_code(), VALIDATION);
@@ -607,19 +586,25 @@ mod tests {
         let e = rejected(404, None, "POST /_emulator/webhook_deliveries/x/redeliver");
         assert_eq!(e.exit_code(), NOT_FOUND);
         assert!(e.render(false).contains("webhook-deliveries list"));
-        let e = CliError::Control(ControlError::Unreachable {
-            origin: "http://127.0.0.1:9".into(),
-            cause: "Connection refused".into(),
-        });
+        let e = CliError::Control {
+            command: "telnyx webhooks trigger",
+            error: ControlError::Unreachable {
+                origin: "http://127.0.0.1:9".into(),
+                cause: "Connection refused".into(),
+                timed_out: false,
+            },
+        };
         assert_eq!(e.exit_code(), NETWORK);
         assert!(e
             .render(false)
             .contains("telnyx emulator --bind 127.0.0.1:9"));
-        let e = CliError::Control(ControlError::NotEmulator {
-            origin: "https://api.telnyx.com".into(),
-            command: "telnyx webhooks trigger".into(),
-            why: "GET /_emulator/health: HTTP 404".into(),
-        });
+        let e = CliError::Control {
+            command: "telnyx webhooks trigger",
+            error: ControlError::NotEmulator {
+                origin: "https://api.telnyx.com".into(),
+                why: "GET /_emulator/health: HTTP 404".into(),
+            },
+        };
         assert_eq!(e.exit_code(), USAGE);
         assert!(e
             .render(false)

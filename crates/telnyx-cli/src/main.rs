@@ -3,12 +3,14 @@
 //! Layout: [`cli`] (clap types), [`commands`] (one thin handler file per command group),
 //! [`columns`] (table and CSV columns as functions of the typed models), [`output`]
 //! (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
-//! [`progress`] (bars on stderr), [`debug`] (`--debug`, `RUST_LOG`), [`export`] (atomic files), [`context`] (client + streaming).
+//! [`progress`] (bars on stderr), [`debug`] (`--debug`, `RUST_LOG`), [`export`] (atomic files), [`context`] (client + streaming),
+//! [`control`] (a running emulator's control API, for the commands that drive one).
 
 mod cli;
 mod columns;
 mod commands;
 mod context;
+mod control;
 mod debug;
 mod exit;
 mod export;

@@ -107,13 +107,7 @@ fn wire_value<T: Serialize + ?Sized>(item: &T) -> Result<Value, CliError> {
 fn truncate(s: &str, max: usize) -> String {
     let one_line: String = s
         .chars()
-        .map(|c| {
-            if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     if one_line.chars().count() <= max {
         one_line
@@ -196,6 +190,40 @@ fn render_row(
     }
     let trimmed = line.trim_end().to_string();
     trimmed + "\n"
+}
+
+/// A table whose rows arrive one at a time (`webhooks listen`), so its column widths are
+/// fixed in advance: each cell is cut to its column's width (with `…`) and padded to it,
+/// the last column unpadded. Rows otherwise look like [`render_table`]'s.
+pub struct FixedTable<T> {
+    cols: Vec<Col<T>>,
+    widths: Vec<usize>,
+}
+
+impl<T> FixedTable<T> {
+    /// The columns and their widths.
+    pub fn new(cols: Vec<(Col<T>, usize)>) -> FixedTable<T> {
+        let (cols, widths) = cols.into_iter().unzip();
+        FixedTable { cols, widths }
+    }
+
+    /// The header line.
+    pub fn header(&self, style: &Style) -> String {
+        let cells: Vec<String> = self.cols.iter().map(|c| c.header.to_string()).collect();
+        render_row(style, &cells, &self.widths, &[], true)
+    }
+
+    /// One item's line.
+    pub fn row(&self, style: &Style, item: &T) -> String {
+        let cells: Vec<String> = self
+            .cols
+            .iter()
+            .zip(&self.widths)
+            .map(|(c, w)| truncate(&c.text(item), *w))
+            .collect();
+        let status: Vec<bool> = self.cols.iter().map(|c| c.status).collect();
+        render_row(style, &cells, &self.widths, &status, false)
+    }
 }
 
 /// Renders `label  value` pairs with aligned labels (for single objects).
@@ -544,6 +572,24 @@ mod tests {
             assert_eq!(w.finish().unwrap(), 2);
         }
         out.target.memory_contents()
+    }
+
+    #[test]
+    fn fixed_table_cells_are_cut_and_padded() {
+        // (Moved from `webhooks listen`'s own renderer, which this replaced.)
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("a\nb", 90), "a b");
+        let table = FixedTable::new(vec![
+            (Col::new("A", |s: &(String, String)| s.0.clone()), 3),
+            (Col::new("B", |s: &(String, String)| s.1.clone()), 5),
+        ]);
+        let plain = Style { color: false };
+        assert_eq!(table.row(&plain, &("x".into(), "y".into())), "x    y\n");
+        assert_eq!(
+            table.row(&plain, &("abcdef".into(), "y".into())),
+            "ab…  y\n"
+        );
+        assert_eq!(table.header(&plain), "A    B\n");
     }
 
     #[test]

@@ -46,6 +46,9 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// A typed client of a running emulator's control API (`/_emulator/...`).
+pub use control::client as control_client;
+
 pub use args::ServerArgs;
 pub use config::{
     parse_advance, parse_rate_limit, parse_start_time, parse_webhook_timeout, Advance,

@@ -3,7 +3,8 @@
 use serde_json::Value;
 use telnyx::AuditEvent;
 
-use crate::cli::{AuditEventsCommand, SortArg};
+use crate::cli::audit_events::{AuditEventsCommand, SortArg};
+use crate::cli::GlobalArgs;
 use crate::columns::{cell, json_text, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -13,7 +14,12 @@ use crate::exit::CliError;
 const PAGE_SIZE_CAP: u32 = 250;
 
 /// Runs `telnyx audit-events ...`.
-pub async fn run(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError> {
+pub async fn run(cmd: AuditEventsCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: AuditEventsCommand) -> Result<(), CliError> {
     let AuditEventsCommand::List {
         after,
         before,

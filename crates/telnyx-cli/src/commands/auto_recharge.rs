@@ -1,13 +1,19 @@
 //! `telnyx auto-recharge show|set`
 
-use crate::cli::{AutoRechargeCommand, PreferenceArg};
+use crate::cli::auto_recharge::{AutoRechargeCommand, PreferenceArg};
+use crate::cli::GlobalArgs;
 use crate::columns::cell_or_dash;
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::{render_kv, Style};
 
 /// Runs `telnyx auto-recharge ...`.
-pub async fn run(ctx: &mut Ctx, cmd: AutoRechargeCommand) -> Result<(), CliError> {
+pub async fn run(cmd: AutoRechargeCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: AutoRechargeCommand) -> Result<(), CliError> {
     let prefs = match cmd {
         AutoRechargeCommand::Show => ctx.client.payment().auto_recharge_prefs().list().await?,
         AutoRechargeCommand::Set {

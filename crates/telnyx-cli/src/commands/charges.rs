@@ -6,14 +6,20 @@ use telnyx::{
     SimpleLine, SummaryLine,
 };
 
-use crate::cli::{ChargesCommand, OutputFormat};
+use crate::cli::charges::ChargesCommand;
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::{render_cols, render_kv, Style};
 
 /// Runs `telnyx charges ...`.
-pub async fn run(ctx: &mut Ctx, cmd: ChargesCommand) -> Result<(), CliError> {
+pub async fn run(cmd: ChargesCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: ChargesCommand) -> Result<(), CliError> {
     match cmd {
         ChargesCommand::Summary { start, end } => summary(ctx, start, end).await,
         ChargesCommand::Breakdown { start, end, csv } => breakdown(ctx, start, end, csv).await,

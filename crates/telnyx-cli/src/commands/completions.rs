@@ -4,11 +4,12 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, CompletionsArgs, GlobalArgs};
 use crate::exit::CliError;
 
-/// Writes the completion script for `shell` to stdout.
-pub fn run(shell: clap_complete::Shell) -> Result<(), CliError> {
+/// Writes the completion script for the shell to stdout.
+pub async fn run(args: CompletionsArgs, _global: GlobalArgs) -> Result<(), CliError> {
+    let shell = args.shell;
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "telnyx", &mut script);
     let mut stdout = std::io::stdout().lock();

@@ -2,7 +2,8 @@
 
 use telnyx::{DetailRecord, MessageDetailRecord};
 
-use crate::cli::DetailRecordsCommand;
+use crate::cli::detail_records::DetailRecordsCommand;
+use crate::cli::GlobalArgs;
 use crate::columns::{cell, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -66,7 +67,12 @@ fn message_csv() -> Vec<Col<DetailRecord>> {
 }
 
 /// Runs `telnyx detail-records ...`.
-pub async fn run(ctx: &mut Ctx, cmd: DetailRecordsCommand) -> Result<(), CliError> {
+pub async fn run(cmd: DetailRecordsCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: DetailRecordsCommand) -> Result<(), CliError> {
     let DetailRecordsCommand::List {
         record_type,
         date_range,

@@ -7,7 +7,8 @@ use futures::StreamExt;
 use serde::Serialize;
 use telnyx::Invoice;
 
-use crate::cli::{InvoiceSortArg, InvoicesCommand};
+use crate::cli::invoices::{InvoiceSortArg, InvoicesCommand};
+use crate::cli::GlobalArgs;
 use crate::columns::{cell, cell_or_dash, Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -67,7 +68,12 @@ struct SavedPdf {
 }
 
 /// Runs `telnyx invoices ...`.
-pub async fn run(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
+pub async fn run(cmd: InvoicesCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: InvoicesCommand) -> Result<(), CliError> {
     match cmd {
         InvoicesCommand::List { sort } => {
             let mut params = telnyx::InvoiceListParams::default()

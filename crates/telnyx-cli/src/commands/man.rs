@@ -5,11 +5,12 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use crate::cli::Cli;
+use crate::cli::{Cli, GlobalArgs, ManArgs};
 use crate::exit::CliError;
 
 /// Writes the page of `telnyx` (or of `telnyx COMMAND...`) to stdout.
-pub fn run(path: &[String]) -> Result<(), CliError> {
+pub async fn run(args: ManArgs, _global: GlobalArgs) -> Result<(), CliError> {
+    let path = args.command.as_slice();
     let mut cmd = Cli::command();
     // Building sets each subcommand's display name (`telnyx-charges-summary`), the page title.
     cmd.build();

@@ -1,4 +1,5 @@
-//! One thin handler per command group: build the SDK call, hand the result to the output layer.
+//! One thin handler file per command group (the args live in [`crate::cli`]): build the SDK
+//! call, hand the result to the output layer.
 
 pub mod audit_events;
 pub mod auto_recharge;
@@ -17,33 +18,27 @@ pub mod webhook_deliveries;
 pub mod webhooks;
 
 use crate::cli::{Command, GlobalArgs};
-use crate::context::{color_ok, Ctx};
 use crate::exit::CliError;
 
-/// Runs a parsed command: `emulator`, `completions` and `man` need no client; every other
-/// command runs inside a [`Ctx`] built from the global options.
+/// Runs a parsed command. Every command has the same entry, `run(args, global)`: the
+/// command decides what it needs (a client in a [`crate::context::Ctx`], a running
+/// emulator's control API, or nothing).
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Emulator(args) => emulator::run(&args, &global, color_ok(&global)).await,
-        Command::Completions { shell } => completions::run(shell),
-        Command::Man { command } => man::run(&command),
-        Command::Balance => Ctx::run(global, balance::run).await,
-        Command::Charges(c) => Ctx::run(global, async |ctx| charges::run(ctx, c).await).await,
-        Command::Invoices(c) => Ctx::run(global, async |ctx| invoices::run(ctx, c).await).await,
-        Command::AuditEvents(c) => {
-            Ctx::run(global, async |ctx| audit_events::run(ctx, c).await).await
-        }
-        Command::DetailRecords(c) => {
-            Ctx::run(global, async |ctx| detail_records::run(ctx, c).await).await
-        }
-        Command::WebhookDeliveries(c) => webhook_deliveries::dispatch(global, c).await,
-        Command::AutoRecharge(c) => {
-            Ctx::run(global, async |ctx| auto_recharge::run(ctx, c).await).await
-        }
-        Command::Payment(c) => Ctx::run(global, async |ctx| payment::run(ctx, c).await).await,
-        Command::Tags(c) => Ctx::run(global, async |ctx| tags::run(ctx, c).await).await,
-        Command::Overview => Ctx::run(global, overview::run).await,
-        Command::Webhooks(c) => webhooks::run(&global, c, color_ok(&global)).await,
-        Command::Usage(c) => Ctx::run(global, async |ctx| usage::run(ctx, c).await).await,
+        Command::Balance(args) => balance::run(args, global).await,
+        Command::Charges(args) => charges::run(args, global).await,
+        Command::Invoices(args) => invoices::run(args, global).await,
+        Command::AuditEvents(args) => audit_events::run(args, global).await,
+        Command::DetailRecords(args) => detail_records::run(args, global).await,
+        Command::WebhookDeliveries(args) => webhook_deliveries::run(args, global).await,
+        Command::AutoRecharge(args) => auto_recharge::run(args, global).await,
+        Command::Payment(args) => payment::run(args, global).await,
+        Command::Tags(args) => tags::run(args, global).await,
+        Command::Overview(args) => overview::run(args, global).await,
+        Command::Emulator(args) => emulator::run(args, global).await,
+        Command::Completions(args) => completions::run(args, global).await,
+        Command::Man(args) => man::run(args, global).await,
+        Command::Webhooks(args) => webhooks::run(args, global).await,
+        Command::Usage(args) => usage::run(args, global).await,
     }
 }

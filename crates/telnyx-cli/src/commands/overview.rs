@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, Utc};
 use serde::Serialize;
 use telnyx::{AutoRechargePref, Balance, ChargesSummary, Invoice, WebhookDelivery};
 
+use crate::cli::{GlobalArgs, OverviewArgs};
 use crate::columns::{cell_or_dash, Col};
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -64,7 +65,12 @@ struct Overview {
 /// Runs `telnyx overview`: balance, month-to-date charges, last invoices, auto recharge,
 /// failed webhook deliveries of the last 7 days. The balance is required; another section
 /// that fails shows its error in place.
-pub async fn run(ctx: &mut Ctx) -> Result<(), CliError> {
+pub async fn run(_args: OverviewArgs, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, run_in).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx) -> Result<(), CliError> {
     let client = ctx.client.clone();
     // With the embedded emulator "now" is the demo account's virtual clock (moved by
     // --advance); against any other server it is this machine's clock.

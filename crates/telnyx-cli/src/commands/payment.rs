@@ -2,14 +2,20 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::cli::PaymentCommand;
+use crate::cli::payment::PaymentCommand;
+use crate::cli::GlobalArgs;
 use crate::columns::{cell, cell_or_dash};
 use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::output::render_kv;
 
 /// Runs `telnyx payment ...`.
-pub async fn run(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
+pub async fn run(cmd: PaymentCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: PaymentCommand) -> Result<(), CliError> {
     let PaymentCommand::Create {
         amount,
         idempotency_key,

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::cli::{OutputFormat, TagsCommand};
+use crate::cli::tags::TagsCommand;
+use crate::cli::{GlobalArgs, OutputFormat};
 use crate::columns::{Col, ListSpec};
 use crate::context::Ctx;
 use crate::exit::CliError;
@@ -17,7 +18,12 @@ struct TagRow<'a> {
 }
 
 /// Runs `telnyx tags ...`.
-pub async fn run(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
+pub async fn run(cmd: TagsCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| run_in(ctx, cmd).await).await
+}
+
+/// `run` inside the context.
+async fn run_in(ctx: &mut Ctx, cmd: TagsCommand) -> Result<(), CliError> {
     let TagsCommand::List { prefix } = cmd;
     let mut params = telnyx::UserTagListParams::default();
     if let Some(p) = prefix {

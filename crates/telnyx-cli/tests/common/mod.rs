@@ -1,8 +1,11 @@
 //! Helpers shared by the CLI's end-to-end tests: an emulator served from a background
-//! thread for the whole test process, and the real binary with a clean environment.
+//! thread for the whole test process, driven through its typed control client
+//! ([`telnyx_emulator::control_client`]), and the real binary with a clean environment.
 #![allow(dead_code, clippy::unwrap_used)]
 
 use assert_cmd::Command;
+use telnyx_emulator::control_client::{Client as Control, Fault, LoggedRequest};
+use telnyx_emulator::{SeedReport, SeedRequest};
 
 /// A running emulator on 127.0.0.1:0, kept until the test process exits.
 pub struct Server {
@@ -12,6 +15,39 @@ pub struct Server {
     pub root: String,
     /// The runtime that serves it (for a test's own async calls).
     pub runtime: tokio::runtime::Handle,
+}
+
+impl Server {
+    /// Runs `f` on the server's runtime (the tests themselves are plain threads).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// The control client of this emulator, for account `key`.
+    pub fn control(&self, key: &str) -> Control {
+        Control::new(&self.base_url, key).unwrap()
+    }
+
+    /// Seeds account `key` again at the sizes asked for.
+    pub fn seed(&self, key: &str, request: SeedRequest) -> SeedReport {
+        let control = self.control(key);
+        self.block_on(async move { control.seed(&request).await })
+            .unwrap()
+    }
+
+    /// Adds a fault rule (for every account of this emulator: use a private one).
+    pub fn add_fault(&self, fault: Fault) {
+        let control = self.control("faults");
+        self.block_on(async move { control.add_fault(&fault).await })
+            .unwrap();
+    }
+
+    /// The last `limit` API requests the emulator answered (every account), oldest first.
+    pub fn requests(&self, limit: usize) -> Vec<LoggedRequest> {
+        let control = self.control("log");
+        self.block_on(async move { control.requests(limit).await })
+            .unwrap()
+    }
 }
 
 /// Starts an emulator with `config` on a 2-worker runtime of its own thread.
@@ -51,6 +87,19 @@ pub fn telnyx_bin(timeout_secs: u64) -> Command {
         c.env("HOME", h);
     }
     c.timeout(std::time::Duration::from_secs(timeout_secs));
+    c
+}
+
+/// The binary with a clean environment, cut at 60 s.
+pub fn telnyx() -> Command {
+    telnyx_bin(60)
+}
+
+/// The binary with a clean environment, pointed at the emulator at `base_url` as the
+/// account of `key`, cut at `timeout_secs`.
+pub fn against(base_url: &str, key: &str, timeout_secs: u64) -> Command {
+    let mut c = telnyx_bin(timeout_secs);
+    c.args(["--base-url", base_url, "--api-key", key]);
     c
 }
 

@@ -19,6 +19,7 @@ use crate::query::Params;
 use crate::response::{json_response, parse_object, read_body};
 use crate::state::{App, FaultRule, REQUEST_LOG_CAPACITY};
 
+pub mod client;
 mod webhooks;
 
 /// The `/_emulator` routes.

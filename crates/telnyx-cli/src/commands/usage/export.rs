@@ -21,26 +21,14 @@ use telnyx::{DetailRecord, DetailRecordListParams, FieldFilter, FilterOp};
 use super::dataset::{Dataset, Edge, Pending};
 use super::files::{Format, PartFile};
 use super::rows::{columns_for, row_of, time_field, time_text};
+use super::Selection;
+use crate::cli::usage::ExportArgs;
 use crate::context::{Ctx, PREFETCH};
 use crate::exit::CliError;
 use crate::progress::{thousands, Progress};
 
 /// Rows per part file at most (a file also ends where its date partition does).
 pub const MAX_PART_ROWS: u64 = 500_000;
-
-/// What the export does.
-pub struct ExportArgs {
-    /// Dataset directory.
-    pub dir: std::path::PathBuf,
-    /// Record types (filter values).
-    pub types: Vec<String>,
-    /// Only records at or after this time (first export of a type).
-    pub since: Option<DateTime<Utc>>,
-    /// Only records before this time.
-    pub until: Option<DateTime<Utc>>,
-    /// File format.
-    pub format: Format,
-}
 
 /// Totals of a run.
 #[derive(Debug, Default)]
@@ -51,11 +39,12 @@ struct Totals {
 }
 
 /// Runs the export.
-pub async fn run(ctx: &mut Ctx, args: ExportArgs) -> Result<(), CliError> {
+pub async fn run(ctx: &mut Ctx, args: &ExportArgs) -> Result<(), CliError> {
+    let sel = Selection::of(&args.records)?;
     let started = Instant::now();
     let mut ds = Dataset::open(&args.dir, args.format)?;
     let mut totals = Totals::default();
-    for ty in &args.types {
+    for ty in &sel.types {
         let removed = ds.remove_orphans(ty)?;
         if removed > 0 {
             eprintln!(
@@ -64,8 +53,8 @@ pub async fn run(ctx: &mut Ctx, args: ExportArgs) -> Result<(), CliError> {
         }
         let state = ds.checkpoint.types.entry(ty.clone()).or_default();
         if state.files.is_empty() && state.through.is_none() && state.pending.is_none() {
-            state.since = args.since;
-        } else if args.since.is_some() && args.since != state.since {
+            state.since = sel.since;
+        } else if sel.since.is_some() && sel.since != state.since {
             return Err(CliError::Usage(format!(
                 "{ty} in {} was first exported with --since {}; a later run continues from its \
                  checkpoint: drop --since, or export another range into a new directory",
@@ -76,7 +65,7 @@ pub async fn run(ctx: &mut Ctx, args: ExportArgs) -> Result<(), CliError> {
         let export = TypeExport {
             ty,
             format: args.format,
-            until: args.until,
+            until: sel.until,
         };
         let progress = Progress::new(ctx.stderr_tty, ty, None);
         let result = export.run(ctx, &mut ds, &progress, &mut totals).await;

@@ -5,40 +5,10 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
 use super::rows::{Cell, Column};
+use super::sink::{RowSink, RowVisitor};
 
-/// A dataset's file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// Apache Parquet, snappy-compressed (default).
-    Parquet,
-    /// CSV with a header row.
-    Csv,
-    /// One JSON object per line.
-    Jsonl,
-}
-
-impl Format {
-    /// The file extension.
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Parquet => "parquet",
-            Format::Csv => "csv",
-            Format::Jsonl => "jsonl",
-        }
-    }
-}
-
-/// Writes the rows of one part file.
-pub trait RowSink {
-    /// Appends one row.
-    fn push(&mut self, row: Vec<Cell>) -> io::Result<()>;
-    /// Writes what is buffered and the file's footer; the file is then complete (not synced).
-    fn finish(self: Box<Self>) -> io::Result<File>;
-}
+pub use crate::cli::usage::Format;
 
 struct CsvSink {
     w: csv::Writer<BufWriter<File>>,
@@ -158,12 +128,6 @@ fn parquet_sink(_file: File, _columns: &[Column]) -> io::Result<Box<dyn RowSink>
          or rebuild with default features",
     ))
 }
-
-/// A lookup of one row's values by column name (text; `None` when null or absent).
-pub type FieldLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
-
-/// Called once per row read back.
-pub type RowVisitor<'a> = dyn FnMut(&FieldLookup<'_>) -> Result<(), String> + 'a;
 
 /// Reads a part file back as `(column name, text)` rows for reports: decimals exact, times
 /// RFC 3339 UTC, null as absent. Parquet decodes only the columns in `needed` (all if empty).

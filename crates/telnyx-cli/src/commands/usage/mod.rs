@@ -12,10 +12,12 @@ pub mod parquet;
 pub mod reconcile;
 pub mod report;
 pub mod rows;
+pub mod sink;
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::UsageCommand;
+use crate::cli::usage::{RecordRange, UsageCommand};
+use crate::cli::GlobalArgs;
 use crate::context::Ctx;
 use crate::exit::CliError;
 
@@ -64,47 +66,41 @@ pub fn check_range(
     }
 }
 
-/// Runs `telnyx usage ...`.
-pub async fn run(ctx: &mut Ctx, cmd: UsageCommand) -> Result<(), CliError> {
-    match cmd {
-        UsageCommand::Export {
-            dir,
+/// The records a command works on: `--type/--since/--until` checked.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Record types (filter values), known and without repeats.
+    pub types: Vec<String>,
+    /// Whether that is every type (no `--type`, or `--type all`).
+    pub all: bool,
+    /// Only records at or after this time.
+    pub since: Option<DateTime<Utc>>,
+    /// Only records before this time.
+    pub until: Option<DateTime<Utc>>,
+}
+
+impl Selection {
+    /// Checks the range flags: known types, `--until` after `--since`.
+    pub fn of(range: &RecordRange) -> Result<Selection, CliError> {
+        let (types, all) = parse_types(&range.types)?;
+        check_range(range.since, range.until)?;
+        Ok(Selection {
             types,
-            since,
-            until,
-            format,
-        } => {
-            let (types, _) = parse_types(&types)?;
-            check_range(since, until)?;
-            let args = export::ExportArgs {
-                dir,
-                types,
-                since,
-                until,
-                format,
-            };
-            export::run(ctx, args).await
-        }
-        UsageCommand::Report {
-            types,
-            since,
-            until,
-            by,
-            from,
-        } => {
-            let (types, all) = parse_types(&types)?;
-            check_range(since, until)?;
-            let args = report::ReportArgs {
-                types,
-                since,
-                until,
-                by,
-                from,
-            };
-            report::run(ctx, args, all).await
-        }
-        UsageCommand::Reconcile { month } => reconcile::run(ctx, &month).await,
+            all,
+            since: range.since,
+            until: range.until,
+        })
     }
+}
+
+/// Runs `telnyx usage ...`.
+pub async fn run(cmd: UsageCommand, global: GlobalArgs) -> Result<(), CliError> {
+    Ctx::run(global, async |ctx| match cmd {
+        UsageCommand::Export(args) => export::run(ctx, &args).await,
+        UsageCommand::Report(args) => report::run(ctx, &args).await,
+        UsageCommand::Reconcile(args) => reconcile::run(ctx, &args.month).await,
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -120,7 +116,7 @@ mod tests {
         assert!(
             matches!(parse_types(&["sms".into()]), Err(CliError::Usage(m)) if m.contains("sms"))
         );
-        let t = |s: &str| crate::cli::parse_datetime(s).unwrap();
+        let t = |s: &str| crate::cli::value::parse_datetime(s).unwrap();
         assert!(check_range(Some(t("2026-11-02")), Some(t("2026-11-01"))).is_err());
         assert!(check_range(Some(t("2026-11-01")), Some(t("2026-11-02"))).is_ok());
     }

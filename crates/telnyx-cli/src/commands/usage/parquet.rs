@@ -21,8 +21,8 @@ use parquet::record::Field;
 use parquet::schema::types::Type;
 use rust_decimal::Decimal;
 
-use super::files::{RowSink, RowVisitor};
 use super::rows::{time_text, Cell, Column, Kind, PRECISION, SCALE};
+use super::sink::{RowSink, RowVisitor};
 
 /// Rows per row group (bounds the writer's memory).
 pub const ROW_GROUP: usize = 32_768;

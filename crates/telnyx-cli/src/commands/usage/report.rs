@@ -11,40 +11,11 @@ use telnyx::{DetailRecord, DetailRecordListParams, FieldFilter, FilterOp};
 
 use super::dataset::open_existing;
 use super::rows::{parse_time, time_field, time_text};
+use super::Selection;
+use crate::cli::usage::{GroupBy, ReportArgs};
 use crate::cli::OutputFormat;
 use crate::context::{Ctx, PREFETCH};
 use crate::exit::CliError;
-
-/// A `--by` grouping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GroupBy {
-    /// Record type (`messaging`, `verify`, ...).
-    Type,
-    /// UTC day of the usage.
-    Day,
-    /// UTC month of the usage.
-    Month,
-    /// The account's own number (messaging/calls: the sender when outbound, else the
-    /// recipient; SIM cards: `phone_number`; others: their destination number).
-    Number,
-    /// `direction` (messaging, calls).
-    Direction,
-    /// `status` (messaging, media storage) or `verification_status` (verify).
-    Status,
-}
-
-impl GroupBy {
-    fn header(self) -> &'static str {
-        match self {
-            GroupBy::Type => "type",
-            GroupBy::Day => "day",
-            GroupBy::Month => "month",
-            GroupBy::Number => "number",
-            GroupBy::Direction => "direction",
-            GroupBy::Status => "status",
-        }
-    }
-}
 
 /// One record, as a report sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -194,20 +165,6 @@ impl Totals {
     }
 }
 
-/// Options of `usage report`.
-pub struct ReportArgs {
-    /// Record types (API mode).
-    pub types: Vec<String>,
-    /// From.
-    pub since: Option<DateTime<Utc>>,
-    /// Until (exclusive).
-    pub until: Option<DateTime<Utc>>,
-    /// Groupings.
-    pub by: Vec<GroupBy>,
-    /// Dataset to read instead of the API.
-    pub from: Option<std::path::PathBuf>,
-}
-
 /// Streams every record of `types` in `[since, until)` from the API into `each`.
 pub async fn stream_api(
     ctx: &Ctx,
@@ -293,9 +250,11 @@ pub fn read_dataset(
 }
 
 /// Runs `usage report`.
-pub async fn run(ctx: &mut Ctx, args: ReportArgs, all_types: bool) -> Result<(), CliError> {
+pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
+    let sel = Selection::of(&args.records)?;
+    let all_types = sel.all;
     let mut totals = Totals::new(args.by.clone());
-    let (since, until) = (args.since, args.until);
+    let (since, until) = (sel.since, sel.until);
     let mut add = |f: Fact| {
         if since.is_some_and(|s| f.at.is_none_or(|t| t < s))
             || until.is_some_and(|u| f.at.is_none_or(|t| t >= u))
@@ -306,10 +265,10 @@ pub async fn run(ctx: &mut Ctx, args: ReportArgs, all_types: bool) -> Result<(),
     };
     match &args.from {
         Some(dir) => {
-            let only = (!all_types).then_some(args.types.as_slice());
+            let only = (!all_types).then_some(sel.types.as_slice());
             read_dataset(dir, only, &args.by, &mut add)?
         }
-        None => stream_api(ctx, &args.types, since, until, &mut add).await?,
+        None => stream_api(ctx, &sel.types, since, until, &mut add).await?,
     }
     let lines = totals.lines();
     write_lines(ctx, &args.by, &lines)

@@ -5,6 +5,7 @@
 //! `TELNYX_REQUIRE_USAGE_READERS` is set (CI), when it fails.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -14,34 +15,16 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
-use common::Server;
+use crate::common::Server;
 
 fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
     S.get_or_init(private_server)
 }
 
-/// Seeds account `key` through the control API.
+/// Seeds account `key` through the control client.
 fn seed(key: &str, body: Value) {
-    let mut body = body;
-    body["api_key"] = key.into();
-    let url = format!("{}/_emulator/seed", server().root);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async move {
-        let r = reqwest::Client::new()
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        assert!(status.is_success(), "{}", r.text().await.unwrap());
-    });
+    server().seed(key, serde_json::from_value(body).unwrap());
 }
 
 fn telnyx(key: &str) -> Command {
@@ -50,9 +33,7 @@ fn telnyx(key: &str) -> Command {
 
 /// The real binary, pointed at `srv` as account `key`, with a clean environment.
 fn telnyx_at(srv: &Server, key: &str) -> Command {
-    let mut c = common::telnyx_bin(300);
-    c.args(["--base-url", &srv.base_url, "--api-key", key]);
-    c
+    common::against(&srv.base_url, key, 300)
 }
 
 fn run(key: &str, args: &[&str]) -> Output {
@@ -714,19 +695,11 @@ fn http(method: reqwest::Method, url: String, key: &str, body: Option<Value>) ->
 /// Moves account `key`'s clock by `days` and answers the month its clock started in, which
 /// has closed into an invoice once `days` reaches past its end.
 fn advance(srv: &Server, key: &str, days: u32) -> String {
-    let clock = http(
-        reqwest::Method::GET,
-        format!("{}/_emulator/clock?api_key={key}", srv.root),
-        key,
-        None,
-    );
-    let month = clock["now"].as_str().unwrap()[..7].to_string();
-    http(
-        reqwest::Method::POST,
-        format!("{}/_emulator/clock/advance", srv.root),
-        key,
-        Some(serde_json::json!({"api_key": key, "days": days})),
-    );
+    let control = srv.control(key);
+    let now = srv.block_on(control.clock()).unwrap();
+    let month = now[..7].to_string();
+    srv.block_on(control.advance(telnyx_emulator::Advance::Days(i64::from(days))))
+        .unwrap();
     month
 }
 
@@ -792,17 +765,13 @@ fn reconcile_prints_each_difference_and_exits_non_zero() {
         .expect("the month has a call-control line");
     let amount: Decimal = call["amount"].as_str().unwrap().parse().unwrap();
     call["amount"] = (amount + Decimal::new(1, 4)).to_string().into();
-    http(
-        reqwest::Method::POST,
-        format!("{}/_emulator/faults", srv.root),
-        key,
-        Some(serde_json::json!({
-            "method": "GET",
-            "path_prefix": "/v2/charges_summary",
-            "status": 200,
-            "body": summary,
-        })),
-    );
+    srv.add_fault(telnyx_emulator::control_client::Fault {
+        method: Some("GET".into()),
+        path_prefix: "/v2/charges_summary".into(),
+        status: Some(200),
+        body: Some(summary),
+        ..Default::default()
+    });
     let o = reconcile(&srv, key, &month);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(

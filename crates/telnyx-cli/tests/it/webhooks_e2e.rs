@@ -5,11 +5,10 @@
 //! answer. Real HTTP on 127.0.0.1, nothing mocked; every wait is bounded.
 #![allow(clippy::unwrap_used)]
 
-mod common;
-
+use crate::common;
 use std::sync::OnceLock;
 
-use common::Running;
+use crate::common::Running;
 use serde_json::{json, Value};
 use telnyx::webhooks::TestSigner;
 
@@ -21,54 +20,27 @@ fn server() -> &'static common::Server {
 
 /// Runs `f` on the server's runtime (the tests themselves are plain threads).
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    server().runtime.block_on(f)
+    server().block_on(f)
 }
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// `GET /_emulator/PATH_AND_QUERY` as JSON.
-fn control_get(path: &str) -> Value {
-    let url = format!("{}/_emulator/{path}", server().root);
-    block_on(async move {
-        let resp = reqwest::get(&url).await.unwrap();
-        assert!(resp.status().is_success(), "{url}: {}", resp.status());
-        serde_json::from_str(&resp.text().await.unwrap()).unwrap()
-    })
+/// The account's webhook URL, as the emulator has it.
+fn webhook_url(key: &str) -> Option<String> {
+    block_on(server().control(key).webhook()).unwrap().url
 }
 
-/// The account's webhook settings.
-fn settings(key: &str) -> Value {
-    control_get(&format!("webhooks?api_key={key}"))
-}
-
-/// `PUT /_emulator/webhooks` for the account.
+/// Sets the account's webhook URL.
 fn set_url(key: &str, url: &str) {
-    let put = format!("{}/_emulator/webhooks", server().root);
-    let body = json!({"api_key": key, "url": url});
-    block_on(async move {
-        let resp = reqwest::Client::new()
-            .put(&put)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
-    });
+    block_on(server().control(key).set_webhook_url(url)).unwrap();
 }
 
 /// The binary with a clean environment, pointed at the emulator as the account of `key`.
 fn telnyx(key: &str) -> assert_cmd::Command {
-    let mut c = common::telnyx_bin(120);
-    c.args([
-        "--no-color",
-        "--base-url",
-        &server().base_url,
-        "--api-key",
-        key,
-    ]);
+    let mut c = common::against(&server().base_url, key, 120);
+    c.arg("--no-color");
     c
 }
 
@@ -181,11 +153,8 @@ fn trigger_reaches_the_registered_listener_and_is_recorded_delivered() {
     let key = "KEY_e2e_deliver";
     let listen = Listener::start(key, &[]);
     // It registered its bound address, and verifies with the emulator's key for the account.
-    assert_eq!(settings(key)["url"], listen.url());
-    let public_key = control_get(&format!("webhooks/public_key?api_key={key}"))["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    assert_eq!(webhook_url(key).as_deref(), Some(listen.url().as_str()));
+    let public_key = block_on(server().control(key).public_key()).unwrap();
     assert!(
         listen.first.contains(&format!(
             "emulator's public key for this account, {public_key}"
@@ -341,7 +310,7 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
     // After --max-events.
     let key = "KEY_e2e_unregister";
     let mut listen = Listener::start(key, &["--max-events", "1"]);
-    assert_eq!(settings(key)["url"], listen.url());
+    assert_eq!(webhook_url(key).as_deref(), Some(listen.url().as_str()));
     let v = trigger_json(key, "call.initiated", &[]);
     assert_eq!(v["delivery"]["status"], "delivered", "{v}");
     assert_eq!(listen.run.wait_exit(), Some(0));
@@ -359,7 +328,7 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
         all.iter().all(|l| !l.contains(key)),
         "the API key is never printed: {all:?}"
     );
-    assert_eq!(settings(key)["url"], Value::Null);
+    assert_eq!(webhook_url(key), None);
     // With no URL, trigger says what to do.
     let out = telnyx(key)
         .args(["webhooks", "trigger", "call.initiated"])
@@ -369,7 +338,7 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
 
     // On Ctrl-C.
     let mut listen = Listener::start(key, &[]);
-    assert_eq!(settings(key)["url"], listen.url());
+    assert_eq!(webhook_url(key).as_deref(), Some(listen.url().as_str()));
     assert_eq!(listen.interrupt(), Some(0));
     let all = listen.run.all_err();
     assert!(
@@ -377,7 +346,7 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
             .any(|l| l == &format!("unregistered {}", listen.url())),
         "{all:?}"
     );
-    assert_eq!(settings(key)["url"], Value::Null);
+    assert_eq!(webhook_url(key), None);
 
     // Someone else's URL set meanwhile is left alone.
     let mut listen = Listener::start(key, &[]);
@@ -390,7 +359,7 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
             .any(|l| l.contains("left the account's webhook URL as it is")),
         "{all:?}"
     );
-    assert_eq!(settings(key)["url"], other.as_str());
+    assert_eq!(webhook_url(key).as_deref(), Some(other.as_str()));
 
     // --no-register: the emulator's key, but the account's URL untouched.
     let mut listen = Listener::start(key, &["--no-register"]);
@@ -399,9 +368,9 @@ fn listen_unregisters_after_max_events_and_on_ctrl_c() {
         "{}",
         listen.first
     );
-    assert_eq!(settings(key)["url"], other.as_str());
+    assert_eq!(webhook_url(key).as_deref(), Some(other.as_str()));
     assert_eq!(listen.interrupt(), Some(0));
-    assert_eq!(settings(key)["url"], other.as_str());
+    assert_eq!(webhook_url(key).as_deref(), Some(other.as_str()));
 }
 
 #[test]
@@ -624,37 +593,26 @@ fn a_full_webhook_queue_is_retried_then_explained() {
         }
     });
     let key = "KEY_e2e_full";
-    let root = emu.root.clone();
-    let full = emu.runtime.block_on(async move {
-        let http = reqwest::Client::new();
-        let put = http
-            .put(format!("{root}/_emulator/webhooks"))
-            .header("content-type", "application/json")
-            .body(json!({"api_key": key, "url": hang_url}).to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(put.status().is_success());
+    // One attempt per call (no retries of its own), to see each 503.
+    let control = telnyx_emulator::control_client::Client::builder(&emu.base_url, key)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let full = emu.block_on(async move {
+        control.set_webhook_url(&hang_url).await.unwrap();
         // The emulator has 16 lanes, each holding one delivery in flight (DESIGN.md), and room
         // for one waiting event: once an accepted event waits behind a hanging delivery, the
         // queue stays full until the 30 s timeouts. Full = three 503s in a row, 100 ms apart
         // (a single 503 may only mean a lane had not yet taken the waiting one). Bounded tries.
         let mut refused_in_a_row = 0;
         for _ in 0..2_000 {
-            let resp = http
-                .post(format!("{root}/_emulator/events"))
-                .header("content-type", "application/json")
-                .body(json!({"api_key": key, "event_type": "message.sent"}).to_string())
-                .send()
-                .await
-                .unwrap();
-            match resp.status().as_u16() {
-                202 => refused_in_a_row = 0,
-                503 => {
+            match control.emit_event("message.sent", None).await {
+                Ok(_) => refused_in_a_row = 0,
+                Err(telnyx_emulator::control_client::Error::Rejected { status: 503, .. }) => {
                     refused_in_a_row += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 }
-                other => panic!("unexpected {other}"),
+                Err(other) => panic!("unexpected {other}"),
             }
             if refused_in_a_row == 3 {
                 return true;
@@ -735,18 +693,9 @@ fn a_failed_delivery_is_final_after_the_emulators_max_attempts() {
         ..Default::default()
     });
     let key = "KEY_e2e_once";
-    let root = emu.root.clone();
     let dead = format!("http://127.0.0.1:{}/", dead_port());
-    emu.runtime.block_on(async move {
-        let put = reqwest::Client::new()
-            .put(format!("{root}/_emulator/webhooks"))
-            .header("content-type", "application/json")
-            .body(json!({"api_key": key, "url": dead}).to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(put.status().is_success());
-    });
+    emu.block_on(emu.control(key).set_webhook_url(&dead))
+        .unwrap();
     let out = common::telnyx_bin(120)
         .args(["--no-color", "--base-url", &emu.base_url, "--api-key", key])
         .args(["-o", "json", "webhooks", "trigger", "call.answered"])

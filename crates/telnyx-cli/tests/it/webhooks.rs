@@ -2,13 +2,12 @@
 //! deliveries signed with the SDK's `TestSigner`.
 #![allow(clippy::unwrap_used)]
 
+use crate::common::{self, telnyx};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use telnyx::webhooks::{SignedHeaders, TestSigner};
-
-mod common;
 
 const FINALIZED: &str = r#"{"data":{"event_type":"message.finalized","id":"5b9a1c1e-7c1d-4a8e-9d0a-3f1e2d3c4b5a","occurred_at":"2025-06-02T09:15:42.318+00:00","payload":{"id":"m-1","direction":"outbound","type":"SMS","from":{"phone_number":"+13125550111"},"to":[{"phone_number":"+17735550142","status":"delivered"}],"cost":{"amount":"0.0040","currency":"USD"}},"record_type":"event"},"meta":{"attempt":2,"delivered_to":"http://127.0.0.1/hooks"}}"#;
 
@@ -24,13 +23,6 @@ fn now() -> i64 {
             .as_secs(),
     )
     .unwrap()
-}
-
-/// The binary with a clean environment.
-fn telnyx() -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::new(env!("CARGO_BIN_EXE_telnyx"));
-    c.env_clear();
-    c
 }
 
 fn text(b: &[u8]) -> String {

@@ -4,6 +4,7 @@
 //! turns into an isolated, deterministically seeded account.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use std::path::Path;
 use std::process::Output;
 use std::sync::OnceLock;
@@ -12,8 +13,8 @@ use assert_cmd::Command;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-mod common;
-use common::{start_server, Server};
+use crate::common::{start_server, telnyx, Server};
+use telnyx_emulator::control_client::Fault;
 
 fn shared() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
@@ -30,16 +31,9 @@ fn restricted() -> &'static Server {
     })
 }
 
-/// The binary with a clean environment.
-fn telnyx() -> Command {
-    common::telnyx_bin(60)
-}
-
 /// The binary pointed at the shared emulator as account `key`.
 fn against(key: &str) -> Command {
-    let mut c = telnyx();
-    c.args(["--base-url", &shared().base_url, "--api-key", key]);
-    c
+    common::against(&shared().base_url, key, 60)
 }
 
 fn run(mut c: Command, args: &[&str]) -> Output {
@@ -107,37 +101,12 @@ fn http_get(server: &Server, key: &str, path: &str) -> Value {
     })
 }
 
-/// POST on the emulator's control API.
-fn control(server: &Server, path: &str, body: Value) -> Value {
-    let url = format!("{}{}", server.base_url.trim_end_matches("/v2"), path);
-    server.runtime.block_on(async move {
-        let r = reqwest::Client::new()
-            .post(url)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "control {path}: {}", r.status());
-        serde_json::from_str::<Value>(&r.text().await.unwrap()).unwrap_or(Value::Null)
-    })
-}
-
 /// How many requests to paths containing `needle` the emulator has answered.
 fn answered(server: &Server, needle: &str) -> usize {
-    let url = format!(
-        "{}/_emulator/requests?limit=1000",
-        server.base_url.trim_end_matches("/v2")
-    );
-    let text = server
-        .runtime
-        .block_on(async move { reqwest::get(url).await.unwrap().text().await.unwrap() });
-    let v: Value = serde_json::from_str(&text).unwrap();
-    v["data"]
-        .as_array()
-        .unwrap()
+    server
+        .requests(1000)
         .iter()
-        .filter(|e| e["path"].as_str().is_some_and(|p| p.contains(needle)))
+        .filter(|r| r.path.contains(needle))
         .count()
 }
 
@@ -405,12 +374,14 @@ fn error_messages_say_what_was_wrong_and_what_to_do() {
 fn rate_limit_is_exit_6_with_a_wait_hint() {
     // Faults are global to an emulator: use a private one.
     let server = start_server(telnyx_emulator::EmulatorConfig::default());
-    control(
-        &server,
-        "/_emulator/faults",
-        serde_json::json!({"method": "GET", "path_prefix": "/v2/user_tags", "status": 429,
-            "headers": {"Retry-After": "7"}, "times": 1}),
-    );
+    server.add_fault(Fault {
+        method: Some("GET".into()),
+        path_prefix: "/v2/user_tags".into(),
+        status: Some(429),
+        headers: [("Retry-After".to_string(), "7".to_string())].into(),
+        times: Some(1),
+        ..Default::default()
+    });
     let mut c = telnyx();
     c.args(["--base-url", &server.base_url, "--api-key", "ratelimited"]);
     let o = run(c, &["--max-retries", "0", "tags", "list"]);
@@ -774,10 +745,13 @@ fn audit_events_formats_and_filters() {
 fn detail_records_stream_all_to_a_csv_file() {
     let key = "records-big";
     let n = 1200u64;
-    control(
-        shared(),
-        "/_emulator/seed",
-        serde_json::json!({"api_key": key, "detail_records": n, "detail_record_type": "messaging"}),
+    shared().seed(
+        key,
+        telnyx_emulator::SeedRequest {
+            detail_records: Some(n),
+            detail_record_type: Some("messaging".into()),
+            ..Default::default()
+        },
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("records.csv");
@@ -1085,14 +1059,13 @@ fn payment_adds_credit_and_is_idempotent() {
     assert_eq!(tx2["id"], tx["id"]);
     let b2 = dec(&json(&run(against(key), &["balance", "-o", "json"]))["balance"]);
     assert_eq!(b2, b1);
-    let requests = shared().runtime.block_on(async {
-        let url = format!(
-            "{}/_emulator/requests?limit=50",
-            shared().base_url.trim_end_matches("/v2")
-        );
-        reqwest::get(url).await.unwrap().text().await.unwrap()
-    });
-    assert!(requests.contains(&generated), "the key was sent");
+    let requests = shared().requests(50);
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.idempotency_key.as_deref() == Some(generated.as_str())),
+        "the key was sent"
+    );
 
     // Without --yes and without a terminal: refuse, charge nothing.
     let o = run(against(key), &["payment", "create", "--amount", "1.00"]);
@@ -1167,17 +1140,22 @@ fn overview_shows_every_section() {
 fn ctrl_c_during_export_removes_the_partial_file() {
     let key = "interrupt";
     let server = start_server(telnyx_emulator::EmulatorConfig::default());
-    control(
-        &server,
-        "/_emulator/seed",
-        serde_json::json!({"api_key": key, "detail_records": 2000, "detail_record_type": "messaging"}),
+    server.seed(
+        key,
+        telnyx_emulator::SeedRequest {
+            detail_records: Some(2000),
+            detail_record_type: Some("messaging".into()),
+            ..Default::default()
+        },
     );
     // Slow every page down so the export is surely running when the signal lands.
-    control(
-        &server,
-        "/_emulator/faults",
-        serde_json::json!({"method": "GET", "path_prefix": "/v2/detail_records", "latency_ms": 300, "times": 40}),
-    );
+    server.add_fault(Fault {
+        method: Some("GET".into()),
+        path_prefix: "/v2/detail_records".into(),
+        latency_ms: 300,
+        times: Some(40),
+        ..Default::default()
+    });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("partial.jsonl");
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_telnyx"));
@@ -1286,11 +1264,13 @@ fn limits_and_streaming_json_to_stdout() {
 #[test]
 fn timeout_is_a_network_error() {
     let server = start_server(telnyx_emulator::EmulatorConfig::default());
-    control(
-        &server,
-        "/_emulator/faults",
-        serde_json::json!({"method": "GET", "path_prefix": "/v2/balance", "latency_ms": 3000, "times": 5}),
-    );
+    server.add_fault(Fault {
+        method: Some("GET".into()),
+        path_prefix: "/v2/balance".into(),
+        latency_ms: 3000,
+        times: Some(5),
+        ..Default::default()
+    });
     let mut c = telnyx();
     c.args([
         "--base-url",
@@ -1537,11 +1517,13 @@ fn debug_prints_each_attempt_on_stderr_never_the_key_and_stdout_stays_clean() {
 
     // A retried attempt: both attempts and the retry, in order.
     let server = start_server(telnyx_emulator::EmulatorConfig::default());
-    control(
-        &server,
-        "/_emulator/faults",
-        serde_json::json!({"method": "GET", "path_prefix": "/v2/balance", "status": 503, "times": 1}),
-    );
+    server.add_fault(Fault {
+        method: Some("GET".into()),
+        path_prefix: "/v2/balance".into(),
+        status: Some(503),
+        times: Some(1),
+        ..Default::default()
+    });
     let mut c = telnyx();
     c.args(["--base-url", &server.base_url, "--api-key", key, "--debug"]);
     let o = run(c, &["balance"]);

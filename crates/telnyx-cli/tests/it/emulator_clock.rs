@@ -2,10 +2,9 @@
 //! `telnyx --emulator --advance 45d ...` demo. Real binary, real HTTP on 127.0.0.1.
 #![allow(clippy::unwrap_used)]
 
+use crate::common;
 use assert_cmd::Command;
 use serde_json::Value;
-
-mod common;
 
 /// A running emulator with a fixed start time; its base URL.
 fn start_server() -> String {
@@ -17,9 +16,7 @@ fn start_server() -> String {
 }
 
 fn telnyx(base: &str, key: &str) -> Command {
-    let mut c = common::telnyx_bin(120);
-    c.args(["--base-url", base, "--api-key", key]);
-    c
+    common::against(base, key, 120)
 }
 
 fn json_of(out: &std::process::Output) -> Value {
