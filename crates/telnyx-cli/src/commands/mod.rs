@@ -9,6 +9,7 @@ pub mod detail_records;
 pub mod emulator;
 pub mod invoices;
 pub mod man;
+pub mod mcp;
 pub mod overview;
 pub mod payment;
 pub mod tags;
@@ -45,5 +46,6 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
         Command::Overview => Ctx::run(global, overview::run).await,
         Command::Webhooks(c) => webhooks::run(&global, c, color_ok(&global)).await,
         Command::Usage(c) => Ctx::run(global, async |ctx| usage::run(ctx, c).await).await,
+        Command::Mcp(c) => Ctx::run(global, async |ctx| mcp::run(ctx, c).await).await,
     }
 }

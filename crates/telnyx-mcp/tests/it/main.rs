@@ -1,0 +1,1 @@
+//! Integration tests of telnyx-mcp (one binary, as cargo's own testsuite).
