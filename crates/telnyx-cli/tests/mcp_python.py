@@ -7,10 +7,13 @@ exits non-zero on the first failure."""
 import asyncio
 import json
 import re
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from decimal import Decimal
 
 from mcp import Client, StdioServerParameters
 
@@ -135,7 +138,71 @@ async def http():
         proc.wait(timeout=10)
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def control(origin, path, body):
+    req = urllib.request.Request(origin + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read())
+
+
+async def against_the_cli():
+    """One emulator shared by `telnyx mcp` and the CLI's own commands: the figures agree."""
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    emu = subprocess.Popen(
+        [TELNYX, "emulator", "--bind", f"127.0.0.1:{port}", "--start-time", "2026-01-01T00:00:00Z"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(origin + "/_emulator/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        key = "KEY_PY_CLI"
+        control(origin, "/_emulator/clock/advance", {"api_key": key, "days": 20})
+        flags = ["--base-url", origin + "/v2", "--api-key", key]
+
+        def cli(*args):
+            out = subprocess.run([TELNYX, *flags, "-o", "json", *args], capture_output=True,
+                                 text=True, timeout=120)
+            check(out.returncode == 0, f"telnyx {args}: {out.stderr}")
+            return json.loads(out.stdout)
+
+        params = StdioServerParameters(command=TELNYX, args=["mcp", *flags])
+        async with Client(params, mode="legacy") as client:
+            bal = structured(await client.call_tool("get_balance", {}), "get_balance")
+            cli_bal = cli("balance")
+            check(bal["balance"]["amount"] == cli_bal["balance"], f"balance {bal} vs {cli_bal}")
+            check(bal["available_credit"]["amount"] == cli_bal["available_credit"], "available credit")
+            period = {"start_date": "2026-01-01", "end_date": "2026-02-01"}
+            summary = structured(await client.call_tool("summarize_charges", period), "summarize_charges")
+            cli_summary = cli("charges", "summary", "--start", "2026-01-01", "--end", "2026-02-01")
+            check(summary["total"]["amount"] == cli_summary["total"]["grand_total"],
+                  f"total {summary['total']} vs {cli_summary['total']}")
+            found = structured(await client.call_tool(
+                "search_detail_records", {"record_type": "messaging"}), "search_detail_records")
+            report = cli("usage", "report", "--type", "messaging")
+            agg = found["aggregates"]
+            check(agg["count"] == report[0]["quantity"], f"count {agg['count']} vs {report}")
+            check(Decimal(agg["cost"][0]["amount"]) == Decimal(report[0]["cost"]),
+                  f"cost {agg['cost']} vs {report}")
+        print(f"ok against the CLI: balance {bal['balance']['amount']}, January total "
+              f"{summary['total']['amount']}, {agg['count']} messages costing {agg['cost'][0]['amount']}")
+    finally:
+        emu.terminate()
+        emu.wait(timeout=10)
+
+
 async def main():
+    await against_the_cli()
     legacy = await stdio("legacy")
     check(legacy == "2025-11-25", f"legacy protocol {legacy}")
     modern = await stdio("auto")

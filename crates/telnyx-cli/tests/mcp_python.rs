@@ -1,6 +1,8 @@
 //! `telnyx mcp` with a real MCP client: the official Python MCP SDK (PyPI `mcp`, installed by
 //! `.ci/run`) drives `telnyx mcp --emulator` over stdio (protocols 2025-11-25 and 2026-07-28)
-//! and over streamable HTTP, calls every read-only tool (the SDK validates each answer against
+//! and over streamable HTTP, checks `get_balance`, `summarize_charges` and
+//! `search_detail_records` against `telnyx balance`, `telnyx charges summary` and `telnyx usage
+//! report` on one shared `telnyx emulator`, calls every read-only tool (the SDK validates each answer against
 //! the tool's outputSchema), sees the write tools only with their flags, and gets 403 for a
 //! foreign Origin. The script is tests/mcp_python.py.
 //!
@@ -60,6 +62,7 @@ fn python_mcp_sdk_drives_telnyx_mcp_over_stdio_and_http() {
         out.status
     );
     for line in [
+        "ok against the CLI: balance",
         "ok stdio mode=legacy: 11 tools",
         "ok stdio mode=auto: 11 tools",
         "ok stdio mode=legacy --allow-writes --allow-payments: 13 tools",
