@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use telnyx::{ChargesBreakdownParams, Client, Decimal};
 
-use crate::answer::{Amount, Capped, Period, PeriodInput, MAX_ROWS};
-use crate::charges_summary::{OtherLines, DEFAULT_TOP};
+use crate::answer::{Amount, Capped, Period, PeriodInput};
+use crate::charges_summary::{top_arg, OtherLines};
 use crate::error::ToolError;
 
 /// `get_charges_breakdown` arguments.
@@ -71,12 +71,7 @@ pub async fn get_charges_breakdown(
     input: BreakdownInput,
     today: NaiveDate,
 ) -> Result<BreakdownAnswer, ToolError> {
-    let top = input.top.unwrap_or(DEFAULT_TOP);
-    if top == 0 || top > MAX_ROWS {
-        return Err(ToolError::invalid(format!(
-            "top {top} is out of range: send 1 to {MAX_ROWS}, or leave it out for {DEFAULT_TOP}"
-        )));
-    }
+    let top = top_arg(input.top)?;
     let period = PeriodInput {
         start_date: input.start_date,
         end_date: input.end_date,
@@ -111,7 +106,7 @@ pub async fn get_charges_breakdown(
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.resource.cmp(&b.1.resource)));
     let all: Decimal = rows.iter().map(|(v, _)| *v).sum();
     let resources_total = rows.len() as u64;
-    let rest = rows.split_off(rows.len().min(top as usize));
+    let rest = rows.split_off(rows.len().min(top));
     Ok(BreakdownAnswer {
         period,
         total: Amount::new(all, &currency),

@@ -283,7 +283,8 @@ pub async fn compare_charges(
     })
 }
 
-fn top_arg(top: Option<u32>) -> Result<usize, ToolError> {
+/// The `top` argument checked: 1 to 50, default [`DEFAULT_TOP`].
+pub(crate) fn top_arg(top: Option<u32>) -> Result<usize, ToolError> {
     let top = top.unwrap_or(DEFAULT_TOP);
     if top == 0 || top > MAX_ROWS {
         return Err(ToolError::invalid(format!(

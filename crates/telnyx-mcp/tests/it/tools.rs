@@ -349,6 +349,42 @@ async fn search_detail_records_aggregates_every_match_then_samples() {
         .iter()
         .all(|r| r["record_type"] == json!("message_detail_record")));
 
+    // since/until filter the type's time field; both bounds are echoed.
+    let all_records = all(c
+        .detail_records()
+        .list(DetailRecordListParams::new("messaging").page_size(50)))
+    .await;
+    let mut times: Vec<_> = all_records.iter().filter_map(|r| r.created_at()).collect();
+    times.sort();
+    let (since, until) = (times[times.len() / 4], times[times.len() * 3 / 4]);
+    let (since, until) = (
+        since.with_timezone(&chrono::Utc),
+        until.with_timezone(&chrono::Utc),
+    );
+    let got = call(
+        &s,
+        "search_detail_records",
+        json!({"record_type": "messaging", "since": since, "until": until}),
+    )
+    .await;
+    let expected = times.iter().filter(|t| **t >= since && **t < until).count();
+    assert_eq!(got["aggregates"]["count"], json!(expected));
+    assert_eq!(got["since"], json!(since));
+    assert_eq!(got["until"], json!(until));
+    let e = call_err(
+        &s,
+        "search_detail_records",
+        json!({"record_type": "messaging", "since": until, "until": since}),
+    )
+    .await;
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("earlier than until"),
+        "{e}"
+    );
+
     // A cursor used with other arguments, or garbage, is a tool error saying what to send.
     let e = call_err(
         &s,
