@@ -14,6 +14,7 @@ pub mod detail_records;
 pub mod emulator;
 pub mod global;
 pub mod invoices;
+pub mod mcp;
 pub mod payment;
 pub mod tags;
 pub mod usage;
@@ -31,6 +32,7 @@ use charges::ChargesCommand;
 use detail_records::DetailRecordsCommand;
 use emulator::EmulatorArgs;
 use invoices::InvoicesCommand;
+use mcp::McpArgs;
 use payment::PaymentCommand;
 use tags::TagsCommand;
 use usage::UsageCommand;
@@ -118,6 +120,11 @@ pub enum Command {
     /// Usage at scale: export detail records to a dataset, cost reports, reconciliation.
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Serve billing tools to AI agents over MCP (stdio, or --http): read-only by default.
+    ///
+    /// Host configuration: command `telnyx`, args `["mcp"]` (with TELNYX_API_KEY in its
+    /// environment), or `["mcp", "--emulator"]` to try it offline.
+    Mcp(McpArgs),
 }
 
 /// `telnyx balance` (no options of its own).

@@ -10,6 +10,7 @@ pub mod detail_records;
 pub mod emulator;
 pub mod invoices;
 pub mod man;
+pub mod mcp;
 pub mod overview;
 pub mod payment;
 pub mod tags;
@@ -40,5 +41,6 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
         Command::Man(args) => man::run(args, global).await,
         Command::Webhooks(args) => webhooks::run(args, global).await,
         Command::Usage(args) => usage::run(args, global).await,
+        Command::Mcp(args) => mcp::run(args, global).await,
     }
 }

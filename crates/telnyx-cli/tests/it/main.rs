@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod emulator_clock;
+mod mcp_python;
 mod usage;
 mod webhooks;
 mod webhooks_e2e;
