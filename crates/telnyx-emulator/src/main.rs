@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
+use telnyx_emulator::config::ReadyLine;
 use telnyx_emulator::{Emulator, ServerArgs};
 
 /// A stateful local Telnyx Account API for offline development and CI.
@@ -11,6 +12,15 @@ use telnyx_emulator::{Emulator, ServerArgs};
 struct Cli {
     #[command(flatten)]
     server: ServerArgs,
+    /// Print the ready line as one JSON object (base_url, control_url, host, port, pid,
+    /// version), the first and only line on stdout; for programs that start the emulator
+    /// with `--bind 127.0.0.1:0` and need the chosen port.
+    #[arg(long)]
+    ready_json: bool,
+    /// Exit when standard input closes (the parent went away), so a test run that crashes
+    /// leaves no emulator behind. Library launchers (npm, PyPI) pass it with a pipe.
+    #[arg(long)]
+    exit_on_stdin_close: bool,
 }
 
 #[tokio::main]
@@ -31,6 +41,8 @@ async fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
+    // Watch stdin before binding, so a parent that is already gone is noticed.
+    let stdin_closed = cli.exit_on_stdin_close.then(watch_stdin);
     let emu = match Emulator::start(cli.server.config()).await {
         Ok(e) => e,
         Err(e) => {
@@ -38,8 +50,60 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("telnyx-emulator listening on {}", emu.base_url());
-    let _ = tokio::signal::ctrl_c().await;
+    if cli.ready_json {
+        println!("{}", ReadyLine::of(&emu).to_json());
+    } else {
+        println!("telnyx-emulator listening on {}", emu.base_url());
+    }
+    stop_requested(stdin_closed).await;
     emu.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Reads stdin to its end on a plain thread (a tokio blocking read would keep the runtime
+/// from shutting down) and reports when it closes.
+fn watch_stdin() -> tokio::sync::oneshot::Receiver<()> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        use std::io::Read as _;
+        let mut sink = [0u8; 1024];
+        let mut stdin = std::io::stdin().lock();
+        // Data on stdin is ignored; EOF or a read error means the parent is gone.
+        while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        let _ = tx.send(());
+    });
+    rx
+}
+
+/// Waits for Ctrl-C, SIGTERM (Unix) or, when watched, stdin closing.
+async fn stop_requested(stdin_closed: Option<tokio::sync::oneshot::Receiver<()>>) {
+    let stdin = async {
+        match stdin_closed {
+            Some(rx) => {
+                let _ = rx.await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminated() => {}
+        _ = stdin => {}
+    }
+}
+
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending::<()>().await
 }
