@@ -292,7 +292,7 @@ async function startEmulator(options = {}) {
   };
   const emu = new Emulator(server, options.apiKey ?? newApiKey());
   try {
-    await request(server.controlURL, 'GET', '/health');
+    // The ready line is printed once the server serves: the account's first calls are the check.
     await emu._init(options.webhookUrl);
   } catch (e) {
     await emu.stop();

@@ -92,7 +92,6 @@ class Account:
     base_url: str
     control_url: str
     port: int
-    public_key: str
     webhook_url: Optional[str]
 
     def __init__(self, base_url: str, control_url: str, port: int, api_key: str, webhook_url: Optional[str] = None):
@@ -101,16 +100,24 @@ class Account:
         self.port = port
         self.api_key = api_key
         self.webhook_url = None
-        self.public_key = ""
         self._clock_start = ""
         self._init(webhook_url)
 
     def _init(self, webhook_url: Optional[str]) -> None:
         q = urllib.parse.quote(self.api_key, safe="")
-        self.public_key = self._call("GET", f"/webhooks/public_key?api_key={q}")["public_key"]
+        # Creates the account (first use) and fixes where its own history starts.
         self._clock_start = self._call("GET", f"/clock?api_key={q}")["now"]
+        self._public_key: Optional[str] = None
         if webhook_url:
             self.set_webhook_url(webhook_url)
+
+    @property
+    def public_key(self) -> str:
+        """Base64 Ed25519 key this account's webhooks verify with (``TELNYX_PUBLIC_KEY``)."""
+        if self._public_key is None:
+            q = urllib.parse.quote(self.api_key, safe="")
+            self._public_key = str(self._call("GET", f"/webhooks/public_key?api_key={q}")["public_key"])
+        return self._public_key
 
     def _call(self, method: str, path: str, body: Optional[Json] = None) -> Any:
         return _request(self.control_url + path, method, body)
@@ -137,6 +144,7 @@ class Account:
             body["failover_url"] = failover_url
         answer: Json = self._call("PUT", "/webhooks", body)
         self.webhook_url = url
+        self._public_key = str(answer["public_key"])
         return answer
 
     def trigger(self, event_type: str, payload: Optional[Json] = None) -> Json:
