@@ -119,8 +119,9 @@ class Account:
             self._public_key = str(self._call("GET", f"/webhooks/public_key?api_key={q}")["public_key"])
         return self._public_key
 
-    def _call(self, method: str, path: str, body: Optional[Json] = None) -> Any:
-        return _request(self.control_url + path, method, body)
+    def _call(self, method: str, path: str, body: Optional[Json] = None) -> Json:
+        answer: Json = _request(self.control_url + path, method, body)
+        return answer
 
     def advance(self, by: Union[str, int, datetime]) -> Json:
         """Moves the clock (``"31d"``, a number of days, a datetime or an RFC 3339 time); answers
