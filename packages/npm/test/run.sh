@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the packed npm files of PACK_DIR (scripts/package.sh npm PACK_DIR) into a scratch
-# project outside the repository, with the official `telnyx` SDK, and runs emulator.test.mjs
-# there with node:test. No registry publish: the packages come from the .tgz files.
+# project outside the repository, with the official `telnyx` SDK, type-checks types.check.*ts
+# against the .d.ts and runs emulator.test.mjs there with node:test. No registry publish: the
+# packages come from the .tgz files.
 #   packages/npm/test/run.sh PACK_DIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,6 +14,11 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 npm init -y >/dev/null
 npm pkg set type=module >/dev/null
-npm install --no-audit --no-fund --silent telnyx@7.24.0 "$platform" "$main"
+npm install --no-audit --no-fund --silent telnyx@7.24.0 typescript@5.6.3 "$platform" "$main"
+# The .d.ts against ESM and CommonJS use (the SDK's own declarations need `ws` types: skipLibCheck).
+cp "$here/types.check.mts" "$here/types.check.cts" .
+npx --no-install tsc --noEmit --strict --skipLibCheck --module nodenext --moduleResolution nodenext \
+  --target es2022 types.check.mts types.check.cts
+echo "tsc: the declarations type-check"
 cp "$here/emulator.test.mjs" .
 node --test --test-reporter=spec emulator.test.mjs

@@ -198,10 +198,13 @@ class Emulator extends EmulatorAccount {
     }
     return exited;
   }
+}
 
-  async [Symbol.asyncDispose]() {
+// `await using emu = await startEmulator()` where the runtime has explicit resource management.
+if (typeof Symbol.asyncDispose === 'symbol') {
+  Emulator.prototype[Symbol.asyncDispose] = async function dispose() {
     await this.stop();
-  }
+  };
 }
 
 function buildArgs(options) {

@@ -93,7 +93,6 @@ export declare class Emulator extends EmulatorAccount {
   readonly stderr: string;
   /** Stops the process (stdin closed and SIGTERM, SIGKILL after `graceMs`); resolves once it has exited. */
   stop(options?: { graceMs?: number }): Promise<{ code: number | null; signal: string | null }>;
-  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** An error of starting the emulator or of its control API. */
