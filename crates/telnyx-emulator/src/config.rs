@@ -372,11 +372,6 @@ impl ReadyLine {
         }
     }
 
-    /// The ready line of a running emulator in this process.
-    pub fn of(emu: &crate::Emulator) -> ReadyLine {
-        ReadyLine::new(emu.addr(), std::process::id())
-    }
-
     /// One line of JSON, no trailing newline.
     pub fn to_json(&self) -> String {
         // Serializing strings and integers cannot fail.

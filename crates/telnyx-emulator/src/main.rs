@@ -41,6 +41,8 @@ async fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
+    // Listen for stop signals before the ready line: a launcher may signal right after it.
+    let signals = StopSignals::listen();
     // Watch stdin before binding, so a parent that is already gone is noticed.
     let stdin_closed = cli.exit_on_stdin_close.then(watch_stdin);
     let emu = match Emulator::start(cli.server.config()).await {
@@ -51,11 +53,14 @@ async fn main() -> ExitCode {
         }
     };
     if cli.ready_json {
-        println!("{}", ReadyLine::of(&emu).to_json());
+        println!(
+            "{}",
+            ReadyLine::new(emu.addr(), std::process::id()).to_json()
+        );
     } else {
         println!("telnyx-emulator listening on {}", emu.base_url());
     }
-    stop_requested(stdin_closed).await;
+    signals.or_stdin_closed(stdin_closed).await;
     emu.shutdown().await;
     ExitCode::SUCCESS
 }
@@ -75,35 +80,64 @@ fn watch_stdin() -> tokio::sync::oneshot::Receiver<()> {
     rx
 }
 
-/// Waits for Ctrl-C, SIGTERM (Unix) or, when watched, stdin closing.
-async fn stop_requested(stdin_closed: Option<tokio::sync::oneshot::Receiver<()>>) {
-    let stdin = async {
-        match stdin_closed {
-            Some(rx) => {
-                let _ = rx.await;
+/// Ctrl-C and, on Unix, SIGTERM: their handlers are installed by [`StopSignals::listen`], so a
+/// signal that arrives before the server is ready still stops it gracefully.
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    #[cfg(unix)]
+    fn listen() -> StopSignals {
+        use tokio::signal::unix::{signal, SignalKind};
+        StopSignals {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn listen() -> StopSignals {
+        StopSignals {}
+    }
+
+    /// Waits for a signal or, when watched, stdin closing.
+    async fn or_stdin_closed(self, stdin_closed: Option<tokio::sync::oneshot::Receiver<()>>) {
+        let stdin = async {
+            match stdin_closed {
+                Some(rx) => {
+                    let _ = rx.await;
+                }
+                None => std::future::pending().await,
             }
-            None => std::future::pending().await,
+        };
+        tokio::select! {
+            _ = self.signalled() => {}
+            _ = stdin => {}
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = terminated() => {}
-        _ = stdin => {}
     }
-}
 
-#[cfg(unix)]
-async fn terminated() {
-    use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut s) => {
-            s.recv().await;
+    #[cfg(unix)]
+    async fn signalled(mut self) {
+        async fn recv(s: Option<&mut tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending().await,
+            }
         }
-        Err(_) => std::future::pending().await,
+        tokio::select! {
+            _ = recv(self.interrupt.as_mut()) => {}
+            _ = recv(self.terminate.as_mut()) => {}
+        }
     }
-}
 
-#[cfg(not(unix))]
-async fn terminated() {
-    std::future::pending::<()>().await
+    #[cfg(not(unix))]
+    async fn signalled(self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
