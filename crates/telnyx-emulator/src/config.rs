@@ -329,3 +329,52 @@ impl From<rusqlite::Error> for EmulatorError {
         EmulatorError::Database(e.to_string())
     }
 }
+
+/// What `telnyx-emulator --ready-json` prints once it serves: one JSON line, the first on
+/// stdout, so a launcher (the npm and PyPI packages) learns the port chosen for
+/// `--bind 127.0.0.1:0`.
+///
+/// ```
+/// use telnyx_emulator::config::ReadyLine;
+/// let line = ReadyLine::new("127.0.0.1:4010".parse().unwrap(), 42);
+/// assert_eq!(line.base_url, "http://127.0.0.1:4010/v2");
+/// assert!(line.to_json().starts_with(r#"{"base_url":"http://127.0.0.1:4010/v2","#));
+/// assert!(!line.to_json().contains('\n'));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadyLine {
+    /// The API base URL, `http://HOST:PORT/v2` (what an SDK's `baseURL` takes).
+    pub base_url: String,
+    /// The control API's root, `http://HOST:PORT/_emulator`.
+    pub control_url: String,
+    /// The bound IP address.
+    pub host: String,
+    /// The bound port (the chosen one for port 0).
+    pub port: u16,
+    /// The emulator's process id.
+    pub pid: u32,
+    /// The emulator's version.
+    pub version: String,
+}
+
+impl ReadyLine {
+    /// The ready line of a server bound at `addr` in process `pid`.
+    pub fn new(addr: SocketAddr, pid: u32) -> ReadyLine {
+        // `SocketAddr` shows IPv6 hosts in brackets, as a URL needs them.
+        let origin = format!("http://{addr}");
+        ReadyLine {
+            base_url: format!("{origin}/v2"),
+            control_url: format!("{origin}/_emulator"),
+            host: addr.ip().to_string(),
+            port: addr.port(),
+            pid,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+
+    /// One line of JSON, no trailing newline.
+    pub fn to_json(&self) -> String {
+        // Serializing strings and integers cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
