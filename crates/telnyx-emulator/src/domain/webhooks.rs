@@ -725,7 +725,7 @@ mod tests {
 
     #[test]
     fn an_advance_emits_message_and_call_events_from_its_records_in_time_order() {
-        let mut d = crate::domain::test_account();
+        let mut d = crate::seed::test_account();
         let to = d.now + Duration::days(2);
         let out = clock::advance(&mut d, to);
         let em = emissions(&d, &out.events);
@@ -751,7 +751,7 @@ mod tests {
 
     #[test]
     fn a_delivery_grows_newest_attempt_first_and_takes_its_status() {
-        let mut d = crate::domain::test_account();
+        let mut d = crate::seed::test_account();
         let before = d.webhooks.len();
         let t0 = d.now;
         let data = event_data("ev1", "message.sent", t0, json!({}));

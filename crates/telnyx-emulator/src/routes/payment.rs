@@ -16,8 +16,8 @@ use crate::domain::payment::{self as domain, Idempotency, PrefsPatch};
 use crate::error::ApiError;
 use crate::model::IdemRecord;
 use crate::response::{json_response, ok_data, parse_object, read_body};
-use crate::seed::fingerprint;
 use crate::state::App;
+use crate::util::fingerprint;
 use crate::util::{cents_str, parse_money_cents};
 
 /// Largest stored payment accepted, in cents (1,000,000.00).
