@@ -101,8 +101,8 @@ pub fn traffic(per_day: &[(String, i64)]) -> Result<BTreeMap<&'static str, u32>,
 }
 
 /// The profile as the API shows it.
-pub fn traffic_json(d: &AccountData) -> serde_json::Value {
-    json!({ "per_day": d.traffic })
+pub fn traffic_json(per_day: &BTreeMap<&'static str, u32>) -> serde_json::Value {
+    json!({ "per_day": per_day })
 }
 
 /// Something that happened during an advance, in time order.
