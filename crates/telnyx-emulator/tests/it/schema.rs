@@ -9,7 +9,7 @@
 //! Statuses that the spec declares without a body (or not at all) are checked against the
 //! generic Telnyx error schema (`billing_Errors`, which requires `code` and `title`).
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 

@@ -3,7 +3,7 @@
 //! in `GET /webhook_deliveries`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

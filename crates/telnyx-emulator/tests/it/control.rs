@@ -1,6 +1,6 @@
 //! Control API, fault rules, rate limiting, request log, seeding and durability across restarts.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
