@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::config::{EmulatorError, SeedRequest};
 use crate::domain::billing::past_entries;
 use crate::domain::generate::{gen_row, RowCtx, REMOTE};
+use crate::domain::webhooks::delivery_object;
 use crate::ledger::Ledger;
 use crate::model::*;
 use crate::util::{day_start, fnv1a, key_hash, month_start, ts_ms, uuid_from, FNV_OFFSET};
@@ -446,16 +447,14 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
         });
         let id = uuid_from(rng);
         let status = if failed { "failed" } else { "delivered" };
-        let json = json!({
-            "id": id,
-            "user_id": ctx.user_id,
-            "record_type": "webhook_delivery",
-            "status": status,
-            "started_at": ts_ms(started),
-            "finished_at": ts_ms(finished),
-            "webhook": webhook,
-            "attempts": attempts,
-        });
+        let json = delivery_object(
+            &id,
+            &ctx.user_id,
+            status,
+            (started, finished),
+            webhook,
+            attempts,
+        );
         out.push(Webhook::new(
             id,
             status,

@@ -84,6 +84,12 @@ impl<'a> Row<'_, 'a> {
         Fv::S(self.strings.get(x))
     }
 
+    /// `rare` one time in `n`, else `usual`.
+    fn one_in(&mut self, n: u8, rare: &str, usual: &str) -> Fv {
+        let v = if self.rng.u8(0..n) == 0 { rare } else { usual };
+        self.s(v)
+    }
+
     /// A fresh UUID value.
     fn id(&mut self) -> Fv {
         Fv::S(uuid_from(self.rng).into())
@@ -220,14 +226,7 @@ fn call_control(r: &mut Row<'_, '_>) -> Vec<Fv> {
         r.s("USD"),
         r.s("1684947189014463919"),
         r.s("Main call control app"),
-        {
-            let v = if r.rng.u8(0..5) == 0 {
-                "user_busy"
-            } else {
-                "normal_clearing"
-            };
-            r.s(v)
-        },
+        r.one_in(5, "user_busy", "normal_clearing"),
         Fv::B(true),
         r.s(""),
     ]
@@ -389,18 +388,112 @@ fn media_storage(r: &mut Row<'_, '_>) -> Vec<Fv> {
         r.id(),
         r.id(),
         r.s("message"),
-        {
-            let v = if r.rng.u8(0..10) == 0 {
-                "failed"
-            } else {
-                "success"
-            };
-            r.s(v)
-        },
+        r.one_in(10, "failed", "success"),
         Fv::D(d(1, 4), 4),
         r.s("events"),
         Fv::D(d(1, 4), 4),
         r.s("USD"),
         r.id(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Kind, ALL_TYPES, SEEDED_TYPES};
+
+    fn numbers() -> Vec<PhoneNumber> {
+        let n = crate::seed::test_account();
+        n.numbers
+    }
+
+    fn kind_of(v: &Fv) -> Kind {
+        match v {
+            Fv::S(_) => Kind::Str,
+            Fv::I(_) => Kind::Int,
+            Fv::N(_) => Kind::Num,
+            Fv::B(_) => Kind::Bool,
+            Fv::T(_) => Kind::Time,
+            Fv::D(..) => Kind::Dec,
+            Fv::A(_) => Kind::Arr,
+        }
+    }
+
+    fn row(
+        ty: &RecordType,
+        seed: u64,
+        i: u64,
+        t: DateTime<Utc>,
+        own: &[PhoneNumber],
+    ) -> Option<Vec<Fv>> {
+        let ctx = RowCtx::new("user-1", "org-1", own);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        gen_row(ty, &mut rng, i, t, &ctx, &mut Interner::default())
+    }
+
+    proptest! {
+        #[test]
+        fn every_seeded_row_fits_its_schema(seed: u64, i in 0u64..10_000, secs in 0i64..400_000_000) {
+            let t = Utc.timestamp_opt(1_600_000_000 + secs, 0).single().unwrap_or_default();
+            let own = numbers();
+            for ty in SEEDED_TYPES {
+                let values = row(ty, seed, i, t, &own);
+                prop_assert!(values.is_some(), "{} is not generated", ty.filter);
+                let values = values.unwrap_or_default();
+                // One value per field, of the field's kind.
+                prop_assert_eq!(values.len(), ty.fields.len(), "{}", ty.filter);
+                for ((name, kind), v) in ty.fields.iter().zip(&values) {
+                    prop_assert_eq!(kind_of(v), *kind, "{}.{}", ty.filter, name);
+                }
+                // The record happens at the time it is generated for.
+                let (date, _) = ty.field(ty.date_field).unwrap_or((usize::MAX, Kind::Str));
+                prop_assert_eq!(values.get(date), Some(&Fv::T(t)), "{}", ty.filter);
+                // Its cost is money, never negative.
+                if let Some((c, _)) = ty.cost_field.and_then(|f| ty.field(f)) {
+                    let cost = values.get(c).and_then(crate::domain::billing::fv_amount);
+                    prop_assert!(cost.is_some_and(|c| c >= Decimal::ZERO), "{} cost {:?}", ty.filter, cost);
+                }
+                // The same draw gives the same record (replaying an advance rebuilds it).
+                prop_assert_eq!(row(ty, seed, i, t, &own), Some(values));
+            }
+        }
+
+        #[test]
+        fn calls_and_messages_involve_one_of_the_accounts_numbers(seed: u64, i in 0u64..1000) {
+            let own = numbers();
+            let t = Utc.timestamp_opt(1_700_000_000, 0).single().unwrap_or_default();
+            for ty in SEEDED_TYPES.iter().filter(|t| ["messaging", "call-control"].contains(&t.filter)) {
+                let values = row(ty, seed, i, t, &own).unwrap_or_default();
+                let text = |f: &str| match ty.field(f).and_then(|(k, _)| values.get(k)) {
+                    Some(Fv::S(s)) => s.to_string(),
+                    _ => String::new(),
+                };
+                let (cli, cld) = (text("cli"), text("cld"));
+                prop_assert!(
+                    own.iter().any(|n| n.tn == cli || n.tn == cld),
+                    "{}: neither {} nor {} is the account's", ty.filter, cli, cld
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn types_that_are_not_seeded_generate_nothing() {
+        let own = numbers();
+        let t = Utc
+            .timestamp_opt(1_700_000_000, 0)
+            .single()
+            .unwrap_or_default();
+        let unseeded: Vec<_> = ALL_TYPES
+            .iter()
+            .filter(|t| !SEEDED_TYPES.iter().any(|s| s.filter == t.filter))
+            .collect();
+        assert!(!unseeded.is_empty());
+        for ty in unseeded {
+            assert_eq!(row(ty, 1, 0, t, &own), None, "{}", ty.filter);
+        }
+    }
 }

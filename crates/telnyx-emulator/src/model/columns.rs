@@ -176,3 +176,92 @@ pub fn cmp_fv(a: &Fv, b: &Fv) -> std::cmp::Ordering {
         _ => Ordering::Equal,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Values with few or many distinct members (to cross the dictionary limit).
+    fn values(distinct: i64) -> impl Strategy<Value = Vec<Fv>> {
+        prop::collection::vec(0..distinct, 0..600).prop_map(|v| v.into_iter().map(Fv::I).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn a_column_gives_back_what_was_pushed(vals in prop_oneof![values(4), values(1000)]) {
+            let mut col = Column::default();
+            for v in &vals {
+                col.push(v.clone());
+            }
+            prop_assert_eq!(col.len(), vals.len());
+            for (i, v) in vals.iter().enumerate() {
+                prop_assert_eq!(col.get(i), Some(v));
+            }
+            prop_assert_eq!(col.get(vals.len()), None);
+            let mut distinct = vals.clone();
+            distinct.sort_by(cmp_fv);
+            distinct.dedup();
+            let is_dict = matches!(col, Column::Dict { .. });
+            prop_assert_eq!(is_dict, distinct.len() <= DICT_MAX, "{} distinct", distinct.len());
+        }
+
+        #[test]
+        fn partition_point_is_the_end_of_the_prefix(mut vals in values(500), cut in 0i64..500) {
+            vals.sort_by(cmp_fv);
+            let mut col = Column::default();
+            for v in &vals {
+                col.push(v.clone());
+            }
+            let below = |v: &Fv| matches!(v, Fv::I(x) if *x < cut);
+            let expected = vals.iter().take_while(|v| below(v)).count();
+            prop_assert_eq!(col.partition_point(below), expected);
+        }
+
+        #[test]
+        fn from_rows_orders_rows_stably_by_the_key(keys in prop::collection::vec(0i64..20, 0..200)) {
+            // Row r is (key, r): the second column shows where each row came from.
+            let rows: Vec<Fv> = keys
+                .iter()
+                .enumerate()
+                .flat_map(|(r, k)| [Fv::I(*k), Fv::I(r as i64)])
+                .collect();
+            let table = Records::from_rows(2, rows, Some(0));
+            prop_assert_eq!(table.len(), keys.len());
+            let mut expected: Vec<(i64, i64)> =
+                keys.iter().enumerate().map(|(r, k)| (*k, r as i64)).collect();
+            expected.sort_by_key(|(k, _)| *k); // stable: equal keys keep their order
+            for (row, (k, origin)) in expected.iter().enumerate() {
+                prop_assert_eq!(table.value(row, 0), Some(&Fv::I(*k)));
+                prop_assert_eq!(table.value(row, 1), Some(&Fv::I(*origin)));
+            }
+        }
+    }
+
+    #[test]
+    fn push_row_appends_and_to_json_names_the_fields() {
+        use crate::model::schema::RecordType;
+        use crate::model::value::Kind;
+        static TY: RecordType = RecordType {
+            filter: "t",
+            wire: "t",
+            date_field: "at",
+            fields: &[("name", Kind::Str), ("n", Kind::Int)],
+            cost_field: None,
+            product: ("t", "t"),
+        };
+        let mut table = Records::from_rows(2, vec![Fv::S(Arc::from("a")), Fv::I(1)], None);
+        table.push_row(vec![Fv::S(Arc::from("b")), Fv::I(2)]);
+        assert_eq!(table.len(), 2);
+        assert_eq!(
+            table.to_json(1, &TY),
+            serde_json::json!({ "name": "b", "n": 2 })
+        );
+        assert_eq!(table.value(2, 0), None);
+        assert_eq!(table.value(0, 5), None);
+        assert_eq!(table.column(1).map(Column::len), Some(2));
+    }
+}
