@@ -79,6 +79,16 @@ impl<'a> Row<'_, 'a> {
         REMOTE[self.rng.usize(..REMOTE.len())]
     }
 
+    /// The two ends of a call or message, `(from, to)`: one of the account's numbers on the
+    /// side that `outbound` says.
+    fn ends(&mut self, outbound: bool) -> (&'a str, &'a str) {
+        if outbound {
+            (self.own(), self.remote())
+        } else {
+            (self.remote(), self.own())
+        }
+    }
+
     /// A string value, shared with the other records' copies.
     fn s(&mut self, x: &str) -> Fv {
         Fv::S(self.strings.get(x))
@@ -145,11 +155,7 @@ fn messaging(r: &mut Row<'_, '_>) -> Vec<Fv> {
     } else {
         "received"
     };
-    let (cli, cld) = if outbound {
-        (r.own(), r.remote())
-    } else {
-        (r.remote(), r.own())
-    };
+    let (cli, cld) = r.ends(outbound);
     let done = t + Duration::seconds(r.rng.i64(1..20));
     vec![
         r.id(),
@@ -202,11 +208,7 @@ fn call_control(r: &mut Row<'_, '_>) -> Vec<Fv> {
     let secs = r.rng.i64(5..900);
     let billed = (secs + 59) / 60 * 60;
     let rate = if outbound { d(70, 4) } else { d(35, 4) };
-    let (cli, cld) = if outbound {
-        (r.own(), r.remote())
-    } else {
-        (r.remote(), r.own())
-    };
+    let (cli, cld) = r.ends(outbound);
     vec![
         r.id(),
         r.s(r.ctx.user_id),
