@@ -10,6 +10,11 @@ use crate::ledger::{Entry, EntryKind, EntryRef, ACTIVATION};
 use crate::model::{Adjustment, Fv, PhoneNumber, Records, SEEDED_TYPES};
 use crate::util::{day_start, next_month_start};
 
+/// Billed seconds of a call of `secs` seconds: per started minute.
+pub(crate) fn billed_seconds(secs: i64) -> i64 {
+    (secs + 59) / 60 * 60
+}
+
 /// The ledger of the seeded past: numbers' activation fees and monthly charges up to `today`,
 /// adjustments, and one usage entry per seeded detail record with a cost.
 pub(crate) fn past_entries(
@@ -121,5 +126,18 @@ pub(crate) fn fv_amount(v: &Fv) -> Option<Decimal> {
         Fv::D(d, _) | Fv::N(d) => Some(*d),
         Fv::I(i) => Some(Decimal::from(*i)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::billed_seconds;
+
+    #[test]
+    fn calls_are_billed_per_started_minute() {
+        assert_eq!(billed_seconds(1), 60);
+        assert_eq!(billed_seconds(60), 60);
+        assert_eq!(billed_seconds(61), 120);
+        assert_eq!(billed_seconds(0), 0);
     }
 }

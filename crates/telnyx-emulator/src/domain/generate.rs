@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
+use super::billing::billed_seconds;
 use crate::model::{Fv, Interner, PhoneNumber, RecordType};
 use crate::util::uuid_from;
 
@@ -206,7 +207,7 @@ fn call_control(r: &mut Row<'_, '_>) -> Vec<Fv> {
     let t = r.t;
     let outbound = r.rng.bool();
     let secs = r.rng.i64(5..900);
-    let billed = (secs + 59) / 60 * 60;
+    let billed = billed_seconds(secs);
     let rate = if outbound { d(70, 4) } else { d(35, 4) };
     let (cli, cld) = r.ends(outbound);
     vec![
@@ -265,7 +266,7 @@ fn conference(r: &mut Row<'_, '_>) -> Vec<Fv> {
 fn conference_participant(r: &mut Row<'_, '_>) -> Vec<Fv> {
     let t = r.t;
     let secs = r.rng.i64(30..3600);
-    let billed = (secs + 59) / 60 * 60;
+    let billed = billed_seconds(secs);
     let rate = d(20, 4);
     vec![
         r.id(),
