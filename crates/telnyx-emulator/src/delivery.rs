@@ -21,14 +21,12 @@ use tokio::task::JoinHandle;
 
 use crate::config::{EmulatorError, WebhookOptions};
 use crate::domain::clock::DomainEvent;
-use crate::domain::events::apply;
 use crate::domain::webhooks::{
     self, attempt_url, Attempt, AttemptError, AttemptResponse, Emission, MAX_RECORDED_BYTES,
 };
 use crate::domain::StoreError;
 use crate::model::{AccountData, Endpoint, Event};
-use crate::state::App;
-use crate::store::Account;
+use crate::store::{Account, Change, Store};
 
 /// Deliveries in flight at once (lanes), across accounts.
 pub const IN_FLIGHT: usize = 16;
@@ -84,7 +82,8 @@ pub struct Stats {
     pub dropped: u64,
 }
 
-/// The delivery engine's shared state (in [`App`]).
+/// The delivery engine: its queue (lanes), signing keys and counters. It records what it
+/// delivers through the [`Store`] it is started with.
 #[derive(Debug)]
 pub struct Deliveries {
     opts: WebhookOptions,
@@ -302,51 +301,50 @@ impl Deliveries {
     }
 }
 
-/// Starts the engine's lanes on the current runtime.
-pub fn start(app: &Arc<App>) {
-    let receivers = std::mem::take(
-        &mut *app
-            .deliveries
-            .receivers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()),
-    );
-    let tasks = receivers
-        .into_iter()
-        .map(|rx| tokio::spawn(lane(app.clone(), rx, app.deliveries.stop.subscribe())))
-        .collect();
-    *app.deliveries
-        .tasks
-        .lock()
-        .unwrap_or_else(|e| e.into_inner()) = tasks;
-}
-
-/// Stops new events, waits up to the drain timeout for the queue, then stops: every event
-/// still queued is recorded as a failed delivery with no attempt.
-pub async fn shutdown(app: &Arc<App>) {
-    let dl = &app.deliveries;
-    dl.closing.store(true, Ordering::Release);
-    let deadline = Instant::now() + dl.opts.drain_timeout;
-    while (dl.queued() > 0 || dl.busy.load(Ordering::Acquire) > 0) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(10)).await;
+impl Deliveries {
+    /// Starts the lanes on the current runtime; they record deliveries through `store`.
+    pub fn start(self: &Arc<Self>, store: &Arc<Store>) {
+        let receivers =
+            std::mem::take(&mut *self.receivers.lock().unwrap_or_else(|e| e.into_inner()));
+        let tasks = receivers
+            .into_iter()
+            .map(|rx| {
+                let stop = self.stop.subscribe();
+                tokio::spawn(lane(store.clone(), self.clone(), rx, stop))
+            })
+            .collect();
+        *self.tasks.lock().unwrap_or_else(|e| e.into_inner()) = tasks;
     }
-    stop(app);
-    let tasks = std::mem::take(&mut *dl.tasks.lock().unwrap_or_else(|e| e.into_inner()));
-    for task in tasks {
-        // A lane records where it stopped; bounded in case an attempt does not end.
-        let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-    }
-}
 
-/// Tells every lane to stop now (no drain).
-pub fn stop(app: &App) {
-    app.deliveries.closing.store(true, Ordering::Release);
-    let _ = app.deliveries.stop.send(true);
+    /// Stops new events, waits up to the drain timeout for the queue, then stops: every event
+    /// still queued is recorded as a failed delivery with no attempt.
+    pub async fn shutdown(&self) {
+        self.closing.store(true, Ordering::Release);
+        let deadline = Instant::now() + self.opts.drain_timeout;
+        while (self.queued() > 0 || self.busy.load(Ordering::Acquire) > 0)
+            && Instant::now() < deadline
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        self.stop();
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        for task in tasks {
+            // A lane records where it stopped; bounded in case an attempt does not end.
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
+
+    /// Tells every lane to stop now (no drain).
+    pub fn stop(&self) {
+        self.closing.store(true, Ordering::Release);
+        let _ = self.stop.send(true);
+    }
 }
 
 /// One lane: delivers its jobs one at a time, in the order they were queued.
 async fn lane(
-    app: Arc<App>,
+    store: Arc<Store>,
+    dl: Arc<Deliveries>,
     mut rx: mpsc::UnboundedReceiver<Job>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -356,18 +354,18 @@ async fn lane(
             _ = stop.wait_for(|s| *s) => break,
         };
         let Some(job) = job else { break };
-        app.deliveries.busy.fetch_add(1, Ordering::AcqRel);
-        app.deliveries.capacity.add_permits(1);
-        deliver(&app, job, stop.clone()).await;
-        app.deliveries.busy.fetch_sub(1, Ordering::AcqRel);
+        dl.busy.fetch_add(1, Ordering::AcqRel);
+        dl.capacity.add_permits(1);
+        deliver(&store, &dl, job, stop.clone()).await;
+        dl.busy.fetch_sub(1, Ordering::AcqRel);
     }
     rx.close();
     let mut unsent = 0u64;
     while let Ok(job) = rx.try_recv() {
-        app.deliveries.capacity.add_permits(1);
+        dl.capacity.add_permits(1);
         if !matches!(job.what, What::Redeliver(_)) {
             let data = event_of(&job);
-            record(&app, &job, &data, None);
+            record(&store, &job, &data, None);
             unsent += 1;
         }
     }
@@ -388,19 +386,19 @@ fn event_of(job: &Job) -> Value {
     }
 }
 
-/// Records the delivery after `attempt` (or unsent, with none): committed, then applied.
-fn record(app: &App, job: &Job, data: &Value, attempt: Option<&Attempt>) {
-    let mut d = job.acct.write();
-    let delivery = webhooks::with_attempt(&d, &job.delivery_id, data, attempt, job.virtual_at);
-    let ev = Event::Delivery { delivery };
-    if let Err(e) = app.store.commit(&job.acct.key_hash, &ev) {
-        tracing::error!(error = %e, "webhook delivery could not be stored");
+/// Records the delivery after `attempt` (or unsent, with none) through the store's write
+/// path: when it cannot be stored, the account is left as it was (and the error logged).
+fn record(store: &Store, job: &Job, data: &Value, attempt: Option<&Attempt>) {
+    let stored = store.write(&job.acct, |d| {
+        let delivery = webhooks::with_attempt(d, &job.delivery_id, data, attempt, job.virtual_at);
+        Ok::<_, StoreError>(Change::to(Event::Delivery { delivery }, ()))
+    });
+    if let Err(e) = stored {
+        tracing::error!(error = %e, "webhook delivery could not be stored; not recorded");
     }
-    apply(&mut d, &ev);
 }
 
-async fn deliver(app: &App, job: Job, mut stop: watch::Receiver<bool>) {
-    let dl = &app.deliveries;
+async fn deliver(store: &Store, dl: &Deliveries, job: Job, mut stop: watch::Receiver<bool>) {
     let data = event_of(&job);
     let (first, tries) = match &job.what {
         What::Redeliver(_) => {
@@ -429,13 +427,13 @@ async fn deliver(app: &App, job: Job, mut stop: watch::Receiver<bool>) {
         };
         made += 1;
         delivered = attempt.error.is_none();
-        record(app, &job, &data, Some(&attempt));
+        record(store, &job, &data, Some(&attempt));
         if delivered {
             break;
         }
     }
     if made == 0 && !matches!(job.what, What::Redeliver(_)) {
-        record(app, &job, &data, None);
+        record(store, &job, &data, None);
     }
     let hash = &job.acct.key_hash;
     dl.count(hash, |s| {

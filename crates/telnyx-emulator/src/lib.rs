@@ -78,7 +78,7 @@ impl Emulator {
         let addr = listener.local_addr()?;
         let deliveries = delivery::Deliveries::new(config.webhooks.clone(), config.seed)?;
         let app = Arc::new(state::App::new(config, store, addr, deliveries));
-        delivery::start(&app);
+        app.deliveries.start(&app.store);
         let router = server::router(app.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -125,7 +125,7 @@ impl Emulator {
                 abort.abort();
             }
         }
-        delivery::shutdown(&self.app).await;
+        self.app.deliveries.shutdown().await;
     }
 
     /// (Re)seeds the account of `api_key` at the requested size, replacing its state.
@@ -200,7 +200,7 @@ impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
-            delivery::stop(&self.app);
+            self.app.deliveries.stop();
         }
     }
 }

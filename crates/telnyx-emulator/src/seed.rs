@@ -8,11 +8,12 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::config::{EmulatorError, SeedRequest};
-use crate::ledger::{Entry, EntryKind, EntryRef, Ledger, ACTIVATION};
+use crate::domain::billing::past_entries;
+use crate::domain::generate::{gen_row, RowCtx, REMOTE};
+use crate::domain::webhooks::delivery_object;
+use crate::ledger::Ledger;
 use crate::model::*;
-use crate::util::{
-    fnv1a, key_hash, month_start, next_month_start, stable_hash, ts_ms, uuid_from, FNV_OFFSET,
-};
+use crate::util::{day_start, fnv1a, key_hash, month_start, ts_ms, uuid_from, FNV_OFFSET};
 
 /// Default detail records per seeded record type.
 pub const DEFAULT_DETAIL_RECORDS: u64 = 40;
@@ -199,120 +200,6 @@ pub fn generate(key: &str, seed: u64, sizes: &SeedRequest, start: DateTime<Utc>)
     d
 }
 
-/// The ledger of the seeded past: numbers' activation fees and monthly charges up to `today`,
-/// adjustments, and one usage entry per seeded detail record with a cost.
-fn past_entries(
-    numbers: &[PhoneNumber],
-    adjustments: &[Adjustment],
-    records: &HashMap<&'static str, Records>,
-    today: NaiveDate,
-) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for (i, n) in numbers.iter().enumerate() {
-        let number = u16::try_from(i).unwrap_or(u16::MAX);
-        let at = day_start(n.purchased);
-        let mut push = |service: u8, cents: i64, kind, new| {
-            out.push(Entry {
-                at,
-                kind,
-                amount: -Decimal::new(cents, 2),
-                reference: EntryRef::Service {
-                    number,
-                    service,
-                    new,
-                },
-            });
-        };
-        push(ACTIVATION, n.activation.cents, EntryKind::Otc, true);
-        push(0, n.primary.cents, EntryKind::Mrc, true);
-        for (k, a) in n.addons.iter().enumerate() {
-            push(
-                u8::try_from(k + 1).unwrap_or(0),
-                a.cents,
-                EntryKind::Mrc,
-                true,
-            );
-        }
-        let mut m = next_month_start(n.purchased);
-        while m <= today {
-            out.extend(monthly_charges(number, n, day_start(m)));
-            m = next_month_start(m);
-        }
-    }
-    for (i, a) in adjustments.iter().enumerate() {
-        out.push(Entry {
-            at: day_start(a.date),
-            kind: EntryKind::Adjustment,
-            amount: -Decimal::new(a.cents, 2),
-            reference: EntryRef::Adjustment(u32::try_from(i).unwrap_or(u32::MAX)),
-        });
-    }
-    for (ty_idx, ty) in SEEDED_TYPES.iter().enumerate() {
-        let Some(table) = records.get(ty.filter) else {
-            continue;
-        };
-        let (Some((cost, _)), Some((date, _))) = (
-            ty.cost_field.and_then(|f| ty.field(f)),
-            ty.field(ty.date_field),
-        ) else {
-            continue;
-        };
-        for row in 0..table.len() {
-            if let (Some(c), Some(Fv::T(at))) = (
-                table.value(row, cost).and_then(fv_amount),
-                table.value(row, date),
-            ) {
-                out.push(Entry {
-                    at: *at,
-                    kind: EntryKind::Usage,
-                    amount: -c,
-                    reference: EntryRef::Record {
-                        ty: u8::try_from(ty_idx).unwrap_or(u8::MAX),
-                        row: u32::try_from(row).unwrap_or(u32::MAX),
-                    },
-                });
-            }
-        }
-    }
-    out
-}
-
-/// The monthly charges of number `n` (index `number`) on the 1st at `at`.
-pub(crate) fn monthly_charges(number: u16, n: &PhoneNumber, at: DateTime<Utc>) -> Vec<Entry> {
-    let mut out = vec![Entry {
-        at,
-        kind: EntryKind::Mrc,
-        amount: -Decimal::new(n.primary.cents, 2),
-        reference: EntryRef::Service {
-            number,
-            service: 0,
-            new: false,
-        },
-    }];
-    for (k, a) in n.addons.iter().enumerate() {
-        out.push(Entry {
-            at,
-            kind: EntryKind::Mrc,
-            amount: -Decimal::new(a.cents, 2),
-            reference: EntryRef::Service {
-                number,
-                service: u8::try_from(k + 1).unwrap_or(0),
-                new: false,
-            },
-        });
-    }
-    out
-}
-
-/// A cost value as an exact decimal.
-pub(crate) fn fv_amount(v: &Fv) -> Option<Decimal> {
-    match v {
-        Fv::D(d, _) | Fv::N(d) => Some(*d),
-        Fv::I(i) => Some(Decimal::from(*i)),
-        _ => None,
-    }
-}
-
 struct Ctx<'a> {
     user_id: String,
     org_id: String,
@@ -447,310 +334,6 @@ fn record_time(rng: &mut fastrand::Rng, i: u64, start: DateTime<Utc>) -> DateTim
     }
 }
 
-/// Midnight (UTC) of `d`.
-pub(crate) fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0)
-        .map(|x| x.and_utc())
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-const REMOTE: [&str; 8] = [
-    "+13125550456",
-    "+14155550123",
-    "+16465554567",
-    "+12065550199",
-    "+447700900456",
-    "+13055550142",
-    "+17375550456",
-    "+15125550987",
-];
-const CARRIERS: [&str; 4] = [
-    "T-Mobile USA",
-    "Verizon Wireless",
-    "AT&T Wireless",
-    "Vodafone UK",
-];
-
-fn d(n: i64, scale: u32) -> Decimal {
-    Decimal::new(n, scale)
-}
-
-/// The context a generated record draws on.
-pub(crate) struct RowCtx<'a> {
-    /// The account's user id.
-    pub user_id: &'a str,
-    /// The account's organization id.
-    pub org_id: &'a str,
-    /// The account's own numbers (one side of every call and message).
-    pub own: Vec<&'a str>,
-}
-
-impl<'a> RowCtx<'a> {
-    /// The context of an account's numbers and ids.
-    pub fn new(user_id: &'a str, org_id: &'a str, numbers: &'a [PhoneNumber]) -> RowCtx<'a> {
-        RowCtx {
-            user_id,
-            org_id,
-            own: numbers.iter().map(|p| p.tn.as_str()).collect(),
-        }
-    }
-}
-
-/// One detail record of type `ty` at time `t` (`i` is its sequence number), in field order;
-/// `None` for a type the emulator does not generate.
-pub(crate) fn gen_row(
-    ty: &RecordType,
-    rng: &mut fastrand::Rng,
-    i: u64,
-    t: DateTime<Utc>,
-    ctx: &RowCtx<'_>,
-    strings: &mut Interner,
-) -> Option<Vec<Fv>> {
-    let own_of = |rng: &mut fastrand::Rng| {
-        ctx.own
-            .get(rng.usize(..ctx.own.len().max(1)))
-            .copied()
-            .unwrap_or("+13125550100")
-    };
-    let remote = |rng: &mut fastrand::Rng| REMOTE[rng.usize(..REMOTE.len())];
-    let mut s = |x: &str| Fv::S(strings.get(x));
-    let values = match ty.filter {
-        "messaging" => {
-            let outbound = rng.u8(0..10) < 7;
-            let mms = rng.u8(0..10) < 2;
-            let parts = if mms { 1 } else { rng.i64(1..=3) };
-            let rate = if mms { d(150, 4) } else { d(40, 4) };
-            let failed = outbound && rng.u8(0..20) == 0;
-            let status = if failed {
-                "failed"
-            } else if outbound {
-                "delivered"
-            } else {
-                "received"
-            };
-            let (cli, cld) = if outbound {
-                (own_of(rng), remote(rng))
-            } else {
-                (remote(rng), own_of(rng))
-            };
-            let done = t + Duration::seconds(rng.i64(1..20));
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ctx.user_id),
-                s(ty.wire),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(1)),
-                Fv::T(done),
-                Fv::T(done),
-                s(if outbound { "outbound" } else { "inbound" }),
-                s(if mms { "MMS" } else { "SMS" }),
-                s(status),
-                s(if failed {
-                    "delivery_failed"
-                } else {
-                    "delivery_succeeded"
-                }),
-                s(cli),
-                s(cld),
-                s(if cld.starts_with("+44") { "GB" } else { "US" }),
-                s("US"),
-                s(CARRIERS[rng.usize(..CARRIERS.len())]),
-                s("310"),
-                s("260"),
-                Fv::I(parts),
-                Fv::D(rate, 4),
-                Fv::D(rate * Decimal::from(parts), 4),
-                Fv::D(if outbound { d(30, 4) } else { d(0, 4) }, 4),
-                s("USD"),
-                s("40017f3b-ccd4-4d4c-9ea4-7d1c2f5a2b11"),
-                s("Default messaging profile"),
-                Fv::A(if failed {
-                    vec!["40008".into()].into()
-                } else {
-                    Box::default()
-                }),
-                Fv::B(false),
-                Fv::B(false),
-                s(if i % 3 == 0 { "campaign-a" } else { "" }),
-            ]
-        }
-        "call-control" => {
-            let outbound = rng.bool();
-            let secs = rng.i64(5..900);
-            let billed = (secs + 59) / 60 * 60;
-            let rate = if outbound { d(70, 4) } else { d(35, 4) };
-            let (cli, cld) = if outbound {
-                (own_of(rng), remote(rng))
-            } else {
-                (remote(rng), own_of(rng))
-            };
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ctx.user_id),
-                s(ty.wire),
-                Fv::S(uuid_from(rng).into()),
-                Fv::S(uuid_from(rng).into()),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(secs)),
-                s(if outbound { "outbound" } else { "inbound" }),
-                s(cli),
-                s(cld),
-                Fv::I(secs),
-                Fv::I(billed),
-                Fv::D(rate, 4),
-                s("minutes"),
-                Fv::D(rate * Decimal::from(billed / 60), 4),
-                s("USD"),
-                s("1684947189014463919"),
-                s("Main call control app"),
-                s(if rng.u8(0..5) == 0 {
-                    "user_busy"
-                } else {
-                    "normal_clearing"
-                }),
-                Fv::B(true),
-                s(""),
-            ]
-        }
-        "conference" => {
-            let secs = rng.i64(60..3600);
-            let count = rng.i64(2..8);
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ctx.user_id),
-                s(ty.wire),
-                Fv::S(format!("Conference {}", rng.u32(100..999)).into()),
-                s(["ch1", "dc2", "ams1"][rng.usize(..3)]),
-                Fv::S(uuid_from(rng).into()),
-                Fv::S(uuid_from(rng).into()),
-                s("1583941447772537867"),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(secs)),
-                Fv::T(t + Duration::seconds(secs + 3600)),
-                Fv::I(secs),
-                Fv::I(count),
-                Fv::I(secs * count),
-                Fv::B(false),
-            ]
-        }
-        "conference-participant" => {
-            let secs = rng.i64(30..3600);
-            let billed = (secs + 59) / 60 * 60;
-            let rate = d(20, 4);
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ctx.user_id),
-                s(ty.wire),
-                Fv::S(uuid_from(rng).into()),
-                Fv::S(uuid_from(rng).into()),
-                Fv::S(uuid_from(rng).into()),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(secs)),
-                Fv::I(secs),
-                Fv::I(billed),
-                s(remote(rng)),
-                s(own_of(rng)),
-                Fv::D(rate, 4),
-                s("minutes"),
-                Fv::D(rate * Decimal::from(billed / 60), 4),
-                s("USD"),
-                Fv::B(true),
-            ]
-        }
-        "amd" => vec![
-            Fv::S(uuid_from(rng).into()),
-            s(ty.wire),
-            Fv::S(uuid_from(rng).into()),
-            Fv::S(uuid_from(rng).into()),
-            s("1684947189014463919"),
-            s("Main call control app"),
-            s("01977831-abdd-4894-84f3-244385621424"),
-            s("Default billing group"),
-            s("PREMIUM"),
-            Fv::T(t),
-            Fv::B(true),
-            Fv::D(d(20, 4), 4),
-            s("invocations"),
-            Fv::D(d(20, 4), 4),
-            s("USD"),
-            s(""),
-        ],
-        "verify" => {
-            let ch = ["sms", "call", "flashcall", "psd2"][rng.usize(..4)];
-            let ok = rng.u8(0..10) < 8;
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ty.wire),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(rng.i64(5..120))),
-                s(remote(rng)),
-                s(ch),
-                Fv::S(uuid_from(rng).into()),
-                s("49000176-1ab2-8bc1-352e-4009f6c37f82"),
-                s(if ok { "accepted" } else { "expired" }),
-                s(if ok { "delivered" } else { "failed" }),
-                Fv::D(d(300, 4), 4),
-                s("number of occurrences"),
-                Fv::D(d(50, 4), 4),
-                s("USD"),
-            ]
-        }
-        "wireless" => {
-            let up = rng.i64(0..50_000);
-            let down = rng.i64(0..200_000);
-            let mb = d(up + down, 3);
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ty.wire),
-                Fv::T(t),
-                Fv::T(t + Duration::seconds(rng.i64(60..7200))),
-                Fv::S(uuid_from(rng).into()),
-                s("6b14e151-8493-4fa1-8664-1cc4e6d14158"),
-                s("Fleet SIMs"),
-                Fv::S(format!("3114800{:08}", rng.u32(0..100_000_000)).into()),
-                Fv::S(format!("100.64.{}.{}", rng.u8(0..255), rng.u8(1..255)).into()),
-                s("310"),
-                s("410"),
-                s(own_of(rng)),
-                s("MB"),
-                Fv::D(d(100, 4), 4),
-                Fv::N(d(up, 3)),
-                Fv::N(d(down, 3)),
-                Fv::N((mb * d(100, 4)).round_dp(4)),
-                s("USD"),
-                s(if i % 2 == 0 { "fleet" } else { "" }),
-            ]
-        }
-        "media_storage" => {
-            let action = ["upload", "download", "delete"][rng.usize(..3)];
-            vec![
-                Fv::S(uuid_from(rng).into()),
-                s(ctx.user_id),
-                s(ctx.org_id),
-                s(ty.wire),
-                Fv::T(t),
-                s(action),
-                Fv::S(uuid_from(rng).into()),
-                Fv::S(uuid_from(rng).into()),
-                s("message"),
-                s(if rng.u8(0..10) == 0 {
-                    "failed"
-                } else {
-                    "success"
-                }),
-                Fv::D(d(1, 4), 4),
-                s("events"),
-                Fv::D(d(1, 4), 4),
-                s("USD"),
-                Fv::S(uuid_from(rng).into()),
-            ]
-        }
-        _ => return None,
-    };
-    debug_assert_eq!(values.len(), ty.fields.len(), "{} row width", ty.filter);
-    Some(values)
-}
-
 fn gen_records(ty: &RecordType, rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Records {
     let row_ctx = RowCtx::new(&ctx.user_id, &ctx.org_id, ctx.numbers);
     let width = ty.fields.len();
@@ -864,16 +447,14 @@ fn gen_webhooks(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<Webhook> 
         });
         let id = uuid_from(rng);
         let status = if failed { "failed" } else { "delivered" };
-        let json = json!({
-            "id": id,
-            "user_id": ctx.user_id,
-            "record_type": "webhook_delivery",
-            "status": status,
-            "started_at": ts_ms(started),
-            "finished_at": ts_ms(finished),
-            "webhook": webhook,
-            "attempts": attempts,
-        });
+        let json = delivery_object(
+            &id,
+            &ctx.user_id,
+            status,
+            (started, finished),
+            webhook,
+            attempts,
+        );
         out.push(Webhook::new(
             id,
             status,
@@ -948,12 +529,15 @@ fn gen_audit(rng: &mut fastrand::Rng, n: u64, ctx: &Ctx<'_>) -> Vec<AuditEvent> 
     out
 }
 
-/// A stable string fingerprint of arbitrary bytes (for idempotency).
-pub fn fingerprint(parts: &[&[u8]]) -> String {
-    let mut h = FNV_OFFSET;
-    for p in parts {
-        h = fnv1a(h, p);
-        h = fnv1a(h, &[0xff]);
-    }
-    format!("{h:016x}{:016x}", stable_hash(&format!("{h}")))
+/// A fresh account for domain unit tests: key `KEY_unit`, seed 0, clock at 2026-03-15 12:00Z.
+#[cfg(test)]
+pub(crate) fn test_account() -> AccountData {
+    generate(
+        "KEY_unit",
+        0,
+        &crate::config::SeedRequest::default(),
+        chrono::DateTime::parse_from_rfc3339("2026-03-15T12:00:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default(),
+    )
 }

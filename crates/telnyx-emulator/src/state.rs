@@ -94,8 +94,8 @@ pub struct LogEntry {
 pub struct App {
     /// Configuration.
     pub config: EmulatorConfig,
-    /// Accounts.
-    pub store: Store,
+    /// Accounts (shared with the delivery lanes, which record through it).
+    pub store: Arc<Store>,
     /// `http://host:port` (no `/v2`).
     pub origin: String,
     /// Fault rules.
@@ -110,7 +110,7 @@ pub struct App {
     /// Accepted keys (any when empty).
     pub(crate) allowed: Vec<String>,
     /// Webhook signing and delivery.
-    pub deliveries: Deliveries,
+    pub deliveries: Arc<Deliveries>,
 }
 
 impl App {
@@ -129,7 +129,7 @@ impl App {
         App {
             allowed: config.api_keys.clone(),
             config,
-            store,
+            store: Arc::new(store),
             origin: format!("http://{host}"),
             faults: Mutex::new(Vec::new()),
             fault_count: AtomicUsize::new(0),
@@ -141,7 +141,7 @@ impl App {
             rate: (0..RATE_SHARDS)
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
-            deliveries,
+            deliveries: Arc::new(deliveries),
         }
     }
 

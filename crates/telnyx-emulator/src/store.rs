@@ -42,9 +42,37 @@ impl Account {
         self.data.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Exclusive write access.
-    pub fn write(&self) -> RwLockWriteGuard<'_, AccountData> {
+    /// Exclusive write access: only [`Store::write`] changes an account.
+    fn write(&self) -> RwLockWriteGuard<'_, AccountData> {
         self.data.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a validated request does to an account: the event that makes the change (`None`:
+/// nothing changes) and the answer to give once it is made.
+#[derive(Debug)]
+pub struct Change<T> {
+    /// The event to commit, then apply.
+    pub event: Option<Event>,
+    /// What the caller answers.
+    pub answer: T,
+}
+
+impl<T> Change<T> {
+    /// A change made by `event`.
+    pub fn to(event: Event, answer: T) -> Change<T> {
+        Change {
+            event: Some(event),
+            answer,
+        }
+    }
+
+    /// Nothing changes.
+    pub fn none(answer: T) -> Change<T> {
+        Change {
+            event: None,
+            answer,
+        }
     }
 }
 
@@ -162,30 +190,48 @@ impl Store {
         Ok(acct.clone())
     }
 
+    /// The one write path: under the account's write lock, `decide` validates the request
+    /// against the current state and says what changes; the event is committed to SQLite
+    /// (with `--db`), then applied. When validation or the commit fails, nothing changes.
+    /// Returns the answer and, for an advance, what it did.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        acct: &Account,
+        decide: impl FnOnce(&AccountData) -> Result<Change<T>, E>,
+    ) -> Result<(T, Option<Outcome>), E> {
+        let mut d = acct.write();
+        let change = decide(&d)?;
+        let Some(ev) = &change.event else {
+            return Ok((change.answer, None));
+        };
+        self.commit(&acct.key_hash, ev)?;
+        let outcome = apply(&mut d, ev);
+        Ok((change.answer, outcome))
+    }
+
     /// Moves the account's clock (validated first: nothing is stored or changed on a bad
     /// target), committing the move before applying it.
     pub fn advance(&self, acct: &Account, req: AdvanceTo) -> Result<Outcome, StoreError> {
-        let mut d = acct.write();
-        let to = clock::target(&d, req)?;
-        let ev = Event::Advance { to };
-        self.commit(&acct.key_hash, &ev)?;
-        Ok(apply(&mut d, &ev).unwrap_or_default())
+        let (_, outcome) = self.write(acct, |d| {
+            let to = clock::target(d, req)?;
+            Ok::<_, StoreError>(Change::to(Event::Advance { to }, ()))
+        })?;
+        Ok(outcome.unwrap_or_default())
     }
 
-    /// Replaces the account's traffic profile (validated first).
+    /// Replaces the account's traffic profile (validated first); returns it as the API shows it.
     pub fn set_traffic(
         &self,
         acct: &Account,
         per_day: &[(String, i64)],
     ) -> Result<serde_json::Value, StoreError> {
         let profile = clock::traffic(per_day)?;
+        let answer = clock::traffic_json(&profile);
         let ev = Event::Traffic {
             per_day: profile.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
         };
-        let mut d = acct.write();
-        self.commit(&acct.key_hash, &ev)?;
-        apply(&mut d, &ev);
-        Ok(clock::traffic_json(&d))
+        let (answer, _) = self.write(acct, |_| Ok::<_, StoreError>(Change::to(ev, answer)))?;
+        Ok(answer)
     }
 
     /// Sets (or with `None` removes) the account's webhook endpoint; returns the previous one.
@@ -194,16 +240,16 @@ impl Store {
         acct: &Account,
         endpoint: Option<crate::model::Endpoint>,
     ) -> Result<Option<crate::model::Endpoint>, StoreError> {
-        let ev = Event::WebhookEndpoint { endpoint };
-        let mut d = acct.write();
-        let previous = d.webhook.endpoint.clone();
-        self.commit(&acct.key_hash, &ev)?;
-        apply(&mut d, &ev);
+        let (previous, _) = self.write(acct, |d| {
+            let previous = d.webhook.endpoint.clone();
+            Ok::<_, StoreError>(Change::to(Event::WebhookEndpoint { endpoint }, previous))
+        })?;
         Ok(previous)
     }
 
-    /// Commits an event for the account to SQLite (no-op in memory mode). Call before applying it.
-    pub fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), StoreError> {
+    /// Commits an event for the account to SQLite (no-op in memory mode); only
+    /// [`Store::write`] (and opening an account) calls it, before applying the event.
+    fn commit(&self, account_hash: &str, ev: &Event) -> Result<(), StoreError> {
         let Some(db) = &self.db else { return Ok(()) };
         let data = serde_json::to_string(ev).map_err(|e| StoreError::Storage(e.to_string()))?;
         let c = db.lock().unwrap_or_else(|e| e.into_inner());
@@ -316,5 +362,123 @@ impl Store {
             .iter()
             .map(|s| s.read().unwrap_or_else(|e| e.into_inner()).len())
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::payment::{self, PrefsPatch};
+    use crate::domain::webhooks::with_attempt;
+    use crate::model::Endpoint;
+
+    /// Everything a write can change, in one comparable string.
+    fn state(d: &AccountData) -> String {
+        format!(
+            "now={} balance={} txns={} prefs={:?} traffic={:?} endpoint={:?} live={} audit={} \
+             idem={} records={} pending={}",
+            d.now,
+            d.ledger.balance(),
+            d.transactions.len(),
+            d.prefs,
+            d.traffic,
+            d.webhook.endpoint,
+            d.webhook.live.len(),
+            d.audit_events.len(),
+            d.idempotency.len(),
+            d.detail_record_count(),
+            d.pending.len(),
+        )
+    }
+
+    /// Makes every commit fail (a real SQLite error: the events table is gone) or work again.
+    fn storage_fails(store: &Store, fail: bool) {
+        let c = store.db.as_ref().expect("a store with --db");
+        let c = c.lock().unwrap_or_else(|e| e.into_inner());
+        let sql = if fail {
+            "ALTER TABLE events RENAME TO events_away"
+        } else {
+            "ALTER TABLE events_away RENAME TO events"
+        };
+        c.execute_batch(sql).expect("rename the events table");
+    }
+
+    fn is_storage<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
+        matches!(r, Err(StoreError::Storage(_)))
+    }
+
+    #[test]
+    fn a_failed_commit_changes_nothing_in_memory_or_on_disk() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("emulator.db");
+        let start = crate::util::parse_time("2026-03-15T12:00:00Z");
+        let store = Store::open(Some(&path), 7, start).expect("open the store");
+        let acct = store.account("KEY_commit").expect("account");
+        store
+            .set_traffic(&acct, &[("messaging".into(), 50)])
+            .expect("a commit that works");
+        let before = state(&acct.read());
+
+        storage_fails(&store, true);
+        assert!(is_storage(store.advance(&acct, AdvanceTo::Days(40))));
+        assert!(is_storage(
+            store.set_traffic(&acct, &[("verify".into(), 9)])
+        ));
+        let endpoint = Endpoint {
+            url: "http://127.0.0.1:9/hooks".into(),
+            failover_url: None,
+        };
+        assert!(is_storage(
+            store.set_webhook_endpoint(&acct, Some(endpoint))
+        ));
+        assert!(is_storage(store.write(&acct, |d| {
+            let (ev, _) = payment::stored_payment(d, 12_000, Some("key-1".into()), "fp".into());
+            Ok::<_, StoreError>(Change::to(ev, ()))
+        })));
+        let patch = PrefsPatch {
+            enabled: Some(false),
+            ..PrefsPatch::default()
+        };
+        assert!(is_storage(store.write(&acct, |d| {
+            Ok::<_, StoreError>(Change {
+                event: payment::update_prefs(d, &patch),
+                answer: (),
+            })
+        })));
+        assert!(is_storage(store.write(&acct, |d| {
+            let data = json!({ "id": "e1", "event_type": "message.sent", "payload": {} });
+            let delivery = with_attempt(d, "d1", &data, None, d.now);
+            Ok::<_, StoreError>(Change::to(Event::Delivery { delivery }, ()))
+        })));
+        assert_eq!(
+            state(&acct.read()),
+            before,
+            "a failed commit changed memory"
+        );
+
+        // What is in memory is what the database rebuilds: nothing drifted.
+        storage_fails(&store, false);
+        let reopened = Store::open(Some(&path), 7, start).expect("reopen the store");
+        let again = reopened.account("KEY_commit").expect("account");
+        assert_eq!(
+            state(&again.read()),
+            before,
+            "the database and memory differ"
+        );
+    }
+
+    #[test]
+    fn a_change_that_fails_validation_stores_nothing() {
+        let store = Store::open(None, 7, crate::util::parse_time("2026-03-15T12:00:00Z"))
+            .expect("open the store");
+        let acct = store.account("KEY_invalid").expect("account");
+        let before = state(&acct.read());
+        let err = store.advance(&acct, AdvanceTo::Days(-1));
+        assert!(matches!(err, Err(StoreError::Invalid { .. })), "{err:?}");
+        let err = store.set_traffic(&acct, &[("nope".into(), 1)]);
+        assert!(matches!(err, Err(StoreError::Invalid { .. })), "{err:?}");
+        assert_eq!(state(&acct.read()), before);
     }
 }

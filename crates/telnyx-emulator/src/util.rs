@@ -20,6 +20,16 @@ pub fn stable_hash(s: &str) -> u64 {
     fnv1a(FNV_OFFSET, s.as_bytes())
 }
 
+/// A stable string fingerprint of arbitrary bytes (for idempotency).
+pub fn fingerprint(parts: &[&[u8]]) -> String {
+    let mut h = FNV_OFFSET;
+    for p in parts {
+        h = fnv1a(h, p);
+        h = fnv1a(h, &[0xff]);
+    }
+    format!("{h:016x}{:016x}", stable_hash(&format!("{h}")))
+}
+
 /// A short, stable, non-reversible fingerprint of an API key for logs and storage.
 ///
 /// Two independent FNV-1a variants give 128 bits, printed as 32 hex digits.
@@ -146,6 +156,13 @@ pub fn month_start(d: NaiveDate) -> NaiveDate {
 pub fn next_month_start(d: NaiveDate) -> NaiveDate {
     let m = month_start(d);
     m.checked_add_months(chrono::Months::new(1)).unwrap_or(m)
+}
+
+/// Midnight (UTC) of `d`.
+pub fn day_start(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0)
+        .map(|x| x.and_utc())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 use chrono::Datelike as _;

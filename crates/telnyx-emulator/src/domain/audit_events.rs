@@ -47,7 +47,7 @@ mod tests {
 
     #[test]
     fn window_and_order() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let all = Page {
             number: 1,
             size: 250,

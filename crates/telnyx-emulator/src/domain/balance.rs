@@ -50,7 +50,7 @@ mod tests {
 
     #[test]
     fn available_credit_is_balance_plus_limit() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let b = balance_json(&d);
         assert_eq!(b["balance"], "300.00");
         assert_eq!(b["available_credit"], "400.00");

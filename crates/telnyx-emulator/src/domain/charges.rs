@@ -12,8 +12,7 @@ use serde_json::{json, Value};
 
 use crate::ledger::{EntryKind, EntryRef, ACTIVATION};
 use crate::model::{AccountData, CostType, PhoneNumber, Service, SEEDED_TYPES};
-use crate::seed::day_start;
-use crate::util::{money, next_month_start};
+use crate::util::{day_start, money, next_month_start};
 
 /// A validated `[start, end)` date range (end exclusive).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +323,7 @@ mod tests {
 
     #[test]
     fn invoice_month_equals_summary_and_csv_matches_json() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let inv = &d.invoices[d.invoices.len() - 1];
         let r = DateRange {
             start: inv.period_start,

@@ -16,11 +16,12 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 
+use super::billing::{fv_amount, monthly_charges};
+use super::generate::{gen_row, RowCtx};
 use super::StoreError;
 use crate::ledger::{Entry, EntryKind, EntryRef};
 use crate::model::{AccountData, AuditEvent, Interner, Invoice, Pending, SEEDED_TYPES};
-use crate::seed::{day_start, fv_amount, gen_row, monthly_charges, RowCtx};
-use crate::util::{fnv1a, money, month_start, next_month_start, ts};
+use crate::util::{day_start, fnv1a, money, month_start, next_month_start, ts};
 
 /// Virtual days an ACH payment stays pending before it settles.
 pub const ACH_SETTLE_DAYS: i64 = 3;
@@ -100,8 +101,8 @@ pub fn traffic(per_day: &[(String, i64)]) -> Result<BTreeMap<&'static str, u32>,
 }
 
 /// The profile as the API shows it.
-pub fn traffic_json(d: &AccountData) -> serde_json::Value {
-    json!({ "per_day": d.traffic })
+pub fn traffic_json(per_day: &BTreeMap<&'static str, u32>) -> serde_json::Value {
+    json!({ "per_day": per_day })
 }
 
 /// Something that happened during an advance, in time order.
@@ -460,7 +461,7 @@ mod tests {
 
     #[test]
     fn a_month_of_default_traffic() {
-        let mut d = crate::domain::test_account();
+        let mut d = crate::seed::test_account();
         let start_balance = d.ledger.balance();
         let to = target(&d, AdvanceTo::Days(31)).expect("valid");
         let out = advance(&mut d, to);
@@ -493,7 +494,7 @@ mod tests {
 
     #[test]
     fn bad_targets_and_profiles_name_the_field() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let back = target(&d, AdvanceTo::At(d.now - Duration::seconds(1)));
         assert!(matches!(back, Err(StoreError::Invalid { ref field, .. }) if field == "to"));
         let huge = target(&d, AdvanceTo::Days(MAX_ADVANCE_DAYS + 1));

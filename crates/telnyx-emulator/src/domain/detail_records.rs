@@ -425,7 +425,7 @@ fn sorted_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::MESSAGING;
+    use crate::model::schema::MESSAGING;
 
     fn filter(conds: Vec<Cond>, sort: Vec<(usize, bool)>) -> DetailRecordFilter {
         DetailRecordFilter {
@@ -438,7 +438,7 @@ mod tests {
 
     #[test]
     fn conditions_sort_and_ranges() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let all = Page {
             number: 1,
             size: 50,

@@ -5,12 +5,13 @@ use chrono::{DateTime, Duration, Utc};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
+use super::billing::fv_amount;
 use super::clock::{self, AdvanceTo};
 use super::{charges, events::apply};
 use crate::ledger::{EntryKind, EntryRef};
 use crate::model::{AccountData, Event, Fv, SEEDED_TYPES};
-use crate::seed::{day_start, fv_amount, generate};
-use crate::util::next_month_start;
+use crate::seed::generate;
+use crate::util::{day_start, next_month_start};
 
 fn start() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-01-20T08:30:00Z")

@@ -110,7 +110,7 @@ mod tests {
 
     #[test]
     fn newest_first_by_default_and_pdf_is_a_pdf() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let page = Page { number: 1, size: 2 };
         let (n, items) = list(&d, &InvoiceFilter::default(), page);
         assert_eq!(n, d.invoices.len());

@@ -1,4 +1,4 @@
-//! The domain layer: pure functions over [`AccountData`] and typed inputs, no HTTP.
+//! The domain layer: pure functions over [`crate::model::AccountData`] and typed inputs, no HTTP.
 //!
 //! Each resource has its module (the same name as its route file). Handlers parse a request
 //! into the typed input of one of these functions and turn its result into a response; the
@@ -7,10 +7,12 @@
 
 pub(crate) mod audit_events;
 pub(crate) mod balance;
+pub(crate) mod billing;
 pub(crate) mod charges;
 pub(crate) mod clock;
 pub(crate) mod detail_records;
 pub(crate) mod events;
+pub(crate) mod generate;
 #[cfg(test)]
 mod invariants;
 pub(crate) mod invoices;
@@ -20,9 +22,6 @@ pub(crate) mod webhook_deliveries;
 pub(crate) mod webhooks;
 
 use serde_json::{json, Value};
-
-#[cfg(test)]
-pub(crate) use crate::model::AccountData;
 
 /// A failure of a domain operation or of storing its result.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -119,19 +118,6 @@ impl Page {
             "total_results": total,
         })
     }
-}
-
-/// A fresh account for domain unit tests: key `KEY_unit`, seed 0, clock at 2026-03-15 12:00Z.
-#[cfg(test)]
-pub(crate) fn test_account() -> AccountData {
-    crate::seed::generate(
-        "KEY_unit",
-        0,
-        &crate::config::SeedRequest::default(),
-        chrono::DateTime::parse_from_rfc3339("2026-03-15T12:00:00Z")
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_default(),
-    )
 }
 
 #[cfg(test)]

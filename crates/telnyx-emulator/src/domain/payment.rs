@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn prefs_patch_audits_only_changes() {
-        let mut d = crate::domain::test_account();
+        let mut d = crate::seed::test_account();
         assert!(update_prefs(&d, &PrefsPatch::default()).is_none());
         let patch = PrefsPatch {
             preference: Some("ach".into()),
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn payment_credits_and_key_replays() {
-        let mut d = crate::domain::test_account();
+        let mut d = crate::seed::test_account();
         let start = d.ledger.balance();
         let (ev, _) = stored_payment(&d, 12_000, Some("k1".into()), "fp".into());
         apply(&mut d, &ev);

@@ -35,7 +35,7 @@ mod tests {
 
     #[test]
     fn prefix_is_case_insensitive() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let v = list(
             &d,
             &UserTagFilter {

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn filters_and_lookup() {
-        let d = crate::domain::test_account();
+        let d = crate::seed::test_account();
         let all = Page {
             number: 1,
             size: 250,

@@ -11,13 +11,13 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use super::Acct;
-use crate::domain::events::apply;
 use crate::domain::payment::{self as domain, Idempotency, PrefsPatch};
 use crate::error::ApiError;
 use crate::model::IdemRecord;
 use crate::response::{json_response, ok_data, parse_object, read_body};
-use crate::seed::fingerprint;
 use crate::state::App;
+use crate::store::Change;
+use crate::util::fingerprint;
 use crate::util::{cents_str, parse_money_cents};
 
 /// Largest stored payment accepted, in cents (1,000,000.00).
@@ -91,12 +91,14 @@ pub async fn update_prefs(
     body: Body,
 ) -> Result<Response, ApiError> {
     let patch = parse_prefs_patch(&parse_object(&read_body(body).await?)?)?;
-    let mut d = a.write();
-    if let Some(ev) = domain::update_prefs(&d, &patch) {
-        app.store.commit(&a.key_hash, &ev)?;
-        apply(&mut d, &ev);
-    }
-    Ok(ok_data(d.prefs.to_json()))
+    let (prefs, _) = app.store.write(&a, |d| {
+        let answer = domain::patched(&d.prefs, &patch).to_json();
+        Ok::<_, ApiError>(Change {
+            event: domain::update_prefs(d, &patch),
+            answer,
+        })
+    })?;
+    Ok(ok_data(prefs))
 }
 
 /// Validates an `Idempotency-Key` header: 1-255 chars of `[A-Za-z0-9_:-]`.
@@ -210,13 +212,13 @@ pub async fn create_stored_payment(
     }
     let m = parse_object(&bytes)?;
     let cents = parse_amount(&m)?;
-    let mut d = a.write();
-    // Re-check under the write lock: a concurrent request may have used the key meanwhile.
-    if let Some(answer) = previous_answer(&d.idempotency, key.as_deref(), &fp) {
-        return answer;
-    }
-    let (ev, body) = domain::stored_payment(&d, cents, key, fp);
-    app.store.commit(&a.key_hash, &ev)?;
-    apply(&mut d, &ev);
-    Ok(json_response(StatusCode::OK, &body))
+    let (response, _) = app.store.write(&a, |d| {
+        // Re-check under the write lock: a concurrent request may have used the key meanwhile.
+        if let Some(answer) = previous_answer(&d.idempotency, key.as_deref(), &fp) {
+            return answer.map(Change::none);
+        }
+        let (ev, body) = domain::stored_payment(d, cents, key, fp);
+        Ok(Change::to(ev, json_response(StatusCode::OK, &body)))
+    })?;
+    Ok(response)
 }

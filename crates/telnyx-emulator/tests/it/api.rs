@@ -1,6 +1,6 @@
 //! Integration tests over real HTTP for every operation, filter, sort and error path.
 
-mod common;
+use crate::common;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use common::start;

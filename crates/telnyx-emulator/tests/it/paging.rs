@@ -4,7 +4,7 @@
 //! The list handlers select and window instead of sorting and collecting everything; these
 //! tests recompute the expected order independently from the default-order listing.
 
-mod common;
+use crate::common;
 
 use std::cmp::Ordering;
 

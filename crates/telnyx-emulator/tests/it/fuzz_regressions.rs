@@ -1,7 +1,7 @@
 //! Regressions found by fuzzing the emulator against `openapi-account.json` with schemathesis
 //! (see README "Fuzzing against the spec"). Over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::start;
 

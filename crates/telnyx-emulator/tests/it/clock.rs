@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{start_with, Harness};
 use rust_decimal::Decimal;
@@ -28,24 +28,21 @@ fn dec(v: &Value) -> Decimal {
         .unwrap()
 }
 
-async fn control(h: &Harness, method: reqwest::Method, path: &str, body: Value) -> common::Resp {
-    h.send(method, "", path, Some(&body.to_string()), &[]).await
-}
-
 async fn advance(h: &Harness, body: Value) -> common::Resp {
-    control(h, reqwest::Method::POST, "/_emulator/clock/advance", body).await
+    h.control(reqwest::Method::POST, "/_emulator/clock/advance", body)
+        .await
 }
 
 #[tokio::test]
 async fn advancing_bills_usage_closes_months_and_every_figure_agrees() {
     let h = start_with(config()).await;
-    let r = control(
-        &h,
-        reqwest::Method::PUT,
-        "/_emulator/traffic",
-        json!({"api_key": K, "per_day": {"messaging": 30, "call-control": 4}}),
-    )
-    .await;
+    let r = h
+        .control(
+            reqwest::Method::PUT,
+            "/_emulator/traffic",
+            json!({"api_key": K, "per_day": {"messaging": 30, "call-control": 4}}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json()["per_day"],
@@ -266,7 +263,9 @@ async fn bad_input_is_a_400_naming_the_field_and_changes_nothing() {
         (json!({"api_key": K, "per_day": 5}), "/per_day"),
     ];
     for (body, pointer) in traffic {
-        let r = control(&h, reqwest::Method::PUT, "/_emulator/traffic", body.clone()).await;
+        let r = h
+            .control(reqwest::Method::PUT, "/_emulator/traffic", body.clone())
+            .await;
         assert_eq!(r.status, 400, "{body}: {}", r.text);
         assert_eq!(
             r.json()["errors"][0]["source"]["pointer"],
@@ -318,8 +317,7 @@ async fn scenario(h: &Harness, part: u8) -> Vec<String> {
             r#"{"threshold_amount":"250.00"}"#,
         )
         .await;
-        control(
-            h,
+        h.control(
             reqwest::Method::PUT,
             "/_emulator/traffic",
             json!({"api_key": K, "per_day": {"messaging": 200, "verify": 3}}),

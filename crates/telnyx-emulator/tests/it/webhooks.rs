@@ -3,7 +3,7 @@
 //! in `GET /webhook_deliveries`.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -52,16 +52,34 @@ async fn verifier(h: &Harness) -> Verifier {
     Verifier::new(r.json()["public_key"].as_str().unwrap()).unwrap()
 }
 
+/// `POST /_emulator/events` with `body`.
+async fn emit(h: &Harness, body: Value) -> common::Resp {
+    h.control(Method::POST, "/_emulator/events", body).await
+}
+
 async fn trigger(h: &Harness, event_type: &str) -> Value {
-    let r = h
-        .control(
-            Method::POST,
-            "/_emulator/events",
-            json!({ "api_key": KEY, "event_type": event_type }),
-        )
-        .await;
+    let r = emit(h, json!({ "api_key": KEY, "event_type": event_type })).await;
     assert_eq!(r.status, 202, "{}", r.text);
     r.json()
+}
+
+/// The id of the delivery of a triggered event.
+async fn trigger_id(h: &Harness, event_type: &str) -> String {
+    trigger(h, event_type).await["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A receiver answering `reply`, and an emulator with `opts` whose account sends it webhooks.
+async fn receiving(
+    reply: impl Fn(usize) -> Reply + Send + Sync + 'static,
+    opts: WebhookOptions,
+) -> (Receiver, Harness) {
+    let rx = Receiver::start(reply).await;
+    let h = start_with(config(opts)).await;
+    set_url(&h, &rx.url, None).await;
+    (rx, h)
 }
 
 fn final_status(v: &Value) -> bool {
@@ -147,10 +165,7 @@ async fn a_failing_primary_fails_over_and_both_attempts_are_recorded_in_order() 
     let h = start_with(config(fast())).await;
     set_url(&h, &primary.url, Some(&failover.url)).await;
     let verifier = verifier(&h).await;
-    let id = trigger(&h, "call.hangup").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "call.hangup").await;
     let d = h.wait_delivery(KEY, &id, final_status).await;
     assert_eq!(d["status"], "delivered");
     let attempts = d["attempts"].as_array().unwrap();
@@ -176,13 +191,8 @@ async fn a_failing_primary_fails_over_and_both_attempts_are_recorded_in_order() 
 
 #[tokio::test]
 async fn every_attempt_failing_makes_a_failed_delivery_of_three_attempts() {
-    let rx = Receiver::start(|_| Reply::Status(503)).await;
-    let h = start_with(config(fast())).await;
-    set_url(&h, &rx.url, None).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (rx, h) = receiving(|_| Reply::Status(503), fast()).await;
+    let id = trigger_id(&h, "message.sent").await;
     let d = h
         .wait_delivery(KEY, &id, |v| {
             v["attempts"].as_array().map_or(0, Vec::len) == 3
@@ -202,18 +212,16 @@ async fn every_attempt_failing_makes_a_failed_delivery_of_three_attempts() {
 
 #[tokio::test]
 async fn a_hanging_receiver_is_recorded_as_a_timeout() {
-    let rx = Receiver::start(|_| Reply::Hang).await;
-    let h = start_with(config(WebhookOptions {
-        timeout: Duration::from_millis(300),
-        retry_delays: vec![],
-        ..Default::default()
-    }))
+    let (rx, h) = receiving(
+        |_| Reply::Hang,
+        WebhookOptions {
+            timeout: Duration::from_millis(300),
+            retry_delays: vec![],
+            ..Default::default()
+        },
+    )
     .await;
-    set_url(&h, &rx.url, None).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "message.sent").await;
     let d = h.wait_delivery(KEY, &id, |_| true).await;
     assert_eq!(d["status"], "failed");
     let a = &d["attempts"][0];
@@ -236,10 +244,7 @@ async fn an_unreachable_receiver_is_a_connection_error() {
     }))
     .await;
     set_url(&h, &format!("http://127.0.0.1:{port}/gone"), None).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "message.sent").await;
     let d = h.wait_delivery(KEY, &id, |_| true).await;
     assert_eq!(d["attempts"][0]["errors"], json!([75002]));
 }
@@ -291,26 +296,18 @@ async fn urls_outside_loopback_are_refused_at_configuration_naming_the_rule() {
 #[tokio::test]
 async fn bad_event_requests_get_clear_errors() {
     let h = start_with(config(fast())).await;
-    let r = h
-        .control(
-            Method::POST,
-            "/_emulator/events",
-            json!({ "api_key": KEY, "event_type": "message.sent" }),
-        )
-        .await;
+    let r = emit(&h, json!({ "api_key": KEY, "event_type": "message.sent" })).await;
     assert_eq!(r.status, 409, "{}", r.text);
     assert_eq!(r.code(), "emulator_no_webhook");
     assert!(r.text.contains("telnyx webhooks listen"));
 
     let rx = Receiver::start(|_| Reply::Status(204)).await;
     set_url(&h, &rx.url, None).await;
-    let r = h
-        .control(
-            Method::POST,
-            "/_emulator/events",
-            json!({ "api_key": KEY, "event_type": "number_order.status_update" }),
-        )
-        .await;
+    let r = emit(
+        &h,
+        json!({ "api_key": KEY, "event_type": "number_order.status_update" }),
+    )
+    .await;
     assert_eq!(r.status, 400);
     assert!(
         r.text.contains("message.finalized"),
@@ -322,17 +319,11 @@ async fn bad_event_requests_get_clear_errors() {
         json!({ "api_key": KEY }),
         json!({ "api_key": KEY, "event_type": "a.b", "payload": 3 }),
     ] {
-        let r = h
-            .control(Method::POST, "/_emulator/events", bad.clone())
-            .await;
+        let r = emit(&h, bad.clone()).await;
         assert_eq!(r.status, 400, "{bad}: {}", r.text);
     }
     // Any well-formed type with a payload is sent as given; 204 counts as delivered.
-    let r = h
-        .control(
-            Method::POST,
-            "/_emulator/events",
-            json!({ "api_key": KEY, "event_type": "number_order.status_update", "payload": { "status": "success" } }),
+    let r = emit(&h, json!({ "api_key": KEY, "event_type": "number_order.status_update", "payload": { "status": "success" } }),
         )
         .await;
     assert_eq!(r.status, 202, "{}", r.text);
@@ -347,24 +338,19 @@ async fn bad_event_requests_get_clear_errors() {
 #[tokio::test]
 async fn a_full_queue_answers_503_and_records_nothing_for_the_refused_events() {
     // Every delivery hangs, so at most 16 are in flight (one per lane) and one more waits.
-    let rx = Receiver::start(|_| Reply::Hang).await;
-    let h = start_with(config(WebhookOptions {
-        queue_capacity: 1,
-        timeout: Duration::from_secs(3),
-        retry_delays: vec![],
-        ..Default::default()
-    }))
+    let (_rx, h) = receiving(
+        |_| Reply::Hang,
+        WebhookOptions {
+            queue_capacity: 1,
+            timeout: Duration::from_secs(3),
+            retry_delays: vec![],
+            ..Default::default()
+        },
+    )
     .await;
-    set_url(&h, &rx.url, None).await;
     let (mut accepted, mut refused) = (Vec::new(), 0);
     for _ in 0..40 {
-        let r = h
-            .control(
-                Method::POST,
-                "/_emulator/events",
-                json!({ "api_key": KEY, "event_type": "message.sent" }),
-            )
-            .await;
+        let r = emit(&h, json!({ "api_key": KEY, "event_type": "message.sent" })).await;
         match r.status {
             202 => accepted.push(r.json()["delivery_id"].as_str().unwrap().to_string()),
             503 => {
@@ -509,14 +495,9 @@ async fn an_advance_delivers_the_events_of_its_usage_built_from_its_records() {
 
 #[tokio::test]
 async fn redeliver_sends_again_as_a_new_attempt() {
-    let rx = Receiver::start(|_| Reply::Status(200)).await;
-    let h = start_with(config(fast())).await;
-    set_url(&h, &rx.url, None).await;
+    let (rx, h) = receiving(|_| Reply::Status(200), fast()).await;
     let verifier = verifier(&h).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "message.sent").await;
     let first = h
         .wait_delivery(KEY, &id, |v| v["status"] == "delivered")
         .await;
@@ -576,9 +557,7 @@ async fn redeliver_sends_again_as_a_new_attempt() {
 
 #[tokio::test]
 async fn delete_stops_delivery() {
-    let rx = Receiver::start(|_| Reply::Status(200)).await;
-    let h = start_with(config(fast())).await;
-    set_url(&h, &rx.url, None).await;
+    let (rx, h) = receiving(|_| Reply::Status(200), fast()).await;
     let r = h
         .send(
             Method::DELETE,
@@ -597,13 +576,7 @@ async fn delete_stops_delivery() {
         )
         .await;
     assert_eq!(r.json(), json!({ "deleted": false }));
-    let r = h
-        .control(
-            Method::POST,
-            "/_emulator/events",
-            json!({ "api_key": KEY, "event_type": "message.sent" }),
-        )
-        .await;
+    let r = emit(&h, json!({ "api_key": KEY, "event_type": "message.sent" })).await;
     assert_eq!(r.status, 409);
     let report = h.emu.advance_clock(KEY, Advance::Days(1)).await.unwrap();
     assert_eq!(report.webhooks_queued, 0);
@@ -652,10 +625,7 @@ async fn deliveries_and_the_endpoint_survive_a_restart_and_unsent_events_are_rec
     let ok = Receiver::start(|_| Reply::Status(200)).await;
     let h = start_with(with_db(fast())).await;
     set_url(&h, &ok.url, None).await;
-    let id = trigger(&h, "message.finalized").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "message.finalized").await;
     let delivered = h
         .wait_delivery(KEY, &id, |v| v["status"] == "delivered")
         .await;
@@ -666,12 +636,7 @@ async fn deliveries_and_the_endpoint_survive_a_restart_and_unsent_events_are_rec
     set_url(&h, &hang.url, None).await;
     let mut unsent = Vec::new();
     for _ in 0..20 {
-        unsent.push(
-            trigger(&h, "message.sent").await["delivery_id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        unsent.push(trigger_id(&h, "message.sent").await);
     }
     let Harness { emu, .. } = h;
     emu.shutdown().await;
@@ -707,10 +672,7 @@ async fn redirects_are_not_followed() {
     }))
     .await;
     set_url(&h, &rx.url, None).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = trigger_id(&h, "message.sent").await;
     let d = h.wait_delivery(KEY, &id, |_| true).await;
     assert_eq!(d["status"], "failed");
     let a = &d["attempts"][0];
@@ -771,13 +733,8 @@ async fn an_advance_that_overflows_the_queue_delivers_what_fits_and_counts_the_r
 
 #[tokio::test]
 async fn a_reset_forgets_the_endpoint_and_the_counters() {
-    let rx = Receiver::start(|_| Reply::Status(200)).await;
-    let h = start_with(config(fast())).await;
-    set_url(&h, &rx.url, None).await;
-    let id = trigger(&h, "message.sent").await["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_rx, h) = receiving(|_| Reply::Status(200), fast()).await;
+    let id = trigger_id(&h, "message.sent").await;
     h.wait_delivery(KEY, &id, |v| v["status"] == "delivered")
         .await;
     let r = h

@@ -1,6 +1,6 @@
 //! Control API, fault rules, rate limiting, request log, seeding and durability across restarts.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,18 @@ use serde_json::Value;
 use telnyx_emulator::{Emulator, EmulatorConfig, SeedRequest, DEMO_API_KEY};
 
 const K: &str = "KEY_control";
+
+/// A stored payment of 0.45 with `Idempotency-Key: k-1`.
+async fn pay_45_cents_once(h: &common::Harness) -> common::Resp {
+    h.send(
+        reqwest::Method::POST,
+        K,
+        "payment/stored_payment_transactions",
+        Some(r#"{"amount":"0.45"}"#),
+        &[("Idempotency-Key", "k-1")],
+    )
+    .await
+}
 
 #[tokio::test]
 async fn library_api_start_base_url_shutdown() {
@@ -366,15 +378,7 @@ async fn every_write_survives_a_restart() {
         .status,
         200
     );
-    let first = h
-        .send(
-            reqwest::Method::POST,
-            K,
-            "payment/stored_payment_transactions",
-            Some(r#"{"amount":"0.45"}"#),
-            &[("Idempotency-Key", "k-1")],
-        )
-        .await;
+    let first = pay_45_cents_once(&h).await;
     assert_eq!(first.status, 200);
     let prefs = h
         .patch(
@@ -411,15 +415,7 @@ async fn every_write_survives_a_restart() {
         h.get(K, "audit_events?page%5Bsize%5D=250").await.json(),
         audit_before
     );
-    let replay = h
-        .send(
-            reqwest::Method::POST,
-            K,
-            "payment/stored_payment_transactions",
-            Some(r#"{"amount":"0.45"}"#),
-            &[("Idempotency-Key", "k-1")],
-        )
-        .await;
+    let replay = pay_45_cents_once(&h).await;
     assert_eq!(replay.text, first.text, "idempotency records survive");
     assert_eq!(
         h.get(K, "balance").await.json()["data"]["balance"],

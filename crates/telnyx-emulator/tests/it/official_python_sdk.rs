@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-mod common;
+use crate::common;
 use common::skip_official_sdk_test as skip;
 
 use telnyx_emulator::Emulator;

@@ -1,0 +1,16 @@
+//! The emulator's integration tests: one binary (linked once), a module per area, every test
+//! against a real emulator over HTTP on 127.0.0.1. Shared helpers are in `tests/common/`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod clock;
+mod compression;
+mod control;
+mod fuzz_regressions;
+mod official_node_sdk;
+mod official_python_sdk;
+mod paging;
+mod schema;
+mod webhooks;
