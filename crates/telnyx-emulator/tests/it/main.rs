@@ -9,6 +9,7 @@ mod clock;
 mod compression;
 mod control;
 mod fuzz_regressions;
+mod launch;
 mod official_node_sdk;
 mod official_python_sdk;
 mod paging;
