@@ -17,6 +17,7 @@ mod compression;
 mod decode;
 mod load;
 mod memory;
+mod packages;
 mod paging;
 mod sdk_cpu;
 mod seeding;
@@ -53,6 +54,7 @@ pub const ALL: &[Entry] = &[
     entry("load", &[Emulator], load::section),
     entry("memory", &[Emulator], memory::section),
     entry("clock-advance", &[Emulator], clock_advance::section),
+    entry("packages", &[Emulator], packages::section),
     #[cfg(all(feature = "sdk", feature = "emulator"))]
     entry("webhook-delivery", &[Emulator], webhook_delivery::section),
     entry("sdk-cpu", &[Sdk], sdk_cpu::section),
