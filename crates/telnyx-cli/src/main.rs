@@ -4,8 +4,10 @@
 //! [`columns`] (table and CSV columns as functions of the typed models), [`output`]
 //! (table/json/jsonl/csv), [`exit`] (errors → message, hint, exit code),
 //! [`progress`] (bars on stderr), [`debug`] (`--debug`, `RUST_LOG`), [`export`] (atomic files), [`context`] (client + streaming),
+//! [`chart`] (bars and sparklines),
 //! [`control`] (a running emulator's control API, for the commands that drive one).
 
+mod chart;
 mod cli;
 mod columns;
 mod commands;

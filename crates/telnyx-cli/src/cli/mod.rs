@@ -131,9 +131,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BalanceArgs {}
 
-/// `telnyx overview` (no options of its own).
+/// `telnyx overview`
 #[derive(Debug, Args)]
-pub struct OverviewArgs {}
+pub struct OverviewArgs {
+    /// Draw the 30-day spend sparklines even when stdout is not a terminal (they are drawn
+    /// on a terminal anyway).
+    #[arg(long)]
+    pub chart: bool,
+}
 
 /// `telnyx completions SHELL`
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod charts;
 mod cli;
 mod emulator_clock;
 mod mcp_python;

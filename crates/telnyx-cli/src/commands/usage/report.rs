@@ -251,6 +251,11 @@ pub fn read_dataset(
 
 /// Runs `usage report`.
 pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
+    if args.chart && ctx.out.format != OutputFormat::Table {
+        return Err(CliError::Usage(
+            "--chart draws the report in the terminal: leave out --output (or use -o table)".into(),
+        ));
+    }
     let sel = Selection::of(&args.records)?;
     let all_types = sel.all;
     let mut totals = Totals::new(args.by.clone());
@@ -271,6 +276,15 @@ pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
         None => stream_api(ctx, &sel.types, since, until, &mut add).await?,
     }
     let lines = totals.lines();
+    if args.chart {
+        let text = super::report_chart::render(
+            &args.by,
+            &lines,
+            crate::chart::terminal_width(),
+            ctx.out.style.color,
+        );
+        return ctx.out.write_str(&text);
+    }
     write_lines(ctx, &args.by, &lines)
 }
 
