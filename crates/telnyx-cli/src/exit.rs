@@ -57,6 +57,13 @@ pub enum CliError {
         /// What to do about it.
         hint: String,
     },
+    /// The local setup (config file, profile, stored key) is not usable; exits like a usage error.
+    Setup {
+        /// What is wrong, naming the file or profile.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
     /// The API could not be reached (connection error) at this base URL.
     Unreachable {
         /// The base URL in use (`--base-url`, `TELNYX_BASE_URL` or the default).
@@ -218,6 +225,7 @@ impl CliError {
             CliError::Interrupted(_) => INTERRUPTED,
             CliError::Control { error, .. } => control_exit_code(error),
             CliError::Delivery { .. } => OTHER,
+            CliError::Setup { .. } => USAGE,
         }
     }
 
@@ -260,7 +268,7 @@ impl CliError {
                 vec![],
                 Some(
                     "set TELNYX_API_KEY=KEY... (from https://portal.telnyx.com/#/app/api-keys), pass --api-key KEY, \
-                     or try it offline with --emulator (e.g. `telnyx --emulator overview`)"
+                     store one with `telnyx auth login`, or try it offline with --emulator (e.g. `telnyx --emulator overview`)"
                         .into(),
                 ),
             ),
@@ -271,7 +279,9 @@ impl CliError {
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
             CliError::Control { command, error } => control_parts(command, error),
-            CliError::Delivery { message, hint } => (message.clone(), vec![], Some(hint.clone())),
+            CliError::Delivery { message, hint } | CliError::Setup { message, hint } => {
+                (message.clone(), vec![], Some(hint.clone()))
+            }
         }
     }
 }

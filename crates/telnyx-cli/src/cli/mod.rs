@@ -8,6 +8,7 @@
 //! Adding a subcommand: one arm in [`Command`], one args type here, one command file.
 
 pub mod audit_events;
+pub mod auth;
 pub mod auto_recharge;
 pub mod charges;
 pub mod detail_records;
@@ -27,6 +28,7 @@ use clap::{Args, Parser, Subcommand};
 pub use global::{GlobalArgs, OutputFormat};
 
 use audit_events::AuditEventsCommand;
+use auth::AuthCommand;
 use auto_recharge::AutoRechargeCommand;
 use charges::ChargesCommand;
 use detail_records::DetailRecordsCommand;
@@ -120,6 +122,9 @@ pub enum Command {
     /// Usage at scale: export detail records to a dataset, cost reports, reconciliation.
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Profiles: store an API key in the OS keyring (login), show them (status), remove one (logout).
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Serve billing tools to AI agents over MCP (stdio, or --http): read-only by default.
     ///
     /// Host configuration: command `telnyx`, args `["mcp"]` (with TELNYX_API_KEY in its

@@ -2,6 +2,7 @@
 //! call, hand the result to the output layer.
 
 pub mod audit_events;
+pub mod auth;
 pub mod auto_recharge;
 pub mod balance;
 pub mod charges;
@@ -24,8 +25,16 @@ use crate::exit::CliError;
 /// Runs a parsed command. Every command has the same entry, `run(args, global)`: the
 /// command decides what it needs (a client in a [`crate::context::Ctx`], a running
 /// emulator's control API, or nothing).
+///
+/// Before that, a command that may call the API gets the key, base URL and output format of
+/// the selected profile when no key was given directly ([`crate::profile::apply`]).
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
+    let global = match &command {
+        Command::Auth(_) | Command::Completions(_) | Command::Man(_) => global,
+        _ => crate::profile::apply(global)?,
+    };
     match command {
+        Command::Auth(args) => auth::run(args, global).await,
         Command::Balance(args) => balance::run(args, global).await,
         Command::Charges(args) => charges::run(args, global).await,
         Command::Invoices(args) => invoices::run(args, global).await,
