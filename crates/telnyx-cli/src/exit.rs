@@ -64,6 +64,8 @@ pub enum CliError {
         /// What to do about it.
         hint: String,
     },
+    /// A check failed (`telnyx doctor`): its report is already printed.
+    Failed(String),
     /// The API could not be reached (connection error) at this base URL.
     Unreachable {
         /// The base URL in use (`--base-url`, `TELNYX_BASE_URL` or the default).
@@ -224,7 +226,7 @@ impl CliError {
             CliError::Io(..) | CliError::Emulator(_) | CliError::Other(_) => OTHER,
             CliError::Interrupted(_) => INTERRUPTED,
             CliError::Control { error, .. } => control_exit_code(error),
-            CliError::Delivery { .. } => OTHER,
+            CliError::Delivery { .. } | CliError::Failed(_) => OTHER,
             CliError::Setup { .. } => USAGE,
         }
     }
@@ -279,6 +281,7 @@ impl CliError {
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
             CliError::Control { command, error } => control_parts(command, error),
+            CliError::Failed(m) => (m.clone(), vec![], None),
             CliError::Delivery { message, hint } | CliError::Setup { message, hint } => {
                 (message.clone(), vec![], Some(hint.clone()))
             }

@@ -85,6 +85,7 @@ mod request;
 mod resources;
 mod response;
 mod retry;
+pub mod strict;
 mod timestamp;
 mod violation;
 pub mod webhooks;

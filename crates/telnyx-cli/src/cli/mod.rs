@@ -12,6 +12,7 @@ pub mod auth;
 pub mod auto_recharge;
 pub mod charges;
 pub mod detail_records;
+pub mod doctor;
 pub mod emulator;
 pub mod global;
 pub mod invoices;
@@ -32,6 +33,7 @@ use auth::AuthCommand;
 use auto_recharge::AutoRechargeCommand;
 use charges::ChargesCommand;
 use detail_records::DetailRecordsCommand;
+use doctor::DoctorArgs;
 use emulator::EmulatorArgs;
 use invoices::InvoicesCommand;
 use mcp::McpArgs;
@@ -125,6 +127,12 @@ pub enum Command {
     /// Profiles: store an API key in the OS keyring (login), show them (status), remove one (logout).
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Check the setup and the account: config, key, reachability, TLS, latency, clock,
+    /// rate limits, and a drift check of every read operation against the SDK's models.
+    ///
+    /// Exits 1 when a check fails (with --strict, on warnings too); --report FILE writes the
+    /// findings as JSON, values redacted.
+    Doctor(DoctorArgs),
     /// Serve billing tools to AI agents over MCP (stdio, or --http): read-only by default.
     ///
     /// Host configuration: command `telnyx`, args `["mcp"]` (with TELNYX_API_KEY in its

@@ -8,6 +8,7 @@ pub mod balance;
 pub mod charges;
 pub mod completions;
 pub mod detail_records;
+pub mod doctor;
 pub mod emulator;
 pub mod invoices;
 pub mod man;
@@ -35,6 +36,7 @@ pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliErr
     };
     match command {
         Command::Auth(args) => auth::run(args, global).await,
+        Command::Doctor(args) => doctor::run(args, global).await,
         Command::Balance(args) => balance::run(args, global).await,
         Command::Charges(args) => charges::run(args, global).await,
         Command::Invoices(args) => invoices::run(args, global).await,
