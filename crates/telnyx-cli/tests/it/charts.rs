@@ -60,6 +60,11 @@ fn report_chart_labels_every_group_with_its_exact_cost() {
         );
     }
     assert!(chart.contains('█'), "{chart}");
+    assert_eq!(
+        ok("chart-report", &["usage", "report", "--chart"]),
+        chart,
+        "without --by the chart is per record type"
+    );
     assert!(
         !chart.contains('\x1b'),
         "no color when stdout is not a terminal"
