@@ -60,6 +60,11 @@ fn main() -> ExitCode {
         Err(e) => return exit::report(&exit::CliError::io("starting the async runtime", e)),
     };
     let cli::Cli { global, command } = cli;
+    // Before --debug starts, so a profile's key is among the values it redacts.
+    let global = match commands::with_profile(global, &command) {
+        Ok(g) => g,
+        Err(e) => return exit::report(&e),
+    };
     debug::install(global.debug, global.api_key.iter().cloned().collect());
     let result = runtime.block_on(commands::dispatch(global, command));
     // Do not wait for lingering blocking tasks (e.g. a stdin prompt) on the way out.

@@ -74,7 +74,50 @@ struct Report {
 
 /// Runs `telnyx doctor`.
 pub async fn run(args: DoctorArgs, global: GlobalArgs) -> Result<(), CliError> {
+    let no_key = !global.emulator
+        && global
+            .api_key
+            .as_deref()
+            .is_none_or(|k| k.trim().is_empty());
+    if no_key {
+        return without_key(&args, &global);
+    }
     Ctx::run(global, async move |ctx| run_in(ctx, &args).await).await
+}
+
+/// No key anywhere: the config check and the missing key, reported like any failure.
+fn without_key(args: &DoctorArgs, global: &GlobalArgs) -> Result<(), CliError> {
+    let report = Report {
+        telnyx_cli_version: env!("CARGO_PKG_VERSION"),
+        generated_at: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        base_url: crate::control::given_base_url(global)
+            .unwrap_or(telnyx::DEFAULT_BASE_URL)
+            .to_string(),
+        key: "-".into(),
+        key_source: "none".into(),
+        checks: vec![
+            config_check(global, false),
+            Check {
+                name: "api key",
+                status: Status::Fail,
+                detail: "no key: pass --api-key, set TELNYX_API_KEY, or store one with `telnyx auth login`"
+                    .into(),
+            },
+        ],
+        operations: Vec::new(),
+        drift: Vec::new(),
+        ok: false,
+    };
+    if let Some(path) = &args.report {
+        std::fs::write(path, crate::output::pretty(&report)?)
+            .map_err(|e| CliError::io(format!("writing --report {}", path.display()), e))?;
+    }
+    let st = Style {
+        color: crate::context::color_ok(global)
+            && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+    };
+    print!("{}", render(&st, &report));
+    Err(CliError::Failed("doctor: 1 check(s) failed".into()))
 }
 
 async fn run_in(ctx: &mut Ctx, args: &DoctorArgs) -> Result<(), CliError> {

@@ -23,17 +23,20 @@ pub mod webhooks;
 use crate::cli::{Command, GlobalArgs};
 use crate::exit::CliError;
 
+/// The global options a command runs with: for a command that may call the API, the key,
+/// base URL and output format of the selected profile when no key was given directly
+/// ([`crate::profile::apply`]). `auth`, `completions` and `man` get them as parsed.
+pub fn with_profile(global: GlobalArgs, command: &Command) -> Result<GlobalArgs, CliError> {
+    match command {
+        Command::Auth(_) | Command::Completions(_) | Command::Man(_) => Ok(global),
+        _ => crate::profile::apply(global),
+    }
+}
+
 /// Runs a parsed command. Every command has the same entry, `run(args, global)`: the
 /// command decides what it needs (a client in a [`crate::context::Ctx`], a running
 /// emulator's control API, or nothing).
-///
-/// Before that, a command that may call the API gets the key, base URL and output format of
-/// the selected profile when no key was given directly ([`crate::profile::apply`]).
 pub async fn dispatch(global: GlobalArgs, command: Command) -> Result<(), CliError> {
-    let global = match &command {
-        Command::Auth(_) | Command::Completions(_) | Command::Man(_) => global,
-        _ => crate::profile::apply(global)?,
-    };
     match command {
         Command::Auth(args) => auth::run(args, global).await,
         Command::Doctor(args) => doctor::run(args, global).await,

@@ -201,3 +201,19 @@ fn an_unreachable_server_fails_reachability() {
     assert_eq!(r["checks"][1]["name"], "reachability");
     assert_eq!(r["checks"][1]["status"], "fail");
 }
+
+#[test]
+fn without_a_key_the_report_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let o = common::telnyx_bin(60)
+        .args(["doctor", "--report"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["checks"][1]["name"], "api key");
+    assert_eq!(r["checks"][1]["status"], "fail");
+    assert!(stdout(&o).contains("telnyx auth login"), "{}", stdout(&o));
+}
