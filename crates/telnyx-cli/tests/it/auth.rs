@@ -304,3 +304,71 @@ fn login_without_a_terminal_or_with_key_says_how() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("--with-key"), "{}", text(&o));
 }
+
+/// The prompt on a real terminal (a pty from util-linux `script`): the key is read without
+/// echo. Skips without `script`, unless `CI=true`.
+#[test]
+fn the_prompt_on_a_terminal_does_not_echo_the_key() {
+    let has_script = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI needs util-linux `script` for the terminal prompt test"
+        );
+        eprintln!("skipping: no `script` (util-linux) to give the prompt a terminal");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} --base-url {} auth login --profile tty",
+        env!("CARGO_BIN_EXE_telnyx"),
+        open().base_url
+    );
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("TELNYX_CONFIG_DIR", dir.path())
+        .env("TELNYX_KEYRING", "file")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Type the key once the prompt is there (echo goes off right after it is written).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        let mut told = false;
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if !told && String::from_utf8_lossy(&seen).contains("input hidden") {
+                told = true;
+                let _ = tx.send(());
+            }
+        }
+        seen
+    });
+    rx.recv_timeout(common::LINE_WAIT).expect("no prompt");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(format!("{KEY_C}\n").as_bytes()).unwrap();
+    }
+    let status = child.wait().unwrap();
+    let s = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
+    assert!(status.success(), "{s}");
+    assert!(s.contains("input hidden"), "{s}");
+    assert!(!s.contains(KEY_C), "the key was echoed: {s}");
+    assert!(s.contains("KEY…0003"), "{s}");
+    let creds = std::fs::read_to_string(dir.path().join("credentials.json")).unwrap();
+    assert!(creds.contains(KEY_C));
+}
