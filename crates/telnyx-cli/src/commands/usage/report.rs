@@ -283,9 +283,18 @@ pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
     }
     let lines = totals.lines();
     if args.chart {
+        let rows: Vec<super::report_chart::ReportLine> = lines
+            .iter()
+            .map(|l| super::report_chart::ReportLine {
+                group: l.group.clone(),
+                currency: l.currency.clone(),
+                quantity: l.quantity,
+                cost: l.cost,
+            })
+            .collect();
         let text = super::report_chart::render(
             &by,
-            &lines,
+            &rows,
             crate::chart::terminal_width(),
             ctx.out.style.color,
         );

@@ -5,9 +5,21 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::report::ReportLine;
 use crate::chart::{bars, Bar};
 use crate::cli::usage::GroupBy;
+
+/// One line of a report, as the chart needs it (`report::ReportLine` maps to it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportLine {
+    /// Group values, in `--by` order (name, value).
+    pub group: Vec<(String, String)>,
+    /// Currency (`-` for records without a cost).
+    pub currency: String,
+    /// Number of records.
+    pub quantity: u64,
+    /// Exact sum of their cost.
+    pub cost: Decimal,
+}
 
 /// Longest run of days filled in with empty days (a longer range shows only days with usage).
 const MAX_FILLED_DAYS: i64 = 400;
