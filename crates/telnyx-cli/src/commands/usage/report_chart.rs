@@ -1,6 +1,6 @@
 //! `telnyx usage report --chart`: the report's lines as horizontal bars, one chart per
 //! currency (amounts in different currencies are not drawn on one scale). With `--by day`
-//! alone every day of the range gets a bar, days without usage included.
+//! alone every day from the first with usage to the last gets a bar, empty days included.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
