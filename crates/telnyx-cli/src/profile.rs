@@ -174,6 +174,12 @@ impl KeySource {
 
 /// Which key source the global options and the config select (see the module doc).
 pub fn source(global: &GlobalArgs, config: &Config) -> KeySource {
+    if let Some((name, via)) = &global.key_profile {
+        return KeySource::Profile {
+            name: name.clone(),
+            via,
+        };
+    }
     let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
     if given(&global.api_key) {
         let from_env = std::env::var("TELNYX_API_KEY").ok() == global.api_key;
@@ -235,11 +241,12 @@ pub fn apply(mut global: GlobalArgs) -> Result<GlobalArgs, CliError> {
     }
     let dir = config_dir()?;
     let config = Config::load(&dir)?;
-    let KeySource::Profile { name, .. } = source(&global, &config) else {
+    let KeySource::Profile { name, via } = source(&global, &config) else {
         return Ok(global);
     };
     let profile = config.profile(&name)?;
     global.api_key = Some(keystore::load(&dir, &name, profile.key_store)?);
+    global.key_profile = Some((name.clone(), via));
     if global
         .base_url
         .as_deref()

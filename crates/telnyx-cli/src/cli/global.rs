@@ -30,6 +30,10 @@ pub struct GlobalArgs {
     #[arg(skip)]
     pub output_explicit: bool,
 
+    /// The profile whose key was filled in, and how it was selected (set after parsing).
+    #[arg(skip)]
+    pub key_profile: Option<(String, &'static str)>,
+
     /// Run against a fresh in-process emulator with a demo account (no key, no network; overrides --api-key/--base-url).
     #[arg(long, global = true)]
     pub emulator: bool,

@@ -209,6 +209,12 @@ fn login_stores_the_key_outside_the_config_and_profiles_follow_the_precedence() 
     assert_eq!(v["in_use"], "TELNYX_API_KEY");
     assert_eq!(v["in_use_key"], "KEY…0003");
 
+    // doctor names the profile the key came from, not the flag it was filled into.
+    let o = telnyx(d).args(["doctor", "-o", "json"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{}", text(&o)));
+    assert_eq!(v["key_source"], "profile work (default profile)", "{v}");
+    assert_eq!(v["key"], "KEY…0001");
+
     // logout removes the profile and its key; the default goes with it.
     let o = telnyx(d)
         .args(["auth", "logout", "--profile", "work"])
