@@ -57,6 +57,15 @@ pub enum CliError {
         /// What to do about it.
         hint: String,
     },
+    /// The local setup (config file, profile, stored key) is not usable; exits like a usage error.
+    Setup {
+        /// What is wrong, naming the file or profile.
+        message: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// A check failed (`telnyx doctor`): its report is already printed.
+    Failed(String),
     /// The API could not be reached (connection error) at this base URL.
     Unreachable {
         /// The base URL in use (`--base-url`, `TELNYX_BASE_URL` or the default).
@@ -217,7 +226,8 @@ impl CliError {
             CliError::Io(..) | CliError::Emulator(_) | CliError::Other(_) => OTHER,
             CliError::Interrupted(_) => INTERRUPTED,
             CliError::Control { error, .. } => control_exit_code(error),
-            CliError::Delivery { .. } => OTHER,
+            CliError::Delivery { .. } | CliError::Failed(_) => OTHER,
+            CliError::Setup { .. } => USAGE,
         }
     }
 
@@ -260,7 +270,7 @@ impl CliError {
                 vec![],
                 Some(
                     "set TELNYX_API_KEY=KEY... (from https://portal.telnyx.com/#/app/api-keys), pass --api-key KEY, \
-                     or try it offline with --emulator (e.g. `telnyx --emulator overview`)"
+                     store one with `telnyx auth login`, or try it offline with --emulator (e.g. `telnyx --emulator overview`)"
                         .into(),
                 ),
             ),
@@ -271,7 +281,10 @@ impl CliError {
             CliError::Interrupted(m) => ("interrupted".into(), vec![m.clone()], None),
             CliError::Other(m) => (m.clone(), vec![], None),
             CliError::Control { command, error } => control_parts(command, error),
-            CliError::Delivery { message, hint } => (message.clone(), vec![], Some(hint.clone())),
+            CliError::Failed(m) => (m.clone(), vec![], None),
+            CliError::Delivery { message, hint } | CliError::Setup { message, hint } => {
+                (message.clone(), vec![], Some(hint.clone()))
+            }
         }
     }
 }

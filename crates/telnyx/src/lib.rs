@@ -65,6 +65,12 @@
 //! `telnyx::blocking::Client` offers the same operations for a plain `fn main`, lists as
 //! iterators over items and pages.
 //!
+//! # Strict decoding
+//!
+//! Decoding is lenient (unknown fields ignored, unknown enum values kept in `Unknown`);
+//! [`strict::check`] decodes the same way and lists every field, enum value or failure the
+//! models do not cover, with its JSON path, for tests that want to know.
+//!
 //! Per-attempt `tracing` spans (`telnyx.request`: method, path, attempt, status,
 //! duration) are emitted at debug level; they carry no bodies and no secrets.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -85,6 +91,7 @@ mod request;
 mod resources;
 mod response;
 mod retry;
+pub mod strict;
 mod timestamp;
 mod violation;
 pub mod webhooks;

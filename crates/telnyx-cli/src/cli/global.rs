@@ -20,6 +20,20 @@ pub struct GlobalArgs {
     #[arg(long, env = "TELNYX_BASE_URL", global = true, hide_env_values = true)]
     pub base_url: Option<String>,
 
+    /// The profile whose stored key and base URL to use (`telnyx auth login --profile NAME`).
+    /// A key from --api-key or TELNYX_API_KEY comes first; without either, this profile, else
+    /// the default profile.
+    #[arg(long, env = "TELNYX_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Whether --output was given on the command line (a profile's format applies otherwise).
+    #[arg(skip)]
+    pub output_explicit: bool,
+
+    /// The profile whose key was filled in, and how it was selected (set after parsing).
+    #[arg(skip)]
+    pub key_profile: Option<(String, &'static str)>,
+
     /// Run against a fresh in-process emulator with a demo account (no key, no network; overrides --api-key/--base-url).
     #[arg(long, global = true)]
     pub emulator: bool,

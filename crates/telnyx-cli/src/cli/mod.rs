@@ -8,9 +8,11 @@
 //! Adding a subcommand: one arm in [`Command`], one args type here, one command file.
 
 pub mod audit_events;
+pub mod auth;
 pub mod auto_recharge;
 pub mod charges;
 pub mod detail_records;
+pub mod doctor;
 pub mod emulator;
 pub mod global;
 pub mod invoices;
@@ -27,9 +29,11 @@ use clap::{Args, Parser, Subcommand};
 pub use global::{GlobalArgs, OutputFormat};
 
 use audit_events::AuditEventsCommand;
+use auth::AuthCommand;
 use auto_recharge::AutoRechargeCommand;
 use charges::ChargesCommand;
 use detail_records::DetailRecordsCommand;
+use doctor::DoctorArgs;
 use emulator::EmulatorArgs;
 use invoices::InvoicesCommand;
 use mcp::McpArgs;
@@ -120,6 +124,15 @@ pub enum Command {
     /// Usage at scale: export detail records to a dataset, cost reports, reconciliation.
     #[command(subcommand)]
     Usage(UsageCommand),
+    /// Profiles: store an API key in the OS keyring (login), show them (status), remove one (logout).
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Check the setup and the account: config, key, reachability, TLS, latency, clock,
+    /// rate limits, and a drift check of every read operation against the SDK's models.
+    ///
+    /// Exits 1 when a check fails (with --strict, on warnings too); --report FILE writes the
+    /// findings as JSON, values redacted.
+    Doctor(DoctorArgs),
     /// Serve billing tools to AI agents over MCP (stdio, or --http): read-only by default.
     ///
     /// Host configuration: command `telnyx`, args `["mcp"]` (with TELNYX_API_KEY in its
@@ -131,9 +144,14 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct BalanceArgs {}
 
-/// `telnyx overview` (no options of its own).
+/// `telnyx overview`
 #[derive(Debug, Args)]
-pub struct OverviewArgs {}
+pub struct OverviewArgs {
+    /// Draw the 30-day spend sparklines even when stdout is not a terminal (they are drawn
+    /// on a terminal anyway).
+    #[arg(long)]
+    pub chart: bool,
+}
 
 /// `telnyx completions SHELL`
 #[derive(Debug, Args)]

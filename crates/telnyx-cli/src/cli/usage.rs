@@ -68,6 +68,11 @@ pub struct ReportArgs {
     /// Read this dataset instead of the API.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
+    /// Draw the cost as horizontal bars (exact amounts as labels) instead of the table, per
+    /// record type unless --by says otherwise; with `--by day` alone, one bar per day from the
+    /// first day with usage to the last, days without usage included.
+    #[arg(long)]
+    pub chart: bool,
 }
 
 /// `telnyx usage reconcile`

@@ -60,17 +60,87 @@ struct Overview {
     last_invoices: Section<Vec<Invoice>>,
     auto_recharge: Section<AutoRechargePref>,
     failed_webhook_deliveries_7d: Section<FailedDeliveries>,
+    /// Drawn on a terminal or with `--chart`; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spend_30d: Option<Section<Vec<ProductSpend>>>,
+}
+
+/// Days in the spend sparkline (today included).
+const SPEND_DAYS: i64 = 30;
+
+/// One product's (record type's) cost per day over the last [`SPEND_DAYS`] days.
+#[derive(Serialize)]
+struct ProductSpend {
+    /// The record type, e.g. `messaging`.
+    product: String,
+    /// Currency of the amounts.
+    currency: String,
+    /// Exact total over the days.
+    total: String,
+    /// Exact cost per day, oldest first (today last).
+    daily: Vec<String>,
+    #[serde(skip)]
+    daily_values: Vec<rust_decimal::Decimal>,
+}
+
+/// Cost per product, currency and day from the detail records of `[first, first + days)`.
+async fn spend(
+    ctx: &Ctx,
+    first: chrono::NaiveDate,
+    days: i64,
+) -> Result<Vec<ProductSpend>, CliError> {
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    let since = first.and_time(chrono::NaiveTime::MIN).and_utc();
+    let until = since + Duration::days(days);
+    let types: Vec<String> = telnyx::DetailRecordType::ALL
+        .iter()
+        .map(|t| t.as_str().to_string())
+        .collect();
+    let len = usize::try_from(days).unwrap_or(0);
+    let mut per: BTreeMap<(String, String), Vec<Decimal>> = BTreeMap::new();
+    crate::commands::usage::report::stream_api(ctx, &types, Some(since), Some(until), &mut |f| {
+        let (Some(at), Some(cost)) = (f.at, f.cost) else {
+            return;
+        };
+        let Ok(i) = usize::try_from((at.date_naive() - first).num_days()) else {
+            return;
+        };
+        let currency = f.currency.clone().unwrap_or_else(|| "-".into());
+        let row = per
+            .entry((f.record_type.clone(), currency))
+            .or_insert_with(|| vec![Decimal::ZERO; len]);
+        if let Some(slot) = row.get_mut(i) {
+            *slot += cost;
+        }
+    })
+    .await?;
+    Ok(per
+        .into_iter()
+        .filter(|(_, daily)| daily.iter().any(|d| !d.is_zero()))
+        .map(|((product, currency), daily)| ProductSpend {
+            total: daily.iter().sum::<Decimal>().normalize().to_string(),
+            daily: daily.iter().map(|d| d.normalize().to_string()).collect(),
+            product,
+            currency,
+            daily_values: daily,
+        })
+        .collect())
 }
 
 /// Runs `telnyx overview`: balance, month-to-date charges, last invoices, auto recharge,
 /// failed webhook deliveries of the last 7 days. The balance is required; another section
 /// that fails shows its error in place.
-pub async fn run(_args: OverviewArgs, global: GlobalArgs) -> Result<(), CliError> {
-    Ctx::run(global, run_in).await
+pub async fn run(args: OverviewArgs, global: GlobalArgs) -> Result<(), CliError> {
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && global.out.is_none()
+        && global.output == crate::cli::OutputFormat::Table;
+    let chart = args.chart || on_terminal;
+    Ctx::run(global, async move |ctx| run_in(ctx, chart).await).await
 }
 
-/// `run` inside the context.
-async fn run_in(ctx: &mut Ctx) -> Result<(), CliError> {
+/// `run` inside the context; `chart`: with the 30-day spend sparklines.
+async fn run_in(ctx: &mut Ctx, chart: bool) -> Result<(), CliError> {
     let client = ctx.client.clone();
     // With the embedded emulator "now" is the demo account's virtual clock (moved by
     // --advance); against any other server it is this machine's clock.
@@ -85,7 +155,15 @@ async fn run_in(ctx: &mut Ctx) -> Result<(), CliError> {
     let mtd_end = today.succ_opt().unwrap_or(today);
     let since = now - Duration::days(7);
 
-    let (balance, summary, invoices, prefs, failed) = tokio::join!(
+    let first_day = today - Duration::days(SPEND_DAYS - 1);
+    let spend_30d = async {
+        if chart {
+            Some(spend(ctx, first_day, SPEND_DAYS).await)
+        } else {
+            None
+        }
+    };
+    let (balance, summary, invoices, prefs, failed, spend_30d) = tokio::join!(
         client.balance().retrieve().into_future(),
         client
             .charges_summary()
@@ -109,8 +187,10 @@ async fn run_in(ctx: &mut Ctx) -> Result<(), CliError> {
                     .page_size(FAILED_SHOWN)
             )
             .into_future(),
+        spend_30d,
     );
     let overview = Overview {
+        spend_30d: spend_30d.map(Section::from_result),
         balance: balance?,
         month_to_date: Section::from_result(summary),
         last_invoices: Section::from_result(invoices.map(|p| p.data)),
@@ -251,5 +331,33 @@ fn render(st: &Style, v: &Overview) -> String {
             }
         }
     }
+
+    if let Some(section) = &v.spend_30d {
+        out.push('\n');
+        out.push_str(&heading(st, "Spend per product (last 30 days, today last)"));
+        match err_or(st, section) {
+            Err(e) => out.push_str(&e),
+            Ok(list) => out.push_str(&indent(&render_spend(list))),
+        }
+    }
     out
+}
+
+/// One line per product: name, sparkline, exact total.
+fn render_spend(list: &[ProductSpend]) -> String {
+    if list.is_empty() {
+        return "(no usage)\n".into();
+    }
+    let w = list.iter().map(|p| p.product.len()).max().unwrap_or(0);
+    list.iter()
+        .map(|p| {
+            format!(
+                "{:<w$} {} {} {}\n",
+                p.product,
+                crate::chart::sparkline(&p.daily_values),
+                p.total,
+                p.currency
+            )
+        })
+        .collect()
 }

@@ -76,7 +76,8 @@ pub fn start_server(config: telnyx_emulator::EmulatorConfig) -> Server {
     }
 }
 
-/// The `telnyx` binary with only `PATH` (and `HOME`) from the environment, cut at `timeout_secs`.
+/// The `telnyx` binary with only `PATH` (and `HOME`) from the environment, an empty config
+/// directory and no keyring, cut at `timeout_secs`.
 pub fn telnyx_bin(timeout_secs: u64) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_telnyx"));
     c.env_clear();
@@ -86,6 +87,11 @@ pub fn telnyx_bin(timeout_secs: u64) -> Command {
     if let Some(h) = std::env::var_os("HOME") {
         c.env("HOME", h);
     }
+    // Never the user's config or keyring: an empty config directory of this test process.
+    let config =
+        std::env::temp_dir().join(format!("telnyx-cli-tests-{}-no-config", std::process::id()));
+    c.env("TELNYX_CONFIG_DIR", config)
+        .env("TELNYX_KEYRING", "file");
     c.timeout(std::time::Duration::from_secs(timeout_secs));
     c
 }

@@ -5,7 +5,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod auth;
+mod charts;
 mod cli;
+mod doctor;
 mod emulator_clock;
 mod mcp_python;
 mod usage;

@@ -81,11 +81,18 @@ macro_rules! server_enum {
                         f.write_str("a string")
                     }
                     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        Ok($name::from(v))
+                        let value = $name::from(v);
+                        if let $name::Unknown(raw) = &value {
+                            // Under `strict::check`: a marker that finds its path later.
+                            if let Some(marker) = $crate::strict::note_unknown(stringify!($name), raw) {
+                                return Ok($name::Unknown(marker));
+                            }
+                        }
+                        Ok(value)
                     }
                     fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<$name, E> {
                         match std::str::from_utf8(v) {
-                            Ok(s) => Ok($name::from(s)),
+                            Ok(s) => self.visit_str(s),
                             Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
                         }
                     }
@@ -465,8 +472,10 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned, E: serde::de::Error>(
     value: serde_json::Value,
     variant: &str,
 ) -> Result<T, E> {
-    serde_path_to_error::deserialize(value)
-        .map_err(|err| E::custom(format!("{variant} at .{}: {}", err.path(), err.inner())))
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        crate::strict::note_nested_error(&err.path().to_string());
+        E::custom(format!("{variant} at .{}: {}", err.path(), err.inner()))
+    })
 }
 
 /// True when `amount` is dollars and cents: digits, a point, exactly two decimals, above zero.

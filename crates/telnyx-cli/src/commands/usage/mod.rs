@@ -2,7 +2,7 @@
 //!
 //! [`export`] writes a Hive-partitioned dataset ([`dataset`]: layout and checkpoint,
 //! [`files`]: part files, [`rows`]: the column contract), [`report`] totals cost per group
-//! from the API or a dataset, [`reconcile`] checks a month's records against the charges.
+//! from the API or a dataset ([`report_chart`] draws it), [`reconcile`] checks a month's records against the charges.
 
 pub mod dataset;
 pub mod export;
@@ -11,6 +11,7 @@ pub mod files;
 pub mod parquet;
 pub mod reconcile;
 pub mod report;
+pub mod report_chart;
 pub mod rows;
 pub mod sink;
 

@@ -251,9 +251,20 @@ pub fn read_dataset(
 
 /// Runs `usage report`.
 pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
+    if args.chart && ctx.out.format != OutputFormat::Table {
+        return Err(CliError::Usage(
+            "--chart draws the report in the terminal: leave out --output (or use -o table)".into(),
+        ));
+    }
     let sel = Selection::of(&args.records)?;
     let all_types = sel.all;
-    let mut totals = Totals::new(args.by.clone());
+    // A chart of one total bar says nothing: without --by it is drawn per record type.
+    let by = if args.chart && args.by.is_empty() {
+        vec![GroupBy::Type]
+    } else {
+        args.by.clone()
+    };
+    let mut totals = Totals::new(by.clone());
     let (since, until) = (sel.since, sel.until);
     let mut add = |f: Fact| {
         if since.is_some_and(|s| f.at.is_none_or(|t| t < s))
@@ -266,11 +277,29 @@ pub async fn run(ctx: &mut Ctx, args: &ReportArgs) -> Result<(), CliError> {
     match &args.from {
         Some(dir) => {
             let only = (!all_types).then_some(sel.types.as_slice());
-            read_dataset(dir, only, &args.by, &mut add)?
+            read_dataset(dir, only, &by, &mut add)?
         }
         None => stream_api(ctx, &sel.types, since, until, &mut add).await?,
     }
     let lines = totals.lines();
+    if args.chart {
+        let rows: Vec<super::report_chart::ReportLine> = lines
+            .iter()
+            .map(|l| super::report_chart::ReportLine {
+                group: l.group.clone(),
+                currency: l.currency.clone(),
+                quantity: l.quantity,
+                cost: l.cost,
+            })
+            .collect();
+        let text = super::report_chart::render(
+            &by,
+            &rows,
+            crate::chart::terminal_width(),
+            ctx.out.style.color,
+        );
+        return ctx.out.write_str(&text);
+    }
     write_lines(ctx, &args.by, &lines)
 }
 
