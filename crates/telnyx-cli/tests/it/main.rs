@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod emulator_clock;
 mod mcp_python;
+mod prefetch;
 mod usage;
 mod webhooks;
 mod webhooks_e2e;
