@@ -67,11 +67,13 @@ enum Cmd {
     /// Emulator signed webhook deliveries per second vs unsigned POSTs (also part of `emulator` and `all`).
     #[cfg(all(feature = "sdk", feature = "emulator"))]
     WebhookDelivery(RunOpts),
-    /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
+    /// `telnyx usage export` to Parquet vs `detail-records list --all`, and `--prefetch auto` vs 4
+    /// with a latency per page (needs the release `telnyx`).
     #[cfg(feature = "emulator")]
     Usage(usage_export::UsageOpts),
     /// One section alone by name (`startup`, `seeding`, `load`, `memory`, `clock-advance`,
-    /// `webhook-delivery`, `sdk-cpu`, `paging`, `decode`, `webhooks`, `compression`).
+    /// `webhook-delivery`, `sdk-cpu`, `paging`, `prefetch`, `decode`, `webhooks`, `compression`,
+    /// `mcp`).
     Section(SectionOpts),
     #[command(hide = true)]
     Loadgen(loadgen::LoadArgs),
@@ -95,6 +97,9 @@ pub struct ServeArgs {
     /// Tokio worker threads (default: available parallelism).
     #[arg(long)]
     threads: Option<usize>,
+    /// `serve-emulator` only: requests per second per key (the emulator's `--rate-limit`).
+    #[arg(long)]
+    rate_limit: Option<u32>,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -156,7 +161,8 @@ fn main() -> ExitCode {
             servers::serve_hello(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)
         }
         Cmd::ServeEmulator(a) => {
-            servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)
+            servers::serve_emulator(a.port, a.threads.unwrap_or_else(threads), a.rate_limit)
+                .map_err(Into::into)
         }
         Cmd::ServeSink(a) => {
             servers::serve_sink(a.port, a.threads.unwrap_or_else(threads)).map_err(Into::into)

@@ -20,6 +20,22 @@ pub struct WorkResult {
     pub peak_rss_kb: u64,
     #[serde(default)]
     pub version: Option<String>,
+    /// The list stream's prefetch figures (`sdk-page` only).
+    #[serde(default)]
+    pub prefetch: Option<PrefetchFigures>,
+}
+
+/// What `ItemStream::stats()` reported at the end of a paging run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default)]
+pub struct PrefetchFigures {
+    /// HTTP attempts (retries included).
+    pub requests: u64,
+    /// Attempts answered 429.
+    pub rate_limited: u64,
+    /// The deepest the prefetch went.
+    pub max_depth: usize,
+    /// Times the controller lowered the depth.
+    pub backoffs: u64,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -48,9 +64,12 @@ pub struct PageArgs {
     pub key: String,
     #[arg(long, default_value_t = 250)]
     pub page_size: u32,
-    /// Pages fetched ahead (0 or 1 = sequential).
+    /// Pages fetched ahead: `auto` (adaptive), or N (0 or 1 = sequential).
+    #[arg(long, default_value = "0")]
+    pub prefetch: String,
+    /// Retries per page (0: a failed attempt is an error; the rate-limited rows retry 429s).
     #[arg(long, default_value_t = 0)]
-    pub prefetch: usize,
+    pub max_retries: u32,
     /// Items expected (the run is an error otherwise).
     #[arg(long, default_value_t = 100_000)]
     pub expect: u64,
@@ -95,6 +114,7 @@ fn finish(
         cpu_secs: stats::self_cpu().saturating_sub(cpu0).as_secs_f64(),
         peak_rss_kb: stats::proc_hwm_kb("self").unwrap_or(0),
         version: None,
+        prefetch: None,
     }
 }
 
@@ -166,10 +186,15 @@ async fn balance_raw(args: BalanceArgs) -> Result<WorkResult, String> {
 
 #[cfg(feature = "sdk")]
 fn sdk_client(url: &str, key: &str) -> Result<telnyx::Client, String> {
+    sdk_client_retrying(url, key, 0)
+}
+
+#[cfg(feature = "sdk")]
+fn sdk_client_retrying(url: &str, key: &str, retries: u32) -> Result<telnyx::Client, String> {
     telnyx::Client::builder()
         .api_key(key)
         .base_url(url)
-        .max_retries(0)
+        .max_retries(retries)
         .build()
         .map_err(|e| e.to_string())
 }
@@ -194,11 +219,16 @@ async fn balance_sdk(_args: BalanceArgs) -> Result<WorkResult, String> {
 pub fn page(args: PageArgs) -> Result<WorkResult, String> {
     use futures::TryStreamExt;
     runtime(args.threads)?.block_on(async move {
-        let client = sdk_client(&args.url, &args.key)?;
+        let client = sdk_client_retrying(&args.url, &args.key, args.max_retries)?;
         let params = telnyx::WebhookDeliveryListParams::default().page_size(args.page_size);
         let mut list = client.webhook_deliveries().list(params);
-        if args.prefetch > 1 {
-            list = list.concurrency(args.prefetch);
+        match args.prefetch.as_str() {
+            "auto" => list = list.concurrency(telnyx::Concurrency::Auto),
+            n => match n.parse::<usize>() {
+                Ok(n) if n > 1 => list = list.concurrency(n),
+                Ok(_) => {}
+                Err(_) => return Err(format!("--prefetch {n}: expected auto or a number")),
+            },
         }
         let cpu0 = stats::self_cpu();
         let t0 = Instant::now();
@@ -223,7 +253,15 @@ pub fn page(args: PageArgs) -> Result<WorkResult, String> {
                 }
             }
         }
-        Ok(finish(n, errors, first_error, t0, cpu0))
+        let mut result = finish(n, errors, first_error, t0, cpu0);
+        let st = stream.stats();
+        result.prefetch = Some(PrefetchFigures {
+            requests: st.requests,
+            rate_limited: st.rate_limited,
+            max_depth: st.max_depth,
+            backoffs: st.backoffs,
+        });
+        Ok(result)
     })
 }
 

@@ -94,11 +94,12 @@ pub fn serve_sink(port: u16, threads: usize) -> Result<(), String> {
 }
 
 #[cfg(feature = "emulator")]
-pub fn serve_emulator(port: u16, threads: usize) -> Result<(), String> {
+pub fn serve_emulator(port: u16, threads: usize, rate_limit: Option<u32>) -> Result<(), String> {
     exit_on_stdin_eof();
     runtime(threads)?.block_on(async move {
         let config = telnyx_emulator::EmulatorConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], port)),
+            rate_limit,
             ..Default::default()
         };
         let emu = telnyx_emulator::Emulator::start(config)
@@ -113,6 +114,6 @@ pub fn serve_emulator(port: u16, threads: usize) -> Result<(), String> {
 }
 
 #[cfg(not(feature = "emulator"))]
-pub fn serve_emulator(_port: u16, _threads: usize) -> Result<(), String> {
+pub fn serve_emulator(_port: u16, _threads: usize, _rate_limit: Option<u32>) -> Result<(), String> {
     Err("telnyx-bench was built without the `emulator` feature".into())
 }

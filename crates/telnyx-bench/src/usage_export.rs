@@ -26,6 +26,10 @@ pub struct UsageOpts {
     /// Baseline/export pairs, interleaved (the median is reported).
     #[arg(long, default_value_t = 1)]
     pub rounds: usize,
+    /// Latency injected per detail records page for the prefetch rows (export with the
+    /// default `--prefetch auto` against `--prefetch 4`); 0 skips them.
+    #[arg(long, default_value_t = 10)]
+    pub latency_ms: u64,
 }
 
 struct Measured {
@@ -102,7 +106,8 @@ pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
     }))?;
     let scratch = std::env::temp_dir().join(format!("telnyx-bench-usage-{}", std::process::id()));
     let common = ["--base-url", server.url.as_str(), "--api-key", key];
-    let measured = (|| -> Result<(Rounds, Measured), BenchError> {
+    type Prefetch = Option<(Vec<f64>, Vec<f64>)>;
+    let measured = (|| -> Result<(Rounds, Measured, Prefetch), BenchError> {
         let rounds = interleaved_rounds(&telnyx, &common, &scratch, opts.rounds)?;
         let mut a: Vec<&str> = common.to_vec();
         a.extend([
@@ -116,16 +121,66 @@ pub fn main(opts: UsageOpts) -> Result<(), BenchError> {
             "day",
         ]);
         let report = measure(&telnyx, &a)?;
-        Ok((rounds, report))
+        let prefetch = if opts.latency_ms > 0 {
+            let control = Control::new(&http, &server.url);
+            control.add_latency("/v2/detail_records", opts.latency_ms)?;
+            let r = prefetch_rounds(&telnyx, &common, &scratch, opts.rounds);
+            control.clear_faults()?;
+            Some(r?)
+        } else {
+            None
+        };
+        Ok((rounds, report, prefetch))
     })();
     let _ = std::fs::remove_dir_all(&scratch);
-    let (rounds, report) = measured?;
+    let (rounds, report, prefetch) = measured?;
     print_rows(opts.records, &rounds, &report);
+    if let Some((auto, fixed)) = prefetch {
+        let (a, f) = (median(&auto), median(&fixed));
+        println!(
+            "| `usage export` with {} ms injected per page: `--prefetch auto` (default) vs `--prefetch 4` (the fixed depth before) | {a:.2} s vs {f:.2} s = {:.2}x faster | faster |",
+            opts.latency_ms,
+            f / a
+        );
+    }
     Ok(())
 }
 
+/// `rounds` pairs of exports into fresh directories: the default `--prefetch auto`, then
+/// `--prefetch 4`; the wall seconds of each.
+fn prefetch_rounds(
+    telnyx: &PathBuf,
+    common: &[&str],
+    scratch: &std::path::Path,
+    rounds: usize,
+) -> Result<(Vec<f64>, Vec<f64>), BenchError> {
+    let (mut auto, mut fixed) = (Vec::new(), Vec::new());
+    for round in 0..rounds.max(1) {
+        for (depth, out) in [("auto", &mut auto), ("4", &mut fixed)] {
+            let dir = scratch.join(format!("prefetch-{depth}-{round}"));
+            let d = dir.to_string_lossy().into_owned();
+            let mut a: Vec<&str> = common.to_vec();
+            a.extend([
+                "--prefetch",
+                depth,
+                "usage",
+                "export",
+                "--dir",
+                &d,
+                "--type",
+                "messaging",
+            ]);
+            let m = measure(telnyx, &a)?;
+            eprintln!("export --prefetch {depth} {round}: {:.2} s", m.secs);
+            out.push(m.secs);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    Ok((auto, fixed))
+}
+
 /// The release `telnyx` next to this binary.
-fn telnyx_binary() -> Result<PathBuf, BenchError> {
+pub(crate) fn telnyx_binary() -> Result<PathBuf, BenchError> {
     self_exe()?
         .parent()
         .map(|d| d.join("telnyx"))

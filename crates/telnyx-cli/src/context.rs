@@ -15,8 +15,6 @@ use crate::progress::Progress;
 
 /// Items shown by a list without `--limit` or `--all`.
 pub const DEFAULT_LIMIT: u64 = 20;
-/// Pages fetched ahead while streaming with `--all`.
-pub const PREFETCH: usize = 4;
 
 /// The state shared by the command handlers.
 pub struct Ctx {
@@ -42,6 +40,11 @@ impl Ctx {
         }
     }
 
+    /// How many pages to fetch ahead when reading a whole list (`--prefetch`, default auto).
+    pub fn prefetch(&self) -> telnyx::Concurrency {
+        self.global.prefetch
+    }
+
     /// The page size to ask for, given the API's maximum for this list.
     pub fn page_size(&self, max: u32) -> u32 {
         match self.limit() {
@@ -65,7 +68,11 @@ impl Ctx {
     {
         let limit = self.limit();
         let all = limit.is_none();
-        let req = if all { req.concurrency(PREFETCH) } else { req };
+        let req = if all {
+            req.concurrency(self.prefetch())
+        } else {
+            req
+        };
         let noun = spec.noun;
         let progress = Progress::new(self.stderr_tty && all, noun, None);
         let mut writer = self.out.list(spec);

@@ -16,9 +16,13 @@ mod compression;
 #[cfg(feature = "sdk")]
 mod decode;
 mod load;
+#[cfg(all(feature = "sdk", feature = "emulator"))]
+mod mcp;
 mod memory;
 mod packages;
 mod paging;
+#[cfg(all(feature = "sdk", feature = "emulator"))]
+mod prefetch;
 mod sdk_cpu;
 mod seeding;
 mod startup;
@@ -59,12 +63,16 @@ pub const ALL: &[Entry] = &[
     entry("webhook-delivery", &[Emulator], webhook_delivery::section),
     entry("sdk-cpu", &[Sdk], sdk_cpu::section),
     entry("paging", &[Sdk], paging::section),
+    #[cfg(all(feature = "sdk", feature = "emulator"))]
+    entry("prefetch", &[Sdk], prefetch::section),
     #[cfg(feature = "sdk")]
     entry("decode", &[Sdk], decode::section),
     #[cfg(feature = "sdk")]
     entry("webhooks", &[Sdk], webhook_verify::section),
     #[cfg(all(feature = "sdk", feature = "emulator"))]
     entry("compression", &[Sdk], compression::section),
+    #[cfg(all(feature = "sdk", feature = "emulator"))]
+    entry("mcp", &[Sdk], mcp::section),
 ];
 
 /// The section called `name`.

@@ -182,7 +182,7 @@ fn run_round_robin(
         .collect())
 }
 
-fn pick_shown(
+pub(super) fn pick_shown(
     mut ok: Vec<WorkResult>,
     err: Option<String>,
     items: u64,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::value::parse_duration;
+use super::value::{parse_duration, parse_prefetch};
 
 /// Options accepted before or after any subcommand. Listed under their own heading so a
 /// subcommand's `--help` shows its own options first, not interleaved with these.
@@ -57,6 +57,11 @@ pub struct GlobalArgs {
     /// Lists: fetch every page.
     #[arg(long, global = true)]
     pub all: bool,
+
+    /// Pages fetched ahead by --all lists, usage export/report and invoice PDFs: `auto` adapts
+    /// to latency and the rate limit (up to 16); a number (1-64) fixes the depth.
+    #[arg(long, global = true, value_name = "N|auto", default_value = "auto", value_parser = parse_prefetch)]
+    pub prefetch: telnyx::Concurrency,
 
     /// Per-attempt request timeout: 30, 30s, 500ms or 2m.
     #[arg(long, global = true, value_parser = parse_duration, value_name = "DURATION")]

@@ -14,6 +14,23 @@ pub fn parse_rate(s: &str) -> Result<(String, u32), String> {
     Ok((name.trim().to_string(), n))
 }
 
+/// The most pages `--prefetch N` may keep in flight.
+pub const MAX_PREFETCH: usize = 64;
+
+/// Parses `--prefetch`: `auto` (adaptive, up to 16 pages in flight) or a fixed depth `1`..=64.
+pub fn parse_prefetch(s: &str) -> Result<telnyx::Concurrency, String> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("auto") {
+        return Ok(telnyx::Concurrency::Auto);
+    }
+    match t.parse::<usize>() {
+        Ok(n) if (1..=MAX_PREFETCH).contains(&n) => Ok(telnyx::Concurrency::Fixed(n)),
+        _ => Err(format!(
+            "expected 'auto' or a number of pages from 1 to {MAX_PREFETCH}, got '{s}'"
+        )),
+    }
+}
+
 /// Parses `30`, `30s`, `500ms`, `2m` into a duration.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();

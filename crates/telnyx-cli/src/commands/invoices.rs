@@ -159,7 +159,7 @@ async fn download(
                         .sort(telnyx::InvoiceSort::PeriodStart)
                         .page_size(telnyx::MAX_INVOICES_PAGE_SIZE),
                 )
-                .concurrency(crate::context::PREFETCH);
+                .concurrency(ctx.prefetch());
             let stream = req.into_stream();
             futures::pin_mut!(stream);
             let mut list = Vec::new();

@@ -11,6 +11,7 @@ mod cli;
 mod doctor;
 mod emulator_clock;
 mod mcp_python;
+mod prefetch;
 mod usage;
 mod webhooks;
 mod webhooks_e2e;

@@ -23,7 +23,7 @@ use super::files::{Format, PartFile};
 use super::rows::{columns_for, row_of, time_field, time_text};
 use super::Selection;
 use crate::cli::usage::ExportArgs;
-use crate::context::{Ctx, PREFETCH};
+use crate::context::Ctx;
 use crate::exit::CliError;
 use crate::progress::{thousands, Progress};
 
@@ -182,7 +182,7 @@ impl TypeExport<'_> {
                 .client
                 .detail_records()
                 .list(params)
-                .concurrency(PREFETCH)
+                .concurrency(ctx.prefetch())
                 .into_pages();
             futures::pin_mut!(pages);
             let mut total: Option<u64> = None;

@@ -14,7 +14,7 @@ use super::rows::{parse_time, time_field, time_text};
 use super::Selection;
 use crate::cli::usage::{GroupBy, ReportArgs};
 use crate::cli::OutputFormat;
-use crate::context::{Ctx, PREFETCH};
+use crate::context::Ctx;
 use crate::exit::CliError;
 
 /// One record, as a report sees it.
@@ -186,7 +186,7 @@ pub async fn stream_api(
             .client
             .detail_records()
             .list(params)
-            .concurrency(PREFETCH)
+            .concurrency(ctx.prefetch())
             .into_stream();
         futures::pin_mut!(items);
         while let Some(r) = items.next().await {
