@@ -33,6 +33,10 @@ async fn attempts_are_traced_without_secrets() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // This binary runs many tests on other threads: one of them may register the `retrying`
+    // callsite while no subscriber wants it, racing this subscriber's registration, and leave
+    // it cached as never enabled. Recompute every callsite's interest with this one in place.
+    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
