@@ -85,7 +85,7 @@ pub fn eighths(value: Decimal, max: Decimal, cells: usize) -> usize {
 
 fn bar_text(eighths: usize) -> String {
     let mut s: String = std::iter::repeat_n(FULL, eighths / 8).collect();
-    if eighths % 8 > 0 {
+    if !eighths.is_multiple_of(8) {
         s.push(PARTIAL[eighths % 8 - 1]);
     }
     s
