@@ -4,7 +4,7 @@
 //! Amounts are exact signed decimals (a message costs `0.0040`; nothing is rounded inside the
 //! ledger): debits are negative, credits positive. `balance = opening + sum(entries)`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 /// What moved the money.
@@ -77,6 +77,33 @@ pub struct Entry {
     pub reference: EntryRef,
 }
 
+/// Usage slots of a [`Day`]: one per seeded record type (`model::SEEDED_TYPES`, whose length
+/// the console checks against this at compile time).
+pub const USAGE_TYPES: usize = 8;
+
+/// One day's totals, kept as entries are added (the console's charts read these, never the
+/// entries).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    /// The UTC day.
+    pub day: NaiveDate,
+    /// Sum of the day's entries per [`EntryKind`] (signed, charges negative).
+    pub by_kind: [Decimal; 6],
+    /// Sum of the day's usage entries per seeded record type (signed, charges negative).
+    pub usage: [Decimal; USAGE_TYPES],
+    /// The balance after the day's last entry.
+    pub closing: Decimal,
+    /// Number of entries that day.
+    pub entries: u32,
+}
+
+impl Day {
+    /// The day's sum for one kind.
+    pub fn kind(&self, kind: EntryKind) -> Decimal {
+        self.by_kind[kind.slot()]
+    }
+}
+
 /// The entries in time order plus running totals.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -84,6 +111,7 @@ pub struct Ledger {
     entries: Vec<Entry>,
     balance: Decimal,
     totals: [Decimal; 6],
+    days: Vec<Day>,
 }
 
 impl Ledger {
@@ -96,12 +124,17 @@ impl Ledger {
             totals[e.kind.slot()] += e.amount;
         }
         let sum: Decimal = totals.iter().copied().sum();
-        Ledger {
+        let mut l = Ledger {
             opening: balance - sum,
-            entries,
-            balance,
-            totals,
+            entries: Vec::with_capacity(entries.len()),
+            balance: balance - sum,
+            totals: [Decimal::ZERO; 6],
+            days: Vec::new(),
+        };
+        for e in entries {
+            l.push(e);
         }
+        l
     }
 
     /// Appends an entry; its time must not be before the last one (the clock only moves on).
@@ -109,7 +142,43 @@ impl Ledger {
         debug_assert!(self.entries.last().is_none_or(|l| l.at <= e.at));
         self.balance += e.amount;
         self.totals[e.kind.slot()] += e.amount;
+        let day = e.at.date_naive();
+        if self.days.last().is_none_or(|d| d.day != day) {
+            self.days.push(Day {
+                day,
+                by_kind: [Decimal::ZERO; 6],
+                usage: [Decimal::ZERO; USAGE_TYPES],
+                closing: self.balance,
+                entries: 0,
+            });
+        }
+        if let Some(d) = self.days.last_mut() {
+            d.by_kind[e.kind.slot()] += e.amount;
+            if let (EntryKind::Usage, EntryRef::Record { ty, .. }) = (e.kind, e.reference) {
+                if let Some(u) = d.usage.get_mut(usize::from(ty)) {
+                    *u += e.amount;
+                }
+            }
+            d.closing = self.balance;
+            d.entries += 1;
+        }
         self.entries.push(e);
+    }
+
+    /// The per-day totals of the days `from <= day < to`, by binary search.
+    pub fn days_between(&self, from: NaiveDate, to: NaiveDate) -> &[Day] {
+        let lo = self.days.partition_point(|d| d.day < from);
+        let hi = self.days.partition_point(|d| d.day < to).max(lo);
+        &self.days[lo..hi]
+    }
+
+    /// The balance at the end of `day` (the opening balance before the first entry).
+    pub fn balance_at_end_of(&self, day: NaiveDate) -> Decimal {
+        let i = self.days.partition_point(|d| d.day <= day);
+        match i {
+            0 => self.opening,
+            i => self.days[i - 1].closing,
+        }
     }
 
     /// The opening balance (before every entry).
@@ -171,5 +240,20 @@ mod tests {
         assert_eq!(l.range(t(1), t(6)).len(), 3);
         let sum: Decimal = l.entries().iter().map(|e| e.amount).sum();
         assert_eq!(l.opening() + sum, l.balance());
+        // The day totals follow the entries: one per day with entries, closing balances.
+        let all = l.days_between(t(1).date_naive(), t(6).date_naive());
+        let days: Vec<_> = all.iter().map(|d| (d.day, d.closing)).collect();
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[2].1, l.balance());
+        assert_eq!(all[0].kind(EntryKind::Mrc), Decimal::new(-10_000, 4));
+        assert_eq!(
+            l.days_between(t(2).date_naive(), t(5).date_naive()).len(),
+            1
+        );
+        assert_eq!(l.balance_at_end_of(t(2).date_naive()), all[0].closing);
+        assert_eq!(
+            l.balance_at_end_of(t(1).date_naive() - chrono::Days::new(1)),
+            l.opening()
+        );
     }
 }

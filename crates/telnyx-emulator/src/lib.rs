@@ -24,6 +24,7 @@
 
 pub mod args;
 pub mod config;
+pub(crate) mod console;
 pub(crate) mod control;
 pub(crate) mod delivery;
 pub(crate) mod domain;
@@ -107,6 +108,14 @@ impl Emulator {
     /// The API base URL, `http://127.0.0.1:PORT/v2`.
     pub fn base_url(&self) -> String {
         format!("{}/v2", self.app.origin)
+    }
+
+    /// The web console's URL, `http://127.0.0.1:PORT/console` (`None` with `--no-console`).
+    pub fn console_url(&self) -> Option<String> {
+        self.app
+            .config
+            .console
+            .then(|| format!("{}/console", self.app.origin))
     }
 
     /// Stops accepting connections and waits (up to 5 s) for in-flight requests; then stops

@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod clock;
 mod compression;
+mod console;
 mod control;
 mod fuzz_regressions;
 mod launch;

@@ -1,0 +1,272 @@
+//! The accounts list (`/console`) and an account's home (`/console/accounts/{hash}`): figures
+//! from the same domain functions as the API, charts from the ledger's day totals.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{Days, Utc};
+use maud::{html, Markup};
+use rust_decimal::Decimal;
+
+use super::controls::{self, FormError};
+use super::view::{mask_key, page, signed_usd, time, usd};
+use super::{chart, found, html_response, no_account, Found};
+use crate::ledger::{Entry, EntryKind, EntryRef};
+use crate::model::{AccountData, SEEDED_TYPES};
+use crate::query::Params;
+use crate::state::App;
+use crate::util::{money, month_start};
+
+/// Chart periods the home page offers, in days.
+pub const PERIODS: [u64; 3] = [30, 90, 365];
+
+/// `GET /console`: every account the emulator holds.
+pub async fn list(State(app): State<Arc<App>>) -> Response {
+    html_response(axum::http::StatusCode::OK, accounts_page(&app))
+}
+
+/// The accounts list page.
+pub fn accounts_page(app: &App) -> Markup {
+    let accounts = app.store.accounts();
+    page(
+        "Accounts",
+        html! {
+            h1 { "Accounts" }
+            p.clocks {
+                "Wall clock (ISO 8601, UTC): " (time(Utc::now().trunc_subsecs_secs()))
+            }
+            @if accounts.is_empty() {
+                p #no-accounts {
+                    "No account yet. Every API key is its own account: make any API call, e.g. "
+                    code { "curl -H 'Authorization: Bearer KEY_test' " (app.origin) "/v2/balance" }
+                    ", and it appears here."
+                }
+            } @else {
+                table #accounts {
+                    caption { "Accounts held by this emulator (" (accounts.len()) ")" }
+                    thead { tr {
+                        th scope="col" { "Key" }
+                        th scope="col" { "Balance" }
+                        th scope="col" { "Virtual clock (ISO 8601, UTC)" }
+                    } }
+                    tbody {
+                        @for (key, acct) in &accounts {
+                            @let d = acct.read();
+                            tr data-account=(acct.key_hash) {
+                                th scope="row" { a href=(format!("/console/accounts/{}", acct.key_hash)) { (mask_key(key)) } }
+                                td.num data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }
+                                td { (time(d.now)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+trait TruncSecs {
+    fn trunc_subsecs_secs(self) -> Self;
+}
+
+impl TruncSecs for chrono::DateTime<Utc> {
+    fn trunc_subsecs_secs(self) -> Self {
+        chrono::SubsecRound::trunc_subsecs(self, 0)
+    }
+}
+
+/// `GET /console/accounts/{hash}?days=30|90|365`.
+pub async fn home(
+    State(app): State<Arc<App>>,
+    Path(hash): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(Found { key, acct }) = found(&app, &hash) else {
+        return no_account();
+    };
+    let days = Params::parse(q.as_deref())
+        .ok()
+        .and_then(|p| p.get("days").and_then(|d| d.parse::<u64>().ok()))
+        .filter(|d| PERIODS.contains(d))
+        .unwrap_or(PERIODS[0]);
+    let d = acct.read();
+    html_response(
+        axum::http::StatusCode::OK,
+        home_page(&app, &key, &d, days, None),
+    )
+}
+
+/// The figures of the balance block, as `GET /balance` answers them.
+fn balance_block(d: &AccountData) -> Markup {
+    let b = crate::domain::balance::balance_json(d);
+    let field = |name: &str| b[name].as_str().unwrap_or("").to_string();
+    html! {
+        dl.figures #balance data-live="balance" {
+            @for (name, label) in [("balance", "Balance"), ("available_credit", "Available credit"), ("pending", "Pending"), ("credit_limit", "Credit limit")] {
+                div {
+                    dt { (label) }
+                    dd data-field=(name) data-amount=(field(name)) { (field(name)) " USD" }
+                }
+            }
+        }
+    }
+}
+
+/// Charges net of adjustments (usage, MRC, OTC, adjustments), from the day totals of
+/// `[from, to)`: what `GET /charges_summary` totals (`grand_total`) for the same range.
+fn charges_between(d: &AccountData, from: chrono::NaiveDate, to: chrono::NaiveDate) -> Decimal {
+    -d.ledger
+        .days_between(from, to)
+        .iter()
+        .map(|day| {
+            day.kind(EntryKind::Usage)
+                + day.kind(EntryKind::Mrc)
+                + day.kind(EntryKind::Otc)
+                + day.kind(EntryKind::Adjustment)
+        })
+        .sum::<Decimal>()
+}
+
+/// What a ledger entry is, in words.
+pub fn describe(d: &AccountData, e: &Entry) -> String {
+    match e.reference {
+        EntryRef::Record { ty, .. } => {
+            let t = SEEDED_TYPES
+                .get(usize::from(ty))
+                .map(|t| t.filter)
+                .unwrap_or("usage");
+            format!("{t} usage")
+        }
+        EntryRef::Service { number, .. } => {
+            let tn = d
+                .numbers
+                .get(usize::from(number))
+                .map(|n| n.tn.as_str())
+                .unwrap_or("");
+            match e.kind {
+                EntryKind::Otc => format!("activation of {tn}"),
+                _ => format!("monthly charge of {tn}"),
+            }
+        }
+        EntryRef::Transaction(_) if e.kind == EntryKind::AutoRecharge => "auto-recharge".into(),
+        EntryRef::Transaction(_) => "payment".into(),
+        EntryRef::Adjustment(i) => d
+            .adjustments
+            .get(i as usize)
+            .map(|a| a.description.to_string())
+            .unwrap_or_else(|| "adjustment".into()),
+    }
+}
+
+/// An entry kind's name as the ledger page shows it.
+pub fn kind_name(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::Usage => "usage",
+        EntryKind::Mrc => "mrc",
+        EntryKind::Otc => "otc",
+        EntryKind::Payment => "payment",
+        EntryKind::AutoRecharge => "auto_recharge",
+        EntryKind::Adjustment => "adjustment",
+    }
+}
+
+/// The account home page; `error` re-renders a refused form with its field named.
+pub fn home_page(
+    app: &App,
+    key: &str,
+    d: &AccountData,
+    days: u64,
+    error: Option<&FormError>,
+) -> Markup {
+    let base = format!("/console/accounts/{}", d.key_hash);
+    let today = d.today();
+    let this_month = month_start(today);
+    let last_month = month_start(this_month - Days::new(1));
+    let mtd = charges_between(d, this_month, today + Days::new(1));
+    let last = charges_between(d, last_month, this_month);
+    let spend = chart::spend_days(&d.ledger, today, days);
+    let latest: Vec<&Entry> = d.ledger.entries().iter().rev().take(10).collect();
+    let prefs = &d.prefs;
+    page(
+        &format!("Account {}", mask_key(key)),
+        html! {
+            nav aria-label="Account" {
+                a href="/console" { "All accounts" } " · "
+                a href=(base) aria-current="page" { "Home" } " · "
+                a href=(format!("{base}/ledger")) { "Ledger" }
+            }
+            h1 { "Account " span.key { (mask_key(key)) } }
+            @if let Some(e) = error {
+                (controls::error_box(e))
+            }
+            p.clocks data-live="clock" {
+                "Virtual clock (ISO 8601, UTC): " span #virtual-clock { (time(d.now)) }
+                " · Wall clock (ISO 8601, UTC): " (time(Utc::now().trunc_subsecs_secs()))
+            }
+            section aria-labelledby="h-balance" {
+                h2 #h-balance { "Balance" }
+                (balance_block(d))
+                dl.figures #month data-live="month" {
+                    div { dt { "Charges this month to date (net of adjustments)" } dd data-field="month_to_date" data-amount=(money(mtd)) { (usd(mtd)) } }
+                    div { dt { "Charges last month (" (last_month.format("%Y-%m")) ")" } dd data-field="last_month" data-amount=(money(last)) { (usd(last)) } }
+                }
+                p {
+                    "Auto-recharge: "
+                    @if prefs.enabled {
+                        "on; when the balance falls below " (crate::util::cents_str(prefs.threshold_cents)) " USD, "
+                        (crate::util::cents_str(prefs.recharge_cents)) " USD is charged."
+                    } @else { "off." }
+                }
+            }
+            section aria-labelledby="h-spend" data-live="spend" {
+                h2 #h-spend { "Spend per day by product" }
+                p.periods {
+                    "Period: "
+                    @for p in PERIODS {
+                        @if p == days { strong aria-current="true" { (p) " days" } } @else { a href=(format!("{base}?days={p}")) { (p) " days" } }
+                        " "
+                    }
+                }
+                (chart::spend_chart("spend", &format!("Spend per day by product, {} days to {today}", days), &spend))
+            }
+            section aria-labelledby="h-controls" {
+                h2 #h-controls { "Controls" }
+                (controls::forms(&base, d, error))
+            }
+            section aria-labelledby="h-invoices" data-live="invoices" {
+                h2 #h-invoices { "Invoices" }
+                @if d.invoices.is_empty() {
+                    p { "No invoice yet: one closes at each month's end (advance the clock past it)." }
+                } @else {
+                    table #invoices {
+                        caption { "Invoices, newest first (" (d.invoices.len()) ")" }
+                        thead { tr { th scope="col" { "Period" } th scope="col" { "Total" } th scope="col" { "Status" } th scope="col" { "PDF" } } }
+                        tbody {
+                            @for inv in d.invoices.iter().rev() {
+                                tr data-invoice=(inv.id) {
+                                    th scope="row" { (inv.period_start) " to " (inv.period_end) }
+                                    td.num data-amount=(money(inv.total)) { (usd(inv.total)) }
+                                    td { @if inv.paid { "paid" } @else { "unpaid" } }
+                                    td { a href=(format!("{}/_emulator/files/invoices/{}/{}.pdf", app.origin, d.key_hash, inv.id)) { "PDF" span.visually-hidden { " of " (inv.period_start) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="h-latest" data-live="latest" {
+                h2 #h-latest { "Latest ledger entries" }
+                table #latest {
+                    caption { "The last " (latest.len()) " movements of money, newest first" }
+                    thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Amount" } } }
+                    tbody {
+                        @for e in &latest {
+                            tr { td { (time(e.at)) } td { (kind_name(e.kind)) ": " (describe(d, e)) } td.num data-amount=(money(e.amount)) { (signed_usd(e.amount)) } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
