@@ -122,6 +122,7 @@ impl Emulator {
     /// webhook delivery, waiting up to [`WebhookOptions::drain_timeout`] for queued events
     /// and recording those still unsent as failed deliveries with no attempt.
     pub async fn shutdown(mut self) {
+        self.app.stopping.send_replace(true);
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -208,6 +209,7 @@ fn invalid(e: domain::StoreError) -> EmulatorError {
 impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
+            self.app.stopping.send_replace(true);
             let _ = tx.send(());
             self.app.deliveries.stop();
         }

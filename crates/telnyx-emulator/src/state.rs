@@ -111,6 +111,9 @@ pub struct App {
     pub(crate) allowed: Vec<String>,
     /// Webhook signing and delivery.
     pub deliveries: Arc<Deliveries>,
+    /// True once the server is stopping: the console's event streams end, so a graceful
+    /// shutdown does not wait for open pages.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl App {
@@ -142,6 +145,7 @@ impl App {
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
             deliveries: Arc::new(deliveries),
+            stopping: tokio::sync::watch::Sender::new(false),
         }
     }
 

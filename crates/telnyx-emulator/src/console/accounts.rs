@@ -10,7 +10,7 @@ use maud::{html, Markup};
 use rust_decimal::Decimal;
 
 use super::controls::{self, FormError};
-use super::view::{mask_key, page, signed_usd, time, usd};
+use super::view::{live_page, mask_key, signed_usd, time, usd};
 use super::{chart, found, html_response, no_account, Found};
 use crate::ledger::{Entry, EntryKind, EntryRef};
 use crate::model::{AccountData, SEEDED_TYPES};
@@ -29,7 +29,7 @@ pub async fn list(State(app): State<Arc<App>>) -> Response {
 /// The accounts list page.
 pub fn accounts_page(app: &App) -> Markup {
     let accounts = app.store.accounts();
-    page(
+    super::view::page(
         "Accounts",
         html! {
             h1 { "Accounts" }
@@ -188,8 +188,9 @@ pub fn home_page(
     let spend = chart::spend_days(&d.ledger, today, days);
     let latest: Vec<&Entry> = d.ledger.entries().iter().rev().take(10).collect();
     let prefs = &d.prefs;
-    page(
+    live_page(
         &format!("Account {}", mask_key(key)),
+        Some(&format!("{base}/events")),
         html! {
             nav aria-label="Account" {
                 a href="/console" { "All accounts" } " · "

@@ -16,7 +16,7 @@ use maud::html;
 use rust_decimal::Decimal;
 
 use super::accounts::{describe, kind_name};
-use super::view::{mask_key, page, signed_usd, time, usd};
+use super::view::{live_page, mask_key, signed_usd, time, usd};
 use super::{chart, found, html_response, no_account, Found};
 use crate::ledger::{Entry, EntryKind, Ledger};
 use crate::model::AccountData;
@@ -199,8 +199,9 @@ fn ledger_page(key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
             .trim_start_matches("page=1&")
             .trim_start_matches("page=1")
     );
-    page(
+    live_page(
         &format!("Ledger of {}", mask_key(key)),
+        Some(&format!("{base}/events")),
         html! {
             nav aria-label="Account" {
                 a href="/console" { "All accounts" } " · "

@@ -9,6 +9,7 @@ mod assets;
 mod chart;
 mod controls;
 mod ledger;
+mod live;
 mod view;
 
 use std::net::IpAddr;
@@ -40,6 +41,7 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route("/console/accounts/{hash}", get(accounts::home))
         .route("/console/accounts/{hash}/ledger", get(ledger::list))
         .route("/console/accounts/{hash}/ledger.csv", get(ledger::csv))
+        .route("/console/accounts/{hash}/events", get(live::events))
         .route("/console/accounts/{hash}/advance", post(controls::advance))
         .route("/console/accounts/{hash}/traffic", post(controls::traffic))
         .route(
@@ -168,9 +170,11 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // `same-origin`, not `no-referrer`: with `no-referrer` Chromium sends `Origin: null` on
+    // the console's own form POSTs, which the same-origin check must then refuse.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.entry(header::CACHE_CONTROL)

@@ -8,6 +8,11 @@ use crate::util::money;
 
 /// A whole page: the shell (header, skip link, live region) around `body`.
 pub fn page(title: &str, body: Markup) -> Markup {
+    live_page(title, None, body)
+}
+
+/// A page whose `[data-live]` regions follow the event stream at `events`.
+pub fn live_page(title: &str, events: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -22,7 +27,7 @@ pub fn page(title: &str, body: Markup) -> Markup {
                 script src="/console/assets/htmx.min.js" defer {}
                 script src="/console/assets/console.js" defer {}
             }
-            body {
+            body data-events=[events] {
                 a.skip href="#main" { "Skip to content" }
                 header.top {
                     a href="/console" { "Telnyx emulator console" }

@@ -122,7 +122,7 @@ fn assert_secure(r: &Resp) {
         r.header("x-content-type-options").as_deref(),
         Some("nosniff")
     );
-    assert_eq!(r.header("referrer-policy").as_deref(), Some("no-referrer"));
+    assert_eq!(r.header("referrer-policy").as_deref(), Some("same-origin"));
 }
 
 fn assert_no_inline_code(html: &str) {

@@ -8,6 +8,7 @@ mod api;
 mod clock;
 mod compression;
 mod console;
+mod console_browser;
 mod control;
 mod fuzz_regressions;
 mod launch;
