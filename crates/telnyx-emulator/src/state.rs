@@ -160,6 +160,46 @@ impl App {
         Ok(report)
     }
 
+    /// Emits one event now (on the account's clock) to the account's webhook endpoint: the
+    /// control API's `POST /_emulator/events` and the console's trigger form. Answers the event
+    /// object, the delivery id and the URL.
+    pub fn emit_event(
+        &self,
+        acct: &Arc<Account>,
+        event_type: &str,
+        payload: Option<Value>,
+    ) -> Result<(Value, String, String), StoreError> {
+        let (endpoint, data, now) = {
+            let d = acct.read();
+            let (endpoint, data) = crate::domain::webhooks::new_event(
+                &d,
+                event_type,
+                payload,
+                &mut fastrand::Rng::new(),
+            )?;
+            (endpoint, data, d.now)
+        };
+        let url = endpoint.url.clone();
+        let delivery_id = self
+            .deliveries
+            .emit(acct.clone(), endpoint, data.clone(), now)?;
+        Ok((data, delivery_id, url))
+    }
+
+    /// Sends delivery `id` (lowercase) again as one new attempt: the control API's redeliver and
+    /// the console's button. Answers the new attempt's number and the URL.
+    pub fn redeliver(&self, acct: &Arc<Account>, id: &str) -> Result<(usize, String), StoreError> {
+        let (endpoint, webhook, attempts, now) = {
+            let d = acct.read();
+            let (endpoint, webhook, attempts) = crate::domain::webhooks::redelivery(&d, id)?;
+            (endpoint, webhook, attempts, d.now)
+        };
+        let url = endpoint.url.clone();
+        self.deliveries
+            .redeliver(acct.clone(), endpoint, id, webhook, now)?;
+        Ok((attempts + 1, url))
+    }
+
     /// The account a control request names by `api_key`: 400 for an empty key or one outside
     /// `--accept-key`.
     pub fn control_account(&self, key: &str) -> Result<Arc<Account>, StoreError> {

@@ -190,12 +190,13 @@ pub fn home_page(
     let prefs = &d.prefs;
     live_page(
         &format!("Account {}", mask_key(key)),
-        Some(&format!("{base}/events")),
+        Some(&super::live::events_url(app, d)),
         html! {
             nav aria-label="Account" {
                 a href="/console" { "All accounts" } " · "
                 a href=(base) aria-current="page" { "Home" } " · "
-                a href=(format!("{base}/ledger")) { "Ledger" }
+                a href=(format!("{base}/ledger")) { "Ledger" } " · "
+                a href=(format!("{base}/webhooks")) { "Webhooks" }
             }
             h1 { "Account " span.key { (mask_key(key)) } }
             @if let Some(e) = error {

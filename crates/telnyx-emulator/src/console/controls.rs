@@ -34,7 +34,8 @@ pub struct FormError {
 }
 
 impl FormError {
-    fn new(form: &'static str, field: &str, message: impl Into<String>) -> FormError {
+    /// A refusal of `form`'s `field`.
+    pub fn new(form: &'static str, field: &str, message: impl Into<String>) -> FormError {
         FormError {
             form,
             field: field.to_string(),
@@ -130,6 +131,13 @@ async fn read_form(body: Body) -> Option<Vec<(String, String)>> {
         .map(|b| form_pairs(&b))
 }
 
+/// The form's fields, or the page refusing a body over the limit.
+pub async fn read_form_or_refuse(body: Body) -> Result<Vec<(String, String)>, Box<Response>> {
+    read_form(body)
+        .await
+        .ok_or_else(|| Box::new(form_too_large()))
+}
+
 fn form_too_large() -> Response {
     super::message_page(
         StatusCode::PAYLOAD_TOO_LARGE,
@@ -138,7 +146,8 @@ fn form_too_large() -> Response {
     )
 }
 
-fn see_other(to: &str) -> Response {
+/// 303 to `to` (after a change: the browser then GETs the page).
+pub fn see_other(to: &str) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = to.parse() {

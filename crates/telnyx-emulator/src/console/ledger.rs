@@ -187,10 +187,10 @@ pub async fn list(
         Err((field, msg)) => return bad_filter(&field, &msg),
     };
     let d = acct.read();
-    html_response(StatusCode::OK, ledger_page(&key, &d, &f))
+    html_response(StatusCode::OK, ledger_page(&app, &key, &d, &f))
 }
 
-fn ledger_page(key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
+fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
     let base = format!("/console/accounts/{}", d.key_hash);
     let (rows, more) = page_rows(&d.ledger, f);
     let csv = format!(
@@ -201,12 +201,13 @@ fn ledger_page(key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
     );
     live_page(
         &format!("Ledger of {}", mask_key(key)),
-        Some(&format!("{base}/events")),
+        Some(&super::live::events_url(app, d)),
         html! {
             nav aria-label="Account" {
                 a href="/console" { "All accounts" } " · "
                 a href=(base) { "Home" } " · "
-                a href=(format!("{base}/ledger")) aria-current="page" { "Ledger" }
+                a href=(format!("{base}/ledger")) aria-current="page" { "Ledger" } " · "
+                a href=(format!("{base}/webhooks")) { "Webhooks" }
             }
             h1 { "Ledger of " span.key { (mask_key(key)) } }
             p data-live="balance" { "Balance now: " strong #ledger-balance data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }

@@ -7,7 +7,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
@@ -38,6 +38,24 @@ fn fingerprint(app: &App, d: &AccountData) -> [i64; 9] {
     ]
 }
 
+/// The state a page was rendered from, as a short token: the page passes it to its stream
+/// (`events?v=`), which sends a change at once when the account has moved since (a change
+/// between rendering the page and opening the stream is not missed).
+pub fn version(app: &App, d: &AccountData) -> String {
+    let f = fingerprint(app, d);
+    let text: Vec<String> = f.iter().map(i64::to_string).collect();
+    format!("{:016x}", crate::util::stable_hash(&text.join(",")))
+}
+
+/// The URL of the account's event stream for a page rendered from `d`.
+pub fn events_url(app: &App, d: &AccountData) -> String {
+    format!(
+        "/console/accounts/{}/events?v={}",
+        d.key_hash,
+        version(app, d)
+    )
+}
+
 /// The sentence announced politely after a change.
 fn sentence(d: &AccountData) -> String {
     format!(
@@ -56,11 +74,27 @@ type State4 = (
 );
 
 /// `GET /console/accounts/{hash}/events`.
-pub async fn events(State(app): State<Arc<App>>, Path(hash): Path<String>) -> Response {
+pub async fn events(
+    State(app): State<Arc<App>>,
+    Path(hash): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let Some(Found { acct, .. }) = found(&app, &hash) else {
         return no_account();
     };
-    let last = fingerprint(&app, &acct.read());
+    let (now, now_version) = {
+        let d = acct.read();
+        (fingerprint(&app, &d), version(&app, &d))
+    };
+    let seen = crate::query::Params::parse(q.as_deref())
+        .ok()
+        .and_then(|p| p.get("v").map(str::to_string));
+    // A page rendered before the latest change gets a change event at once.
+    let last = if seen.is_some_and(|v| v != now_version) {
+        [i64::MIN; 9]
+    } else {
+        now
+    };
     let stop = app.stopping.subscribe();
     let stream = futures::stream::unfold(
         (app, acct, last, stop),
@@ -68,10 +102,6 @@ pub async fn events(State(app): State<Arc<App>>, Path(hash): Path<String>) -> Re
             loop {
                 if *stop.borrow() {
                     return None;
-                }
-                tokio::select! {
-                    _ = tokio::time::sleep(POLL) => {}
-                    _ = stop.changed() => return None,
                 }
                 let (now, said) = {
                     let d = acct.read();
@@ -81,6 +111,10 @@ pub async fn events(State(app): State<Arc<App>>, Path(hash): Path<String>) -> Re
                     last = now;
                     let ev = Event::default().event("change").data(said);
                     return Some((Ok::<_, Infallible>(ev), (app, acct, last, stop)));
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = stop.changed() => return None,
                 }
             }
         },

@@ -11,6 +11,7 @@ mod controls;
 mod ledger;
 mod live;
 mod view;
+mod webhooks;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -42,6 +43,19 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route("/console/accounts/{hash}/ledger", get(ledger::list))
         .route("/console/accounts/{hash}/ledger.csv", get(ledger::csv))
         .route("/console/accounts/{hash}/events", get(live::events))
+        .route("/console/accounts/{hash}/webhooks", get(webhooks::show))
+        .route(
+            "/console/accounts/{hash}/webhooks/endpoint",
+            post(webhooks::set_endpoint),
+        )
+        .route(
+            "/console/accounts/{hash}/webhooks/trigger",
+            post(webhooks::trigger),
+        )
+        .route(
+            "/console/accounts/{hash}/webhooks/{id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route("/console/accounts/{hash}/advance", post(controls::advance))
         .route("/console/accounts/{hash}/traffic", post(controls::traffic))
         .route(

@@ -509,3 +509,86 @@ async fn assets_are_served_from_the_binary_and_no_console_turns_it_off() {
     assert_eq!(page(&off, "/console").await.status, 404);
     assert_eq!(off.emu.console_url(), None);
 }
+
+#[tokio::test]
+async fn the_webhook_forms_set_the_endpoint_trigger_and_redeliver() {
+    let h = start_with(EmulatorConfig {
+        webhooks: telnyx_emulator::WebhookOptions {
+            retry_delays: vec![std::time::Duration::from_millis(20)],
+            ..Default::default()
+        },
+        ..config()
+    })
+    .await;
+    let home = open_account(&h, KEY).await;
+    let hook = format!("{}/_emulator/health", h.origin);
+    // Bad input names the field and changes nothing.
+    let r = submit(
+        &h,
+        &format!("{home}/webhooks/endpoint"),
+        "url=ftp%3A%2F%2Fx",
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("data-field=\"url\""));
+    let r = submit(
+        &h,
+        &format!("{home}/webhooks/trigger"),
+        "event_type=message.finalized",
+    )
+    .await;
+    assert_eq!(r.status, 400, "no endpoint yet");
+    let body = format!(
+        "url={}",
+        url::form_urlencoded::byte_serialize(hook.as_bytes()).collect::<String>()
+    );
+    let r = submit(&h, &format!("{home}/webhooks/endpoint"), &body).await;
+    assert_eq!(r.status, 303);
+    let r = submit(
+        &h,
+        &format!("{home}/webhooks/trigger"),
+        "event_type=message.finalized&payload=%5B1%5D",
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("data-field=\"payload\""));
+    let r = submit(
+        &h,
+        &format!("{home}/webhooks/trigger"),
+        "event_type=message.finalized",
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    // GET /_emulator/health answers POST with 405: every attempt fails, both are recorded.
+    let mut delivery = serde_json::Value::Null;
+    for _ in 0..200 {
+        let list = h
+            .get(KEY, "webhook_deliveries?filter[status][eq]=failed")
+            .await
+            .json();
+        delivery = list["data"][0].clone();
+        if delivery["attempts"].as_array().map_or(0, Vec::len) == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        delivery["attempts"].as_array().map_or(0, Vec::len),
+        2,
+        "{delivery}"
+    );
+    let id = delivery["id"].as_str().expect("id").to_string();
+    let page_now = page(&h, &format!("{home}/webhooks?status=failed")).await;
+    assert!(page_now.text.contains(&format!("data-delivery=\"{id}\"")));
+    assert!(page_now.text.contains("data-attempts=\"2\""));
+    let r = submit(&h, &format!("{home}/webhooks/{id}/redeliver"), "").await;
+    assert_eq!(r.status, 303);
+    for _ in 0..200 {
+        let d = h.get(KEY, &format!("webhook_deliveries/{id}")).await.json();
+        if d["data"]["attempts"].as_array().map_or(0, Vec::len) == 3 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("redeliver added no attempt");
+}

@@ -14,7 +14,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
 use serde_json::json;
-use telnyx_emulator::{parse_start_time, Advance, EmulatorConfig};
+use telnyx_emulator::{parse_start_time, Advance, EmulatorConfig, WebhookOptions};
 
 use crate::common::{start_with, Harness};
 
@@ -24,6 +24,10 @@ fn config() -> EmulatorConfig {
     EmulatorConfig {
         seed: 11,
         start_time: parse_start_time("2026-03-20T00:00:00Z").ok(),
+        webhooks: WebhookOptions {
+            retry_delays: vec![Duration::from_millis(50), Duration::from_millis(50)],
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -423,6 +427,84 @@ async fn the_whole_flow_works_with_the_keyboard_alone() {
         }
         assert_eq!(h.emu.clock(KEY).expect("clock").to_rfc3339(), "2026-03-27T00:00:00+00:00");
         until_balance(&c, &api_balance(&h).await).await;
+    })
+    .await;
+}
+
+/// A receiver on 127.0.0.1 that answers 500 to its first request and 200 after.
+async fn flaky_receiver() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let seen = std::sync::Arc::new(AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let seen = seen.clone();
+            async move {
+                if seen.fetch_add(1, Ordering::SeqCst) == 0 {
+                    (
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        "down for a moment",
+                    )
+                } else {
+                    (axum::http::StatusCode::OK, "thanks")
+                }
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", l.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(l, app).await });
+    url
+}
+
+#[tokio::test]
+async fn a_trigger_shows_both_attempts_and_redeliver_adds_one() {
+    run("webhooks", |h, c| async move {
+        let receiver = flaky_receiver().await;
+        c.goto(&format!("{}/webhooks", home_url(&h).await)).await.expect("goto");
+        let url = c.find(Locator::Id("url")).await.expect("url field");
+        url.clear().await.expect("clear");
+        url.send_keys(&receiver).await.expect("type");
+        c.find(Locator::XPath("//button[text()='Save endpoint']"))
+            .await
+            .expect("save")
+            .click()
+            .await
+            .expect("click");
+        c.wait().for_element(Locator::XPath(&format!("//dd[@id='endpoint-url'][text()='{receiver}']"))).await.expect("saved");
+        c.find(Locator::XPath("//button[text()='Trigger']"))
+            .await
+            .expect("trigger")
+            .click()
+            .await
+            .expect("click");
+        // The first attempt got 500, the second 200: the open page shows both by itself.
+        until_attr(&c, "article.delivery table.attempts", "data-attempts", "2").await;
+        let statuses = c
+            .execute(
+                "return [...document.querySelector('article.delivery').querySelectorAll('[data-response-status]')].map(e => e.dataset.responseStatus).join(',')",
+                vec![],
+            )
+            .await
+            .expect("statuses");
+        assert_eq!(statuses, "200,500", "newest first");
+        let code = c
+            .find(Locator::Css("article.delivery tbody tr:last-child td:nth-child(5)"))
+            .await
+            .expect("error cell")
+            .text()
+            .await
+            .expect("text");
+        assert_eq!(code, "75499", "a non-2xx status is error 75499");
+        c.find(Locator::Css("article.delivery button"))
+            .await
+            .expect("redeliver")
+            .click()
+            .await
+            .expect("click");
+        until_attr(&c, "article.delivery table.attempts", "data-attempts", "3").await;
     })
     .await;
 }
