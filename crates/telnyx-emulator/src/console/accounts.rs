@@ -196,7 +196,8 @@ pub fn home_page(
                 a href="/console" { "All accounts" } " · "
                 a href=(base) aria-current="page" { "Home" } " · "
                 a href=(format!("{base}/ledger")) { "Ledger" } " · "
-                a href=(format!("{base}/webhooks")) { "Webhooks" }
+                a href=(format!("{base}/webhooks")) { "Webhooks" } " · "
+                a href=(format!("{base}/records")) { "Detail records" }
             }
             h1 { "Account " span.key { (mask_key(key)) } }
             @if let Some(e) = error {

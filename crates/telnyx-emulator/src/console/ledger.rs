@@ -207,7 +207,8 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                 a href="/console" { "All accounts" } " · "
                 a href=(base) { "Home" } " · "
                 a href=(format!("{base}/ledger")) aria-current="page" { "Ledger" } " · "
-                a href=(format!("{base}/webhooks")) { "Webhooks" }
+                a href=(format!("{base}/webhooks")) { "Webhooks" } " · "
+                a href=(format!("{base}/records")) { "Detail records" }
             }
             h1 { "Ledger of " span.key { (mask_key(key)) } }
             p data-live="balance" { "Balance now: " strong #ledger-balance data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }

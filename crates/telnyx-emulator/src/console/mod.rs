@@ -10,6 +10,7 @@ mod chart;
 mod controls;
 mod ledger;
 mod live;
+mod records;
 mod view;
 mod webhooks;
 
@@ -43,6 +44,7 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route("/console/accounts/{hash}/ledger", get(ledger::list))
         .route("/console/accounts/{hash}/ledger.csv", get(ledger::csv))
         .route("/console/accounts/{hash}/events", get(live::events))
+        .route("/console/accounts/{hash}/records", get(records::show))
         .route("/console/accounts/{hash}/webhooks", get(webhooks::show))
         .route(
             "/console/accounts/{hash}/webhooks/endpoint",

@@ -168,7 +168,8 @@ fn webhooks_page(
             nav aria-label="Account" {
                 a href="/console" { "All accounts" } " · " a href=(base) { "Home" } " · "
                 a href=(format!("{base}/ledger")) { "Ledger" } " · "
-                a href=(here) aria-current="page" { "Webhooks" }
+                a href=(here) aria-current="page" { "Webhooks" } " · "
+                a href=(format!("{base}/records")) { "Detail records" }
             }
             h1 { "Webhooks of " span.key { (mask_key(key)) } }
             @if let Some(e) = error { (error_box(e)) }

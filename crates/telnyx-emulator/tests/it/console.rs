@@ -592,3 +592,37 @@ async fn the_webhook_forms_set_the_endpoint_trigger_and_redeliver() {
     }
     panic!("redeliver added no attempt");
 }
+
+#[tokio::test]
+async fn the_records_browser_answers_what_the_api_answers() {
+    let h = start_with(config()).await;
+    let home = open_account(&h, KEY).await;
+    let api = h
+        .get(
+            KEY,
+            "detail_records?filter[record_type]=messaging&filter[status][eq]=delivered&page[size]=20",
+        )
+        .await
+        .json();
+    let r = page(
+        &h,
+        &format!(
+            "{home}/records?filter%5Brecord_type%5D=messaging&field=status&op=eq&value=delivered"
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        attrs(&r.text, "data-total")[0],
+        api["meta"]["total_results"].to_string(),
+        "same total as the API"
+    );
+    for row in api["data"].as_array().expect("rows") {
+        let id = row["uuid"].as_str().expect("uuid");
+        assert!(r.text.contains(&format!("<td>{id}</td>")), "{id} listed");
+    }
+    // A filter the API refuses is refused here with the parameter named.
+    let bad = page(&h, &format!("{home}/records?field=nope&value=1")).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("data-field=\"filter[nope][eq]\""));
+}
