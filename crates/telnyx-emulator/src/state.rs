@@ -60,6 +60,37 @@ fn default_prefix() -> String {
     "/".into()
 }
 
+/// Checks a fault rule before it is added (the control API and the console): a status in
+/// 100..=599, a status or a latency, valid header names and values. The error names the field
+/// (`""` for the rule as a whole).
+pub fn check_fault(rule: &FaultRule) -> Result<(), StoreError> {
+    if let Some(s) = rule.status {
+        if !(100..=599).contains(&s) {
+            return Err(StoreError::invalid(
+                "status",
+                "status must be between 100 and 599.",
+            ));
+        }
+    }
+    if rule.status.is_none() && rule.latency_ms == 0 {
+        return Err(StoreError::invalid(
+            "",
+            "A fault needs a status, a latency_ms, or both.",
+        ));
+    }
+    for (k, v) in &rule.headers {
+        if axum::http::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || axum::http::HeaderValue::from_str(v).is_err()
+        {
+            return Err(StoreError::invalid(
+                "headers",
+                format!("Invalid header '{k}'."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One entry of the recent-requests log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogEntry {

@@ -32,6 +32,7 @@ pub fn accounts_page(app: &App) -> Markup {
     super::view::page(
         "Accounts",
         html! {
+            nav aria-label="Console" { a href="/console" aria-current="page" { "All accounts" } " · " a href="/console/faults" { "Fault rules" } }
             h1 { "Accounts" }
             p.clocks {
                 "Wall clock (ISO 8601, UTC): " (time(Utc::now().trunc_subsecs_secs()))

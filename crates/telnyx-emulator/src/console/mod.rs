@@ -8,6 +8,7 @@ mod accounts;
 mod assets;
 mod chart;
 mod controls;
+mod faults;
 mod ledger;
 mod live;
 mod records;
@@ -40,6 +41,8 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route("/console", get(accounts::list))
         .route("/console/", get(accounts::list))
         .route("/console/assets/{file}", get(assets::get))
+        .route("/console/faults", get(faults::show).post(faults::add))
+        .route("/console/faults/clear", post(faults::clear))
         .route("/console/accounts/{hash}", get(accounts::home))
         .route("/console/accounts/{hash}/ledger", get(ledger::list))
         .route("/console/accounts/{hash}/ledger.csv", get(ledger::csv))

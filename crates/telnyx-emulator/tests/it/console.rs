@@ -626,3 +626,55 @@ async fn the_records_browser_answers_what_the_api_answers() {
     assert_eq!(bad.status, 400);
     assert!(bad.text.contains("data-field=\"filter[nope][eq]\""));
 }
+
+#[tokio::test]
+async fn fault_rules_are_listed_added_and_cleared() {
+    let h = start_with(config()).await;
+    let r = page(&h, "/console/faults").await;
+    assert!(r.text.contains("id=\"no-faults\""));
+    let r = submit(
+        &h,
+        "/console/faults",
+        "path_prefix=%2Fv2%2Fbalance&status=700",
+    )
+    .await;
+    assert_eq!(r.status, 400);
+    assert!(r.text.contains("data-field=\"status\""));
+    let r = submit(
+        &h,
+        "/console/faults",
+        "path_prefix=%2Fv2%2Fbalance&status=&latency_ms=",
+    )
+    .await;
+    assert_eq!(r.status, 400, "a status or a latency");
+    let list = h
+        .send(reqwest::Method::GET, "", "/_emulator/faults", None, &[])
+        .await
+        .json();
+    assert_eq!(
+        list["data"].as_array().map(Vec::len),
+        Some(0),
+        "nothing half-applied"
+    );
+    let r = submit(
+        &h,
+        "/console/faults",
+        "method=get&path_prefix=%2Fv2%2Fbalance&status=503&times=1&retry_after=2",
+    )
+    .await;
+    assert_eq!(r.status, 303);
+    let page_now = page(&h, "/console/faults").await;
+    assert_eq!(attrs(&page_now.text, "data-fault").len(), 1);
+    let hit = h.get(KEY, "balance").await;
+    assert_eq!(hit.status, 503, "the rule applies to the API");
+    assert_eq!(hit.header("retry-after").as_deref(), Some("2"));
+    assert_eq!(h.get(KEY, "balance").await.status, 200, "times=1");
+    submit(&h, "/console/faults", "path_prefix=%2Fv2&latency_ms=1").await;
+    let r = submit(&h, "/console/faults/clear", "").await;
+    assert_eq!(r.status, 303);
+    let list = h
+        .send(reqwest::Method::GET, "", "/_emulator/faults", None, &[])
+        .await
+        .json();
+    assert_eq!(list["data"].as_array().map(Vec::len), Some(0));
+}
