@@ -112,7 +112,14 @@ pub struct Ledger {
     balance: Decimal,
     totals: [Decimal; 6],
     days: Vec<Day>,
+    /// The balance after every [`CHECKPOINT`]th entry: `checkpoints[c]` is the balance after
+    /// entry `(c + 1) * CHECKPOINT - 1`, so any entry's running balance is at most
+    /// `CHECKPOINT` additions away (16 bytes per 1,024 entries).
+    checkpoints: Vec<Decimal>,
 }
+
+/// Entries between two running-balance checkpoints.
+pub const CHECKPOINT: usize = 1024;
 
 impl Ledger {
     /// A ledger from entries (sorted here, stably, by time) whose balance after them is `balance`:
@@ -130,6 +137,7 @@ impl Ledger {
             balance: balance - sum,
             totals: [Decimal::ZERO; 6],
             days: Vec::new(),
+            checkpoints: Vec::new(),
         };
         for e in entries {
             l.push(e);
@@ -163,6 +171,26 @@ impl Ledger {
             d.entries += 1;
         }
         self.entries.push(e);
+        if self.entries.len() % CHECKPOINT == 0 {
+            self.checkpoints.push(self.balance);
+        }
+    }
+
+    /// The balance right after entry `i` (the current balance past the end): the nearest
+    /// checkpoint before it plus at most [`CHECKPOINT`] entries.
+    pub fn balance_after(&self, i: usize) -> Decimal {
+        if i >= self.entries.len() {
+            return self.balance;
+        }
+        let c = (i + 1) / CHECKPOINT;
+        let base = match c {
+            0 => self.opening,
+            c => self.checkpoints[c - 1],
+        };
+        base + self.entries[c * CHECKPOINT..=i]
+            .iter()
+            .map(|e| e.amount)
+            .sum::<Decimal>()
     }
 
     /// The per-day totals of the days `from <= day < to`, by binary search.
@@ -215,6 +243,34 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
+    fn running_balances_from_checkpoints_equal_a_full_scan() {
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let entries: Vec<Entry> = (0..3 * CHECKPOINT as i64 + 7)
+            .map(|i| Entry {
+                at: start + chrono::Duration::minutes(i),
+                kind: if i % 97 == 0 {
+                    EntryKind::Payment
+                } else {
+                    EntryKind::Usage
+                },
+                amount: Decimal::new(if i % 97 == 0 { 50_000 } else { -(i % 13) - 1 }, 4),
+                reference: EntryRef::Transaction(0),
+            })
+            .collect();
+        let l = Ledger::with_closing_balance(entries, Decimal::new(12_345, 2));
+        let mut running = l.opening();
+        for (i, e) in l.entries().iter().enumerate() {
+            running += e.amount;
+            assert_eq!(l.balance_after(i), running, "entry {i}");
+        }
+        assert_eq!(running, l.balance());
+        assert_eq!(l.balance_after(usize::MAX), l.balance());
+    }
+
+    #[test]
     fn running_totals_and_ranges() {
         let t = |d| {
             Utc.with_ymd_and_hms(2026, 1, d, 0, 0, 0)
@@ -240,6 +296,8 @@ mod tests {
         assert_eq!(l.range(t(1), t(6)).len(), 3);
         let sum: Decimal = l.entries().iter().map(|e| e.amount).sum();
         assert_eq!(l.opening() + sum, l.balance());
+        assert_eq!(l.balance_after(2), l.balance());
+        assert_eq!(l.balance_after(0), l.opening() + Decimal::new(-10_000, 4));
         // The day totals follow the entries: one per day with entries, closing balances.
         let all = l.days_between(t(1).date_naive(), t(6).date_naive());
         let days: Vec<_> = all.iter().map(|d| (d.day, d.closing)).collect();

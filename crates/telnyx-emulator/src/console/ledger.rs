@@ -13,7 +13,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use maud::html;
-use rust_decimal::Decimal;
 
 use super::accounts::{describe, kind_name};
 use super::view::{live_page, mask_key, signed_usd, time, usd};
@@ -128,21 +127,6 @@ fn dated<'a>(l: &'a Ledger, f: &Filter) -> (&'a [Entry], usize) {
     (&all[lo..hi], lo)
 }
 
-/// The balance after entry `i` of the ledger: the day before's closing balance plus that day's
-/// entries up to `i` (one day's entries, never the whole ledger).
-pub fn balance_after(l: &Ledger, i: usize) -> Decimal {
-    let all = l.entries();
-    let Some(e) = all.get(i) else {
-        return l.balance();
-    };
-    let day = e.at.date_naive();
-    let start = all[..i].partition_point(|x| x.at < day_start(day));
-    let before = day
-        .pred_opt()
-        .map_or(l.opening(), |p| l.balance_at_end_of(p));
-    before + all[start..=i].iter().map(|x| x.amount).sum::<Decimal>()
-}
-
 /// The filter's entries, newest first, as (index in the ledger, entry): page `page` of them,
 /// and whether there is a next page.
 pub fn page_rows<'a>(l: &'a Ledger, f: &Filter) -> (Vec<(usize, &'a Entry)>, bool) {
@@ -238,7 +222,7 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                 thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Kind" } th scope="col" { "What" } th scope="col" { "Amount" } th scope="col" { "Balance after" } } }
                 tbody {
                     @for (i, e) in &rows {
-                        @let after = balance_after(&d.ledger, *i);
+                        @let after = d.ledger.balance_after(*i);
                         tr {
                             td { (time(e.at)) }
                             td { (kind_name(e.kind)) }
@@ -286,7 +270,7 @@ pub async fn csv(
     let mut running = if lo == 0 {
         d.ledger.opening()
     } else {
-        balance_after(&d.ledger, lo - 1)
+        d.ledger.balance_after(lo - 1)
     };
     for e in slice {
         running += e.amount;
@@ -325,7 +309,7 @@ mod tests {
         let mut running = l.opening();
         for (i, e) in l.entries().iter().enumerate() {
             running += e.amount;
-            assert_eq!(balance_after(l, i), running, "entry {i}");
+            assert_eq!(l.balance_after(i), running, "entry {i}");
         }
         assert_eq!(running, l.balance());
     }
