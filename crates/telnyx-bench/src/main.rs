@@ -70,7 +70,7 @@ enum Cmd {
     /// `telnyx usage export` to Parquet vs `detail-records list --all` (needs the release `telnyx`).
     #[cfg(feature = "emulator")]
     Usage(usage_export::UsageOpts),
-    /// One section alone by name (`startup`, `seeding`, `load`, `memory`, `clock-advance`,
+    /// One section alone by name (`startup`, `seeding`, `load`, `memory`, `clock-advance`, `console`,
     /// `webhook-delivery`, `sdk-cpu`, `paging`, `decode`, `webhooks`, `compression`).
     Section(SectionOpts),
     #[command(hide = true)]
