@@ -129,6 +129,31 @@ fn charges_between(d: &AccountData, from: chrono::NaiveDate, to: chrono::NaiveDa
         .sum::<Decimal>()
 }
 
+/// When the next auto-recharge would fire if the last 7 days' average spend goes on (an
+/// estimate from the ledger's day totals; the advance itself decides).
+fn next_recharge(d: &AccountData) -> String {
+    let today = d.today();
+    let week = charges_between(d, today - Days::new(6), today + Days::new(1));
+    let per_day = week / Decimal::from(7);
+    let threshold = Decimal::new(d.prefs.threshold_cents, 2);
+    let headroom = d.ledger.balance() - threshold;
+    if headroom <= Decimal::ZERO {
+        return "The balance is below the threshold: the next advance recharges.".into();
+    }
+    if per_day <= Decimal::ZERO {
+        return "No spend in the last 7 days: no recharge is due at this rate.".into();
+    }
+    let days = (headroom / per_day).ceil();
+    let days = u64::try_from(days.mantissa() / 10i128.pow(days.scale())).unwrap_or(u64::MAX);
+    match today.checked_add_days(Days::new(days)) {
+        Some(day) => format!(
+            "At the last 7 days' average spend ({} USD a day) the next recharge fires around {day} (in {days} days).",
+            crate::util::money(per_day.round_dp(4))
+        ),
+        None => "No recharge is due in the foreseeable future at this rate.".into(),
+    }
+}
+
 /// What a ledger entry is, in words.
 pub fn describe(d: &AccountData, e: &Entry) -> String {
     match e.reference {
@@ -215,11 +240,12 @@ pub fn home_page(
                     div { dt { "Charges this month to date (net of adjustments)" } dd data-field="month_to_date" data-amount=(money(mtd)) { (usd(mtd)) } }
                     div { dt { "Charges last month (" (last_month.format("%Y-%m")) ")" } dd data-field="last_month" data-amount=(money(last)) { (usd(last)) } }
                 }
-                p {
+                p #auto-recharge {
                     "Auto-recharge: "
                     @if prefs.enabled {
                         "on; when the balance falls below " (crate::util::cents_str(prefs.threshold_cents)) " USD, "
-                        (crate::util::cents_str(prefs.recharge_cents)) " USD is charged."
+                        (crate::util::cents_str(prefs.recharge_cents)) " USD is charged. "
+                        (next_recharge(d))
                     } @else { "off." }
                 }
             }

@@ -194,11 +194,37 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
         .map(|(i, (_, b))| format!("{},{}", px(step * Decimal::from(i as u64)), px(y(*b))))
         .collect();
     let title_id = format!("{id}-title");
+    let recharges: Vec<(usize, Decimal)> = ledger
+        .days_between(first, today + Days::new(1))
+        .iter()
+        .filter(|d| !d.kind(EntryKind::AutoRecharge).is_zero())
+        .filter_map(|d| {
+            let i = usize::try_from((d.day - first).num_days()).ok()?;
+            Some((i, d.kind(EntryKind::AutoRecharge)))
+        })
+        .collect();
+    let month_starts: Vec<(usize, NaiveDate)> = points
+        .iter()
+        .enumerate()
+        .filter(|(_, (d, _))| chrono::Datelike::day(d) == 1)
+        .map(|(i, (d, _))| (i, *d))
+        .collect();
     html! {
         figure.chart #(id) {
             svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) preserveAspectRatio="none" {
-                title #(title_id) { "Balance at the end of each day, " (first) " to " (today) }
+                title #(title_id) { "Balance at the end of each day, " (first) " to " (today) ", with month closes and auto-recharges marked" }
+                @for (i, d) in &month_starts {
+                    line.month-close x1=(px(step * Decimal::from(*i as u64))) x2=(px(step * Decimal::from(*i as u64))) y1="0" y2=(HEIGHT) data-day=(d) {
+                        title { "Month closed: " (d) }
+                    }
+                }
                 polyline.balance points=(line.join(" ")) {}
+                @for (i, amount) in &recharges {
+                    rect.recharge x=(px(step * Decimal::from(*i as u64) - Decimal::from(4))) y="0" width="8" height="8"
+                        data-day=(points[*i].0) data-amount=(money(*amount)) {
+                        title { "Auto-recharge " (points[*i].0) ": +" (money(*amount)) " USD" }
+                    }
+                }
                 @for (i, (d, b)) in points.iter().enumerate() {
                     circle.point cx=(px(step * Decimal::from(i as u64))) cy=(px(y(*b))) r="2" data-day=(d) data-amount=(money(*b)) {
                         title { (d) ": " (money(*b)) " USD" }
@@ -317,6 +343,27 @@ mod tests {
         assert!(svg.contains("y1=\"150\""), "{svg}");
         assert!(svg.contains("y=\"150\" width"), "{svg}");
         assert!(svg.contains("height=\"50\""), "{svg}");
+    }
+
+    #[test]
+    fn the_balance_chart_marks_recharges_and_month_closes() {
+        let recharge = Entry {
+            at: at(2),
+            kind: EntryKind::AutoRecharge,
+            amount: Decimal::new(2500, 2),
+            reference: EntryRef::Transaction(0),
+        };
+        let l = Ledger::with_closing_balance(vec![recharge], Decimal::new(100, 0));
+        let svg = balance_chart("b", &l, at(2).date_naive(), 3).into_string();
+        assert!(svg.contains("class=\"month-close\""), "{svg}");
+        assert!(
+            svg.contains("<title>Month closed: 2026-03-01</title>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("data-day=\"2026-03-02\" data-amount=\"25.00\""),
+            "{svg}"
+        );
     }
 
     #[test]
