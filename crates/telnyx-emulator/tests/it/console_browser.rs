@@ -249,6 +249,27 @@ async fn the_home_page_balance_is_what_get_balance_answers() {
             fill.as_str().is_some_and(|f| f.starts_with("rgb")),
             "{fill}"
         );
+        // The ledger page, reached by its link: the newest entry's running balance is the
+        // balance, and the balance chart has a point per day.
+        c.find(Locator::LinkText("Ledger"))
+            .await
+            .expect("link")
+            .click()
+            .await
+            .expect("click");
+        c.wait()
+            .for_element(Locator::Css("#ledger"))
+            .await
+            .expect("ledger page");
+        assert_eq!(
+            attr(&c, "#ledger td[data-balance]", "data-balance").await,
+            api["data"]["balance"].as_str().expect("balance")
+        );
+        let points = c
+            .find_all(Locator::Css("circle.point"))
+            .await
+            .expect("points");
+        assert_eq!(points.len(), 90);
     })
     .await;
 }
