@@ -9,7 +9,7 @@ use chrono::{Days, Utc};
 use maud::{html, Markup};
 use rust_decimal::Decimal;
 
-use super::controls::{self, FormError};
+use super::form::{error_box, invalid_attr, FormError};
 use super::view::{live_page, mask_key, signed_usd, time, usd};
 use super::{chart, found, html_response, no_account, Found};
 use crate::ledger::{Entry, EntryKind, EntryRef};
@@ -227,7 +227,7 @@ pub fn home_page(
             }
             h1 { "Account " span.key { (mask_key(key)) } }
             @if let Some(e) = error {
-                (controls::error_box(e))
+                (error_box(e))
             }
             p.clocks data-live="clock" {
                 "Virtual clock (ISO 8601, UTC): " span #virtual-clock { (time(d.now)) }
@@ -262,7 +262,7 @@ pub fn home_page(
             }
             section aria-labelledby="h-controls" {
                 h2 #h-controls { "Controls" }
-                (controls::forms(&base, d, error))
+                (control_forms(&base, d, error))
             }
             section aria-labelledby="h-invoices" data-live="invoices" {
                 h2 #h-invoices { "Invoices" }
@@ -299,4 +299,48 @@ pub fn home_page(
             }
         },
     )
+}
+
+/// The control forms of the account home.
+fn control_forms(base: &str, d: &AccountData, error: Option<&FormError>) -> Markup {
+    html! {
+        div.controls {
+            form.inline method="post" action=(format!("{base}/advance")) {
+                fieldset {
+                    legend { "Advance the clock" }
+                    @for (n, label) in [(1, "Advance 1 day"), (7, "Advance 7 days"), (31, "Advance 31 days")] {
+                        button type="submit" name="days" value=(n) { (label) }
+                        " "
+                    }
+                }
+            }
+            form.inline method="post" action=(format!("{base}/advance")) {
+                fieldset {
+                    legend { "Advance to a date" }
+                    label for="advance-to" { "Date (UTC midnight)" }
+                    " "
+                    input #advance-to type="date" name="to" required min=(d.today().succ_opt().unwrap_or(d.today()))
+                        aria-invalid=[invalid_attr(error, "advance", "to")];
+                    " "
+                    button type="submit" { "Advance to date" }
+                }
+            }
+            form method="post" action=(format!("{base}/traffic")) {
+                fieldset {
+                    legend { "Traffic (records per virtual day)" }
+                    @for t in SEEDED_TYPES {
+                        @let field = format!("per_day.{}", t.filter);
+                        div.field {
+                            label for=(format!("traffic-{}", t.filter)) { (t.filter) }
+                            input id=(format!("traffic-{}", t.filter)) type="number" min="0" step="1" inputmode="numeric"
+                                name=(field) value=(d.traffic.get(t.filter).copied().unwrap_or(0))
+                                aria-invalid=[invalid_attr(error, "traffic", &field)];
+                        }
+                    }
+                    button type="submit" { "Set traffic" }
+                }
+            }
+            p { a href=(format!("{base}/reset")) { "Reset this account…" } " (asks for confirmation)" }
+        }
+    }
 }

@@ -7,154 +7,16 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{html, Markup};
+use maud::html;
 
 use super::accounts::{home_page, PERIODS};
+use super::form::{error_box, invalid_attr, read_form_or_refuse, see_other, FormError};
 use super::view::{mask_key, page};
 use super::{found, html_response, no_account, Found};
 use crate::domain::clock::{AdvanceTo, MAX_ADVANCE_DAYS};
-use crate::domain::StoreError;
-use crate::model::{AccountData, SEEDED_TYPES};
 use crate::state::App;
-
-/// Largest form body accepted.
-const MAX_FORM: usize = 16 * 1024;
-
-/// A refused form: which form, which field, and what was wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormError {
-    /// The form's name (`advance`, `traffic`, `reset`).
-    pub form: &'static str,
-    /// The field (its `name`).
-    pub field: String,
-    /// What was wrong and what is accepted.
-    pub message: String,
-}
-
-impl FormError {
-    /// A refusal of `form`'s `field`.
-    pub fn new(form: &'static str, field: &str, message: impl Into<String>) -> FormError {
-        FormError {
-            form,
-            field: field.to_string(),
-            message: message.into(),
-        }
-    }
-
-    fn from_store(form: &'static str, e: StoreError) -> FormError {
-        match e {
-            StoreError::Invalid { field, detail } => FormError {
-                form,
-                field,
-                message: detail,
-            },
-            other => FormError::new(form, "", other.to_string()),
-        }
-    }
-}
-
-/// The alert that names the refused field.
-pub fn error_box(e: &FormError) -> Markup {
-    html! {
-        div.error #form-error role="alert" data-form=(e.form) data-field=(e.field) {
-            p {
-                strong { "Not applied. " }
-                @if !e.field.is_empty() { "Field " code { (e.field) } ": " }
-                (e.message)
-            }
-        }
-    }
-}
-
-fn invalid_attr(error: Option<&FormError>, form: &str, field: &str) -> Option<&'static str> {
-    error
-        .filter(|e| e.form == form && e.field == field)
-        .map(|_| "true")
-}
-
-/// The control forms of the account home.
-pub fn forms(base: &str, d: &AccountData, error: Option<&FormError>) -> Markup {
-    html! {
-        div.controls {
-            form.inline method="post" action=(format!("{base}/advance")) {
-                fieldset {
-                    legend { "Advance the clock" }
-                    @for (n, label) in [(1, "Advance 1 day"), (7, "Advance 7 days"), (31, "Advance 31 days")] {
-                        button type="submit" name="days" value=(n) { (label) }
-                        " "
-                    }
-                }
-            }
-            form.inline method="post" action=(format!("{base}/advance")) {
-                fieldset {
-                    legend { "Advance to a date" }
-                    label for="advance-to" { "Date (UTC midnight)" }
-                    " "
-                    input #advance-to type="date" name="to" required min=(d.today().succ_opt().unwrap_or(d.today()))
-                        aria-invalid=[invalid_attr(error, "advance", "to")];
-                    " "
-                    button type="submit" { "Advance to date" }
-                }
-            }
-            form method="post" action=(format!("{base}/traffic")) {
-                fieldset {
-                    legend { "Traffic (records per virtual day)" }
-                    @for t in SEEDED_TYPES {
-                        @let field = format!("per_day.{}", t.filter);
-                        div.field {
-                            label for=(format!("traffic-{}", t.filter)) { (t.filter) }
-                            input id=(format!("traffic-{}", t.filter)) type="number" min="0" step="1" inputmode="numeric"
-                                name=(field) value=(d.traffic.get(t.filter).copied().unwrap_or(0))
-                                aria-invalid=[invalid_attr(error, "traffic", &field)];
-                        }
-                    }
-                    button type="submit" { "Set traffic" }
-                }
-            }
-            p { a href=(format!("{base}/reset")) { "Reset this account…" } " (asks for confirmation)" }
-        }
-    }
-}
-
-fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-async fn read_form(body: Body) -> Option<Vec<(String, String)>> {
-    axum::body::to_bytes(body, MAX_FORM)
-        .await
-        .ok()
-        .map(|b| form_pairs(&b))
-}
-
-/// The form's fields, or the page refusing a body over the limit.
-pub async fn read_form_or_refuse(body: Body) -> Result<Vec<(String, String)>, Box<Response>> {
-    read_form(body)
-        .await
-        .ok_or_else(|| Box::new(form_too_large()))
-}
-
-fn form_too_large() -> Response {
-    super::message_page(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "Form too large",
-        &format!("A console form is at most {MAX_FORM} bytes."),
-    )
-}
-
-/// 303 to `to` (after a change: the browser then GETs the page).
-pub fn see_other(to: &str) -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = StatusCode::SEE_OTHER;
-    if let Ok(v) = to.parse() {
-        r.headers_mut().insert(header::LOCATION, v);
-    }
-    r
-}
 
 fn refused(app: &App, key: &str, acct: &crate::store::Account, e: &FormError) -> Response {
     let d = acct.read();
@@ -203,8 +65,9 @@ pub async fn advance(
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
     };
-    let Some(pairs) = read_form(body).await else {
-        return form_too_large();
+    let pairs = match read_form_or_refuse(body).await {
+        Ok(p) => p,
+        Err(r) => return *r,
     };
     let to = match advance_target(&pairs) {
         Ok(t) => t,
@@ -260,8 +123,9 @@ pub async fn traffic(
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
     };
-    let Some(pairs) = read_form(body).await else {
-        return form_too_large();
+    let pairs = match read_form_or_refuse(body).await {
+        Ok(p) => p,
+        Err(r) => return *r,
     };
     let profile = match traffic_profile(&pairs) {
         Ok(p) => p,
@@ -315,8 +179,9 @@ pub async fn reset(State(app): State<Arc<App>>, Path(hash): Path<String>, body: 
     let Some(Found { key, .. }) = found(&app, &hash) else {
         return no_account();
     };
-    let Some(pairs) = read_form(body).await else {
-        return form_too_large();
+    let pairs = match read_form_or_refuse(body).await {
+        Ok(p) => p,
+        Err(r) => return *r,
     };
     if !pairs.iter().any(|(k, v)| k == "confirm" && v == "yes") {
         let e = FormError::new("reset", "confirm", "Tick the box to confirm the reset.");
@@ -335,6 +200,7 @@ pub async fn reset(State(app): State<Arc<App>>, Path(hash): Path<String>, body: 
 
 #[cfg(test)]
 mod tests {
+    use super::super::form::form_pairs;
     use super::*;
 
     fn pairs(s: &str) -> Vec<(String, String)> {

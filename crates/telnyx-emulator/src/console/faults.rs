@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::controls::{error_box, read_form_or_refuse, see_other, FormError};
+use super::form::{error_box, read_form_or_refuse, see_other, FormError};
 use super::html_response;
 use super::view::page;
 use crate::domain::StoreError;

@@ -9,6 +9,7 @@ mod assets;
 mod chart;
 mod controls;
 mod faults;
+mod form;
 mod ledger;
 mod live;
 mod records;

@@ -12,7 +12,7 @@ use axum::response::Response;
 use maud::html;
 use serde_json::Value;
 
-use super::controls::{error_box, FormError};
+use super::form::{error_box, FormError};
 use super::view::{live_page, mask_key};
 use super::{found, html_response, no_account, Found};
 use crate::domain::detail_records::{list, DetailRecordFilter};

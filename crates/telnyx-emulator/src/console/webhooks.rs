@@ -14,7 +14,7 @@ use axum::response::Response;
 use maud::{html, Markup};
 use serde_json::Value;
 
-use super::controls::{error_box, read_form_or_refuse, see_other, FormError};
+use super::form::{error_box, field, read_form_or_refuse, see_other, FormError};
 use super::view::{live_page, mask_key, time};
 use super::{found, html_response, no_account, Found};
 use crate::domain::webhook_deliveries::{list, WebhookFilter};
@@ -268,13 +268,7 @@ pub async fn set_endpoint(
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let get = |n: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |n: &str| field(&pairs, n);
     let Some(url) = get("url") else {
         return refused(
             &app,
@@ -312,16 +306,9 @@ pub async fn trigger(
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let get = |n: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let payload = match get("payload") {
-        p if p.is_empty() => None,
-        p => match serde_json::from_str::<Value>(&p) {
+    let payload = match field(&pairs, "payload") {
+        None => None,
+        Some(p) => match serde_json::from_str::<Value>(p) {
             Ok(v @ Value::Object(_)) => Some(v),
             Ok(_) => {
                 return refused(
@@ -345,7 +332,7 @@ pub async fn trigger(
             }
         },
     };
-    match app.emit_event(&acct, &get("event_type"), payload) {
+    match app.emit_event(&acct, field(&pairs, "event_type").unwrap_or(""), payload) {
         Ok(_) => see_other(&format!("/console/accounts/{hash}/webhooks")),
         Err(e) => refused(&app, &key, &acct, &store_error(e)),
     }
