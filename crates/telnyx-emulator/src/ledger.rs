@@ -176,21 +176,32 @@ impl Ledger {
         }
     }
 
-    /// The balance right after entry `i` (the current balance past the end): the nearest
-    /// checkpoint before it plus at most [`CHECKPOINT`] entries.
+    /// The balance right after entry `i` (the current balance past the end): from the nearer
+    /// of the checkpoints around it (or the current balance after the last one), at most
+    /// `CHECKPOINT / 2` additions.
     pub fn balance_after(&self, i: usize) -> Decimal {
-        if i >= self.entries.len() {
+        let n = self.entries.len();
+        if i >= n {
             return self.balance;
         }
         let c = (i + 1) / CHECKPOINT;
+        let sum =
+            |r: std::ops::Range<usize>| self.entries[r].iter().map(|e| e.amount).sum::<Decimal>();
+        // Forward from the checkpoint at or before `i`...
+        let forward = i + 1 - c * CHECKPOINT;
+        // ...or back from the next one (or from the end).
+        let (next_at, next) = match self.checkpoints.get(c) {
+            Some(b) => ((c + 1) * CHECKPOINT, *b),
+            None => (n, self.balance),
+        };
+        if next_at - (i + 1) < forward {
+            return next - sum(i + 1..next_at);
+        }
         let base = match c {
             0 => self.opening,
             c => self.checkpoints[c - 1],
         };
-        base + self.entries[c * CHECKPOINT..=i]
-            .iter()
-            .map(|e| e.amount)
-            .sum::<Decimal>()
+        base + sum(c * CHECKPOINT..i + 1)
     }
 
     /// The per-day totals of the days `from <= day < to`, by binary search.

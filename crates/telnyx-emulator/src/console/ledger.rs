@@ -22,6 +22,7 @@ use crate::model::AccountData;
 use crate::query::Params;
 use crate::state::App;
 use crate::util::{day_start, money};
+use rust_decimal::Decimal;
 
 /// Entries per page.
 pub const PAGE_SIZE: usize = 50;
@@ -127,6 +128,27 @@ fn dated<'a>(l: &'a Ledger, f: &Filter) -> (&'a [Entry], usize) {
     (&all[lo..hi], lo)
 }
 
+/// The balance after each of `rows` (newest first): the first from the ledger's checkpoints,
+/// each older one from the one before it minus the entries between them.
+pub fn running_balances(l: &Ledger, rows: &[(usize, &Entry)]) -> Vec<Decimal> {
+    let mut out: Vec<Decimal> = Vec::with_capacity(rows.len());
+    let mut prev: Option<usize> = None;
+    for (i, _) in rows {
+        let b = match (prev, out.last()) {
+            (Some(p), Some(b)) => {
+                *b - l.entries()[i + 1..=p]
+                    .iter()
+                    .map(|e| e.amount)
+                    .sum::<Decimal>()
+            }
+            _ => l.balance_after(*i),
+        };
+        out.push(b);
+        prev = Some(*i);
+    }
+    out
+}
+
 /// The filter's entries, newest first, as (index in the ledger, entry): page `page` of them,
 /// and whether there is a next page.
 pub fn page_rows<'a>(l: &'a Ledger, f: &Filter) -> (Vec<(usize, &'a Entry)>, bool) {
@@ -177,6 +199,7 @@ pub async fn list(
 fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
     let base = format!("/console/accounts/{}", d.key_hash);
     let (rows, more) = page_rows(&d.ledger, f);
+    let balances = running_balances(&d.ledger, &rows);
     let csv = format!(
         "{base}/ledger.csv?{}",
         f.query(1)
@@ -221,8 +244,8 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                 caption { "Ledger entries, newest first, page " (f.page) }
                 thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Kind" } th scope="col" { "What" } th scope="col" { "Amount" } th scope="col" { "Balance after" } } }
                 tbody {
-                    @for (i, e) in &rows {
-                        @let after = d.ledger.balance_after(*i);
+                    @for ((_, e), after) in rows.iter().zip(&balances) {
+                        @let after = *after;
                         tr {
                             td { (time(e.at)) }
                             td { (kind_name(e.kind)) }
@@ -333,6 +356,21 @@ mod tests {
         };
         let (rows, _) = page_rows(l, &f);
         assert!(!rows.is_empty() && rows.iter().all(|(_, e)| e.kind == EntryKind::Mrc));
+        let want: Vec<Decimal> = rows.iter().map(|(i, _)| l.balance_after(*i)).collect();
+        assert_eq!(
+            running_balances(l, &rows),
+            want,
+            "filtered rows skip entries"
+        );
+        let (rows, _) = page_rows(
+            l,
+            &Filter {
+                page: 2,
+                ..Filter::default()
+            },
+        );
+        let want: Vec<Decimal> = rows.iter().map(|(i, _)| l.balance_after(*i)).collect();
+        assert_eq!(running_balances(l, &rows), want);
         assert_eq!(
             Filter::parse(Some("kind=nope")).map_err(|e| e.0),
             Err("kind".into())
