@@ -154,6 +154,49 @@ fn next_recharge(d: &AccountData) -> String {
     }
 }
 
+/// An invoice's lines as the ledger derives them: the charges summary of its month (the same
+/// function as `GET /charges_summary`), one row per line, in a disclosure.
+fn invoice_lines(d: &AccountData, inv: &crate::model::Invoice) -> Markup {
+    let end = inv.period_end.succ_opt().unwrap_or(inv.period_end);
+    let (summary, _) = crate::domain::charges::compute_summary(d, inv.period_start, end);
+    let dec = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(|s| s.parse::<Decimal>().ok())
+            .unwrap_or_default()
+    };
+    let lines: Vec<(String, Decimal)> = summary["summary"]["lines"]
+        .as_array()
+        .map(|ls| {
+            ls.iter()
+                .map(|l| {
+                    let amount = match l["type"].as_str() {
+                        Some("comparative") => ["new_this_month", "existing_this_month"]
+                            .iter()
+                            .map(|k| dec(&l[*k]["mrc"]) + dec(&l[*k]["otc"]))
+                            .sum(),
+                        _ => dec(&l["amount"]),
+                    };
+                    (l["name"].as_str().unwrap_or("").to_string(), amount)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let credits = dec(&summary["total"]["credits"]);
+    html! {
+        details.lines {
+            summary { "Lines" }
+            table {
+                caption { "Lines of " (inv.period_start.format("%Y-%m")) " (the charges summary of the month)" }
+                thead { tr { th scope="col" { "Line" } th scope="col" { "Amount" } } }
+                tbody {
+                    @for (name, amount) in &lines { tr { th scope="row" { (name) } td.num data-amount=(money(*amount)) { (usd(*amount)) } } }
+                    @if !credits.is_zero() { tr { th scope="row" { "Adjustments" } td.num data-amount=(money(credits)) { (usd(credits)) } } }
+                }
+            }
+        }
+    }
+}
+
 /// What a ledger entry is, in words.
 pub fn describe(d: &AccountData, e: &Entry) -> String {
     match e.reference {
@@ -275,7 +318,10 @@ pub fn home_page(
                         tbody {
                             @for inv in d.invoices.iter().rev() {
                                 tr data-invoice=(inv.id) {
-                                    th scope="row" { (inv.period_start) " to " (inv.period_end) }
+                                    th scope="row" {
+                                        (inv.period_start) " to " (inv.period_end)
+                                        (invoice_lines(d, inv))
+                                    }
                                     td.num data-amount=(money(inv.total)) { (usd(inv.total)) }
                                     td { @if inv.paid { "paid" } @else { "unpaid" } }
                                     td { a href=(format!("{}/_emulator/files/invoices/{}/{}.pdf", app.origin, d.key_hash, inv.id)) { "PDF" span.visually-hidden { " of " (inv.period_start) } } }

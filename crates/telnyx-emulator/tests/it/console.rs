@@ -261,6 +261,16 @@ async fn a_year_old_account_charts_every_day_to_the_cent() {
     let n = h.all_pages(KEY, "invoices").await.len();
     assert!(n >= 12, "{n} invoices");
     assert_eq!(attrs(&r.text, "data-invoice").len(), n);
+    // Each invoice's lines add up to its total.
+    for row in r.text.split("data-invoice=\"").skip(1) {
+        let (lines, rest) = row.split_once("</details>").expect("lines");
+        let sum: Decimal = attrs(lines, "data-amount")
+            .iter()
+            .map(|a| Decimal::from_str(a).expect("decimal"))
+            .sum();
+        let total = Decimal::from_str(&attrs(rest, "data-amount")[0]).expect("total");
+        assert_eq!(sum, total, "invoice lines add up to the total");
+    }
     assert!(r.text.contains("/_emulator/files/invoices/"));
 }
 
