@@ -154,8 +154,47 @@ fn next_recharge(d: &AccountData) -> String {
     }
 }
 
+/// `GET /console/accounts/{hash}/invoices/{id}`: one invoice with its lines.
+pub async fn invoice(
+    State(app): State<Arc<App>>,
+    Path((hash, id)): Path<(String, String)>,
+) -> Response {
+    let Some(Found { key, acct }) = found(&app, &hash) else {
+        return no_account();
+    };
+    let d = acct.read();
+    let Some(inv) = d.invoices.iter().find(|i| i.id == id) else {
+        return super::message_page(
+            axum::http::StatusCode::NOT_FOUND,
+            "No such invoice",
+            "This account has no invoice with that id.",
+        );
+    };
+    let base = format!("/console/accounts/{hash}");
+    html_response(
+        axum::http::StatusCode::OK,
+        super::view::page(
+            &format!(
+                "Invoice {} of {}",
+                inv.period_start.format("%Y-%m"),
+                mask_key(&key)
+            ),
+            html! {
+                nav aria-label="Account" { a href="/console" { "All accounts" } " · " a href=(base) { "Home" } }
+                h1 { "Invoice " (inv.period_start) " to " (inv.period_end) }
+                p {
+                    "Total " strong #invoice-total data-amount=(money(inv.total)) { (usd(inv.total)) }
+                    " · " @if inv.paid { "paid" } @else { "unpaid" } " · "
+                    a href=(format!("/_emulator/files/invoices/{}/{}.pdf", d.key_hash, inv.id)) { "PDF" }
+                }
+                (invoice_lines(&d, inv))
+            },
+        ),
+    )
+}
+
 /// An invoice's lines as the ledger derives them: the charges summary of its month (the same
-/// function as `GET /charges_summary`), one row per line, in a disclosure.
+/// function as `GET /charges_summary`), one row per line.
 fn invoice_lines(d: &AccountData, inv: &crate::model::Invoice) -> Markup {
     let end = inv.period_end.succ_opt().unwrap_or(inv.period_end);
     let (summary, _) = crate::domain::charges::compute_summary(d, inv.period_start, end);
@@ -183,9 +222,8 @@ fn invoice_lines(d: &AccountData, inv: &crate::model::Invoice) -> Markup {
         .unwrap_or_default();
     let credits = dec(&summary["total"]["credits"]);
     html! {
-        details.lines {
-            summary { "Lines" }
-            table {
+        div.lines {
+            table #invoice-lines {
                 caption { "Lines of " (inv.period_start.format("%Y-%m")) " (the charges summary of the month)" }
                 thead { tr { th scope="col" { "Line" } th scope="col" { "Amount" } } }
                 tbody {
@@ -319,8 +357,7 @@ pub fn home_page(
                             @for inv in d.invoices.iter().rev() {
                                 tr data-invoice=(inv.id) {
                                     th scope="row" {
-                                        (inv.period_start) " to " (inv.period_end)
-                                        (invoice_lines(d, inv))
+                                        a href=(format!("{base}/invoices/{}", inv.id)) { (inv.period_start) " to " (inv.period_end) }
                                     }
                                     td.num data-amount=(money(inv.total)) { (usd(inv.total)) }
                                     td { @if inv.paid { "paid" } @else { "unpaid" } }

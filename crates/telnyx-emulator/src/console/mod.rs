@@ -46,6 +46,10 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .route("/console/faults/clear", post(faults::clear))
         .route("/console/accounts/{hash}", get(accounts::home))
         .route("/console/accounts/{hash}/ledger", get(ledger::list))
+        .route(
+            "/console/accounts/{hash}/invoices/{id}",
+            get(accounts::invoice),
+        )
         .route("/console/accounts/{hash}/ledger.csv", get(ledger::csv))
         .route("/console/accounts/{hash}/events", get(live::events))
         .route("/console/accounts/{hash}/records", get(records::show))

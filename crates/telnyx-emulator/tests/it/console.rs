@@ -261,15 +261,22 @@ async fn a_year_old_account_charts_every_day_to_the_cent() {
     let n = h.all_pages(KEY, "invoices").await.len();
     assert!(n >= 12, "{n} invoices");
     assert_eq!(attrs(&r.text, "data-invoice").len(), n);
-    // Each invoice's lines add up to its total.
-    for row in r.text.split("data-invoice=\"").skip(1) {
-        let (lines, rest) = row.split_once("</details>").expect("lines");
+    // Each invoice's page: its lines add up to its total.
+    let links: Vec<String> = attrs(&r.text, "href")
+        .into_iter()
+        .filter(|h| h.starts_with("/console/") && h.contains("/invoices/"))
+        .collect();
+    assert_eq!(links.len(), n, "an invoice page per invoice");
+    for link in &links {
+        let inv = page(&h, link).await;
+        assert_eq!(inv.status, 200);
+        let (head, lines) = inv.text.split_once("id=\"invoice-lines\"").expect("lines");
+        let total = Decimal::from_str(&attrs(head, "data-amount")[0]).expect("total");
         let sum: Decimal = attrs(lines, "data-amount")
             .iter()
             .map(|a| Decimal::from_str(a).expect("decimal"))
             .sum();
-        let total = Decimal::from_str(&attrs(rest, "data-amount")[0]).expect("total");
-        assert_eq!(sum, total, "invoice lines add up to the total");
+        assert_eq!(sum, total, "{link}: the lines add up to the total");
     }
     assert!(r.text.contains("/_emulator/files/invoices/"));
 }
