@@ -72,8 +72,8 @@ enum Cmd {
     #[cfg(feature = "emulator")]
     Usage(usage_export::UsageOpts),
     /// One section alone by name (`startup`, `seeding`, `load`, `memory`, `clock-advance`,
-    /// `webhook-delivery`, `sdk-cpu`, `paging`, `prefetch`, `decode`, `webhooks`, `compression`,
-    /// `mcp`).
+    /// `console`, `packages`, `webhook-delivery`, `sdk-cpu`, `paging`, `prefetch`, `decode`,
+    /// `webhooks`, `compression`, `mcp`).
     Section(SectionOpts),
     #[command(hide = true)]
     Loadgen(loadgen::LoadArgs),

@@ -48,6 +48,9 @@ pub struct ServerArgs {
     /// Webhook events that may wait to be sent; past it, events are dropped (and counted).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_WEBHOOK_QUEUE, value_parser = clap::value_parser!(usize))]
     pub webhook_queue: usize,
+    /// Do not serve the web console (/console).
+    #[arg(long)]
+    pub no_console: bool,
 }
 
 impl ServerArgs {
@@ -68,6 +71,7 @@ impl ServerArgs {
                 queue_capacity: self.webhook_queue.max(1),
                 ..WebhookOptions::default()
             },
+            console: !self.no_console,
         }
     }
 }

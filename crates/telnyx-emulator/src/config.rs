@@ -31,6 +31,8 @@ pub struct EmulatorConfig {
     pub start_time: Option<DateTime<Utc>>,
     /// How webhooks are signed and delivered.
     pub webhooks: WebhookOptions,
+    /// Serve the web console at `/console` (default true; `--no-console` turns it off).
+    pub console: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -44,6 +46,7 @@ impl Default for EmulatorConfig {
             log_requests: false,
             start_time: None,
             webhooks: WebhookOptions::default(),
+            console: true,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Amounts are exact signed decimals (a message costs `0.0040`; nothing is rounded inside the
 //! ledger): debits are negative, credits positive. `balance = opening + sum(entries)`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 /// What moved the money.
@@ -77,6 +77,33 @@ pub struct Entry {
     pub reference: EntryRef,
 }
 
+/// Usage slots of a [`Day`]: one per seeded record type (`model::SEEDED_TYPES`, whose length
+/// the console checks against this at compile time).
+pub const USAGE_TYPES: usize = 8;
+
+/// One day's totals, kept as entries are added (the console's charts read these, never the
+/// entries).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Day {
+    /// The UTC day.
+    pub day: NaiveDate,
+    /// Sum of the day's entries per [`EntryKind`] (signed, charges negative).
+    pub by_kind: [Decimal; 6],
+    /// Sum of the day's usage entries per seeded record type (signed, charges negative).
+    pub usage: [Decimal; USAGE_TYPES],
+    /// The balance after the day's last entry.
+    pub closing: Decimal,
+    /// Number of entries that day.
+    pub entries: u32,
+}
+
+impl Day {
+    /// The day's sum for one kind.
+    pub fn kind(&self, kind: EntryKind) -> Decimal {
+        self.by_kind[kind.slot()]
+    }
+}
+
 /// The entries in time order plus running totals.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
@@ -84,7 +111,15 @@ pub struct Ledger {
     entries: Vec<Entry>,
     balance: Decimal,
     totals: [Decimal; 6],
+    days: Vec<Day>,
+    /// The balance after every [`CHECKPOINT`]th entry: `checkpoints[c]` is the balance after
+    /// entry `(c + 1) * CHECKPOINT - 1`, so any entry's running balance is at most
+    /// `CHECKPOINT` additions away (16 bytes per 1,024 entries).
+    checkpoints: Vec<Decimal>,
 }
+
+/// Entries between two running-balance checkpoints.
+pub const CHECKPOINT: usize = 1024;
 
 impl Ledger {
     /// A ledger from entries (sorted here, stably, by time) whose balance after them is `balance`:
@@ -96,12 +131,18 @@ impl Ledger {
             totals[e.kind.slot()] += e.amount;
         }
         let sum: Decimal = totals.iter().copied().sum();
-        Ledger {
+        let mut l = Ledger {
             opening: balance - sum,
-            entries,
-            balance,
-            totals,
+            entries: Vec::with_capacity(entries.len()),
+            balance: balance - sum,
+            totals: [Decimal::ZERO; 6],
+            days: Vec::new(),
+            checkpoints: Vec::new(),
+        };
+        for e in entries {
+            l.push(e);
         }
+        l
     }
 
     /// Appends an entry; its time must not be before the last one (the clock only moves on).
@@ -109,7 +150,74 @@ impl Ledger {
         debug_assert!(self.entries.last().is_none_or(|l| l.at <= e.at));
         self.balance += e.amount;
         self.totals[e.kind.slot()] += e.amount;
+        let day = e.at.date_naive();
+        if self.days.last().is_none_or(|d| d.day != day) {
+            self.days.push(Day {
+                day,
+                by_kind: [Decimal::ZERO; 6],
+                usage: [Decimal::ZERO; USAGE_TYPES],
+                closing: self.balance,
+                entries: 0,
+            });
+        }
+        if let Some(d) = self.days.last_mut() {
+            d.by_kind[e.kind.slot()] += e.amount;
+            if let (EntryKind::Usage, EntryRef::Record { ty, .. }) = (e.kind, e.reference) {
+                if let Some(u) = d.usage.get_mut(usize::from(ty)) {
+                    *u += e.amount;
+                }
+            }
+            d.closing = self.balance;
+            d.entries += 1;
+        }
         self.entries.push(e);
+        if self.entries.len() % CHECKPOINT == 0 {
+            self.checkpoints.push(self.balance);
+        }
+    }
+
+    /// The balance right after entry `i` (the current balance past the end): from the nearer
+    /// of the checkpoints around it (or the current balance after the last one), at most
+    /// `CHECKPOINT / 2` additions.
+    pub fn balance_after(&self, i: usize) -> Decimal {
+        let n = self.entries.len();
+        if i >= n {
+            return self.balance;
+        }
+        let c = (i + 1) / CHECKPOINT;
+        let sum =
+            |r: std::ops::Range<usize>| self.entries[r].iter().map(|e| e.amount).sum::<Decimal>();
+        // Forward from the checkpoint at or before `i`...
+        let forward = i + 1 - c * CHECKPOINT;
+        // ...or back from the next one (or from the end).
+        let (next_at, next) = match self.checkpoints.get(c) {
+            Some(b) => ((c + 1) * CHECKPOINT, *b),
+            None => (n, self.balance),
+        };
+        if next_at - (i + 1) < forward {
+            return next - sum(i + 1..next_at);
+        }
+        let base = match c {
+            0 => self.opening,
+            c => self.checkpoints[c - 1],
+        };
+        base + sum(c * CHECKPOINT..i + 1)
+    }
+
+    /// The per-day totals of the days `from <= day < to`, by binary search.
+    pub fn days_between(&self, from: NaiveDate, to: NaiveDate) -> &[Day] {
+        let lo = self.days.partition_point(|d| d.day < from);
+        let hi = self.days.partition_point(|d| d.day < to).max(lo);
+        &self.days[lo..hi]
+    }
+
+    /// The balance at the end of `day` (the opening balance before the first entry).
+    pub fn balance_at_end_of(&self, day: NaiveDate) -> Decimal {
+        let i = self.days.partition_point(|d| d.day <= day);
+        match i {
+            0 => self.opening,
+            i => self.days[i - 1].closing,
+        }
     }
 
     /// The opening balance (before every entry).
@@ -146,6 +254,34 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
+    fn running_balances_from_checkpoints_equal_a_full_scan() {
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default();
+        let entries: Vec<Entry> = (0..3 * CHECKPOINT as i64 + 7)
+            .map(|i| Entry {
+                at: start + chrono::Duration::minutes(i),
+                kind: if i % 97 == 0 {
+                    EntryKind::Payment
+                } else {
+                    EntryKind::Usage
+                },
+                amount: Decimal::new(if i % 97 == 0 { 50_000 } else { -(i % 13) - 1 }, 4),
+                reference: EntryRef::Transaction(0),
+            })
+            .collect();
+        let l = Ledger::with_closing_balance(entries, Decimal::new(12_345, 2));
+        let mut running = l.opening();
+        for (i, e) in l.entries().iter().enumerate() {
+            running += e.amount;
+            assert_eq!(l.balance_after(i), running, "entry {i}");
+        }
+        assert_eq!(running, l.balance());
+        assert_eq!(l.balance_after(usize::MAX), l.balance());
+    }
+
+    #[test]
     fn running_totals_and_ranges() {
         let t = |d| {
             Utc.with_ymd_and_hms(2026, 1, d, 0, 0, 0)
@@ -171,5 +307,22 @@ mod tests {
         assert_eq!(l.range(t(1), t(6)).len(), 3);
         let sum: Decimal = l.entries().iter().map(|e| e.amount).sum();
         assert_eq!(l.opening() + sum, l.balance());
+        assert_eq!(l.balance_after(2), l.balance());
+        assert_eq!(l.balance_after(0), l.opening() + Decimal::new(-10_000, 4));
+        // The day totals follow the entries: one per day with entries, closing balances.
+        let all = l.days_between(t(1).date_naive(), t(6).date_naive());
+        let days: Vec<_> = all.iter().map(|d| (d.day, d.closing)).collect();
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[2].1, l.balance());
+        assert_eq!(all[0].kind(EntryKind::Mrc), Decimal::new(-10_000, 4));
+        assert_eq!(
+            l.days_between(t(2).date_naive(), t(5).date_naive()).len(),
+            1
+        );
+        assert_eq!(l.balance_at_end_of(t(2).date_naive()), all[0].closing);
+        assert_eq!(
+            l.balance_at_end_of(t(1).date_naive() - chrono::Days::new(1)),
+            l.opening()
+        );
     }
 }

@@ -24,6 +24,7 @@
 
 pub mod args;
 pub mod config;
+pub(crate) mod console;
 pub(crate) mod control;
 pub(crate) mod delivery;
 pub(crate) mod domain;
@@ -109,10 +110,19 @@ impl Emulator {
         format!("{}/v2", self.app.origin)
     }
 
+    /// The web console's URL, `http://127.0.0.1:PORT/console` (`None` with `--no-console`).
+    pub fn console_url(&self) -> Option<String> {
+        self.app
+            .config
+            .console
+            .then(|| format!("{}/console", self.app.origin))
+    }
+
     /// Stops accepting connections and waits (up to 5 s) for in-flight requests; then stops
     /// webhook delivery, waiting up to [`WebhookOptions::drain_timeout`] for queued events
     /// and recording those still unsent as failed deliveries with no attempt.
     pub async fn shutdown(mut self) {
+        self.app.stopping.send_replace(true);
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -199,6 +209,7 @@ fn invalid(e: domain::StoreError) -> EmulatorError {
 impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
+            self.app.stopping.send_replace(true);
             let _ = tx.send(());
             self.app.deliveries.stop();
         }

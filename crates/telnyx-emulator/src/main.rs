@@ -59,6 +59,9 @@ async fn main() -> ExitCode {
         );
     } else {
         println!("telnyx-emulator listening on {}", emu.base_url());
+        if let Some(console) = emu.console_url() {
+            println!("console: {console}");
+        }
     }
     signals.or_stdin_closed(stdin_closed).await;
     emu.shutdown().await;

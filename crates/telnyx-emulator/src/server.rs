@@ -206,9 +206,10 @@ fn finish_log(app: &App, entry: LogEntry) {
     app.push_log(entry);
 }
 
-/// Builds the full router.
+/// Builds the full router: the API and the control API behind the request pipeline, and the
+/// web console (unless `--no-console`) beside it, with its own guard.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let api = Router::new()
         .merge(routes::router())
         .merge(crate::control::router())
         .route(
@@ -217,7 +218,13 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(app.clone(), pipeline))
+        .layer(middleware::from_fn_with_state(app.clone(), pipeline));
+    let routes = if app.config.console {
+        api.merge(crate::console::router(app.clone()))
+    } else {
+        api
+    };
+    routes
         // Outermost, so fault-rule and error bodies are compressed too: gzip only when the
         // client sends `Accept-Encoding: gzip` (the npm SDK does, and ours since it decodes).
         .layer(compression())

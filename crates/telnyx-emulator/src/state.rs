@@ -60,6 +60,37 @@ fn default_prefix() -> String {
     "/".into()
 }
 
+/// Checks a fault rule before it is added (the control API and the console): a status in
+/// 100..=599, a status or a latency, valid header names and values. The error names the field
+/// (`""` for the rule as a whole).
+pub fn check_fault(rule: &FaultRule) -> Result<(), StoreError> {
+    if let Some(s) = rule.status {
+        if !(100..=599).contains(&s) {
+            return Err(StoreError::invalid(
+                "status",
+                "status must be between 100 and 599.",
+            ));
+        }
+    }
+    if rule.status.is_none() && rule.latency_ms == 0 {
+        return Err(StoreError::invalid(
+            "",
+            "A fault needs a status, a latency_ms, or both.",
+        ));
+    }
+    for (k, v) in &rule.headers {
+        if axum::http::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || axum::http::HeaderValue::from_str(v).is_err()
+        {
+            return Err(StoreError::invalid(
+                "headers",
+                format!("Invalid header '{k}'."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// One entry of the recent-requests log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LogEntry {
@@ -111,6 +142,9 @@ pub struct App {
     pub(crate) allowed: Vec<String>,
     /// Webhook signing and delivery.
     pub deliveries: Arc<Deliveries>,
+    /// True once the server is stopping: the console's event streams end, so a graceful
+    /// shutdown does not wait for open pages.
+    pub(crate) stopping: tokio::sync::watch::Sender<bool>,
 }
 
 impl App {
@@ -142,6 +176,7 @@ impl App {
                 .map(|_| Mutex::new(HashMap::new()))
                 .collect(),
             deliveries: Arc::new(deliveries),
+            stopping: tokio::sync::watch::Sender::new(false),
         }
     }
 
@@ -154,6 +189,46 @@ impl App {
         report.webhooks_queued = queued;
         report.webhooks_dropped = dropped;
         Ok(report)
+    }
+
+    /// Emits one event now (on the account's clock) to the account's webhook endpoint: the
+    /// control API's `POST /_emulator/events` and the console's trigger form. Answers the event
+    /// object, the delivery id and the URL.
+    pub fn emit_event(
+        &self,
+        acct: &Arc<Account>,
+        event_type: &str,
+        payload: Option<Value>,
+    ) -> Result<(Value, String, String), StoreError> {
+        let (endpoint, data, now) = {
+            let d = acct.read();
+            let (endpoint, data) = crate::domain::webhooks::new_event(
+                &d,
+                event_type,
+                payload,
+                &mut fastrand::Rng::new(),
+            )?;
+            (endpoint, data, d.now)
+        };
+        let url = endpoint.url.clone();
+        let delivery_id = self
+            .deliveries
+            .emit(acct.clone(), endpoint, data.clone(), now)?;
+        Ok((data, delivery_id, url))
+    }
+
+    /// Sends delivery `id` (lowercase) again as one new attempt: the control API's redeliver and
+    /// the console's button. Answers the new attempt's number and the URL.
+    pub fn redeliver(&self, acct: &Arc<Account>, id: &str) -> Result<(usize, String), StoreError> {
+        let (endpoint, webhook, attempts, now) = {
+            let d = acct.read();
+            let (endpoint, webhook, attempts) = crate::domain::webhooks::redelivery(&d, id)?;
+            (endpoint, webhook, attempts, d.now)
+        };
+        let url = endpoint.url.clone();
+        self.deliveries
+            .redeliver(acct.clone(), endpoint, id, webhook, now)?;
+        Ok((attempts + 1, url))
     }
 
     /// The account a control request names by `api_key`: 400 for an empty key or one outside

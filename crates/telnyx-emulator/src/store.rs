@@ -356,6 +356,24 @@ impl Store {
         })
     }
 
+    /// Every account in memory with its key, ordered by key (the console lists them; the key
+    /// itself never leaves the process).
+    pub fn accounts(&self) -> Vec<(String, Arc<Account>)> {
+        let mut all: Vec<(String, Arc<Account>)> = self
+            .shards
+            .iter()
+            .flat_map(|s| {
+                s.read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
     /// Number of accounts in memory.
     pub fn len(&self) -> usize {
         self.shards

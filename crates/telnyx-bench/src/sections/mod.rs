@@ -13,6 +13,7 @@ use crate::report::Section;
 mod clock_advance;
 #[cfg(all(feature = "sdk", feature = "emulator"))]
 mod compression;
+mod console;
 #[cfg(feature = "sdk")]
 mod decode;
 mod load;
@@ -58,6 +59,7 @@ pub const ALL: &[Entry] = &[
     entry("load", &[Emulator], load::section),
     entry("memory", &[Emulator], memory::section),
     entry("clock-advance", &[Emulator], clock_advance::section),
+    entry("console", &[Emulator], console::section),
     entry("packages", &[Emulator], packages::section),
     #[cfg(all(feature = "sdk", feature = "emulator"))]
     entry("webhook-delivery", &[Emulator], webhook_delivery::section),

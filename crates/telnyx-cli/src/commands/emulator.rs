@@ -96,6 +96,9 @@ async fn serve(args: &telnyx_emulator::ServerArgs, color: bool) -> Result<(), Cl
         }
     };
     println!("{} {url}", bold("Telnyx emulator listening on"));
+    if let Some(console) = emu.console_url() {
+        println!("Web console:     {console}");
+    }
     println!();
     println!("Point the CLI or the SDK at it:");
     println!("  export TELNYX_BASE_URL={url}");

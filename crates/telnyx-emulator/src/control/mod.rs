@@ -106,23 +106,13 @@ async fn add_fault(State(app): State<Arc<App>>, body: Body) -> Result<Response, 
     let m = parse_object(&read_body(body).await?)?;
     let rule: FaultRule = serde_json::from_value(Value::Object(m))
         .map_err(|e| invalid(format!("Invalid fault rule: {e}."), "/"))?;
-    if let Some(s) = rule.status {
-        if !(100..=599).contains(&s) {
-            return Err(invalid("status must be between 100 and 599.", "/status"));
-        }
-    }
-    if rule.status.is_none() && rule.latency_ms == 0 {
-        return Err(invalid(
-            "A fault needs a status, a latency_ms, or both.",
-            "/",
-        ));
-    }
-    for (k, v) in &rule.headers {
-        if axum::http::HeaderName::from_bytes(k.as_bytes()).is_err()
-            || axum::http::HeaderValue::from_str(v).is_err()
-        {
-            return Err(invalid(format!("Invalid header '{k}'."), "/headers"));
-        }
+    if let Err(StoreError::Invalid { field, detail }) = crate::state::check_fault(&rule) {
+        let pointer = if field.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{field}")
+        };
+        return Err(invalid(detail, &pointer));
     }
     let rule = app.add_fault(rule);
     Ok(json_response(

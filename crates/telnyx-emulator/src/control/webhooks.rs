@@ -12,7 +12,7 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 
 use super::{body_key, ok};
-use crate::domain::webhooks::{check_endpoint, endpoint_json, new_event, redelivery};
+use crate::domain::webhooks::{check_endpoint, endpoint_json};
 use crate::domain::StoreError;
 use crate::error::ApiError;
 use crate::query::Params;
@@ -134,13 +134,7 @@ async fn emit(State(app): State<Arc<App>>, body: Body) -> Result<Response, ApiEr
         }
     };
     let acct = app.control_account(&key)?;
-    let (endpoint, data, now) = {
-        let d = acct.read();
-        let (endpoint, data) = new_event(&d, event_type, payload, &mut fastrand::Rng::new())?;
-        (endpoint, data, d.now)
-    };
-    let url = endpoint.url.clone();
-    let delivery_id = app.deliveries.emit(acct, endpoint, data.clone(), now)?;
+    let (data, delivery_id, url) = app.emit_event(&acct, event_type, payload)?;
     Ok(json_response(
         StatusCode::ACCEPTED,
         &json!({
@@ -163,16 +157,9 @@ async fn redeliver(
     let key = body_key(&parse_object(&read_body(body).await?)?)?;
     let id = id.to_ascii_lowercase();
     let acct = app.control_account(&key)?;
-    let (endpoint, webhook, attempts, now) = {
-        let d = acct.read();
-        let (endpoint, webhook, attempts) = redelivery(&d, &id)?;
-        (endpoint, webhook, attempts, d.now)
-    };
-    let url = endpoint.url.clone();
-    app.deliveries
-        .redeliver(acct, endpoint, &id, webhook, now)?;
+    let (attempt, url) = app.redeliver(&acct, &id)?;
     Ok(json_response(
         StatusCode::ACCEPTED,
-        &json!({ "delivery_id": id, "attempt": attempts + 1, "url": url }),
+        &json!({ "delivery_id": id, "attempt": attempt, "url": url }),
     ))
 }

@@ -92,15 +92,39 @@ fn without_ready_json_the_line_stays_human() {
     let mut child = emulator(&["--bind", "127.0.0.1:0", "--exit-on-stdin-close"])
         .spawn()
         .expect("spawn telnyx-emulator");
-    let (line, _rest) = first_line(child.stdout.take().expect("stdout"));
+    let (line, mut rest) = first_line(child.stdout.take().expect("stdout"));
     let url = line
         .trim_end()
         .strip_prefix("telnyx-emulator listening on http://127.0.0.1:")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
     let port: u16 = url.strip_suffix("/v2").expect("/v2").parse().expect("port");
     assert_ne!(port, 0);
+    let mut console = String::new();
+    std::io::BufRead::read_line(&mut rest, &mut console).expect("second line");
+    assert_eq!(
+        console.trim_end(),
+        format!("console: http://127.0.0.1:{port}/console")
+    );
     drop(child.stdin.take());
     assert!(wait_exit(&mut child).success());
+}
+
+#[test]
+fn no_console_prints_no_console_line() {
+    let mut child = emulator(&[
+        "--bind",
+        "127.0.0.1:0",
+        "--exit-on-stdin-close",
+        "--no-console",
+    ])
+    .spawn()
+    .expect("spawn telnyx-emulator");
+    let (_line, mut rest) = first_line(child.stdout.take().expect("stdout"));
+    drop(child.stdin.take());
+    assert!(wait_exit(&mut child).success());
+    let mut after = String::new();
+    std::io::Read::read_to_string(&mut rest, &mut after).expect("rest of stdout");
+    assert_eq!(after, "", "no console line with --no-console");
 }
 
 #[test]

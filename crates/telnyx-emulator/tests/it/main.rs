@@ -7,6 +7,8 @@ mod common;
 mod api;
 mod clock;
 mod compression;
+mod console;
+mod console_browser;
 mod control;
 mod fuzz_regressions;
 mod launch;

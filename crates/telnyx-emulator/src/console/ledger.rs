@@ -1,0 +1,387 @@
+//! The ledger page (`/console/accounts/{hash}/ledger`): the entries that moved the balance,
+//! newest first, with the running balance after each, filtered by kind and date and paged, the
+//! balance-over-time chart, and the same rows as CSV (`ledger.csv`).
+//!
+//! A page reads only its own entries: the range is a binary search, and the running balance of
+//! an entry starts from the ledger's closing balance of the day before it.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
+use chrono::{Days, NaiveDate};
+use maud::html;
+
+use super::accounts::{describe, kind_name};
+use super::view::{live_page, mask_key, signed_usd, time, usd};
+use super::{chart, found, html_response, no_account, Found};
+use crate::ledger::{Entry, EntryKind, Ledger};
+use crate::model::AccountData;
+use crate::query::Params;
+use crate::state::App;
+use crate::util::{day_start, money};
+use rust_decimal::Decimal;
+
+/// Entries per page.
+pub const PAGE_SIZE: usize = 50;
+
+const KINDS: [EntryKind; 6] = [
+    EntryKind::Usage,
+    EntryKind::Mrc,
+    EntryKind::Otc,
+    EntryKind::Payment,
+    EntryKind::AutoRecharge,
+    EntryKind::Adjustment,
+];
+
+/// The ledger page's filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this kind.
+    pub kind: Option<EntryKind>,
+    /// From this day (inclusive).
+    pub from: Option<NaiveDate>,
+    /// To this day (inclusive).
+    pub to: Option<NaiveDate>,
+    /// Page number, from 1.
+    pub page: usize,
+}
+
+impl Filter {
+    /// Parses `kind`, `from`, `to`, `page`; the error names the field.
+    pub fn parse(q: Option<&str>) -> Result<Filter, (String, String)> {
+        let p = Params::parse(q).map_err(|_| {
+            (
+                "query".to_string(),
+                "The query string is not valid.".to_string(),
+            )
+        })?;
+        let mut f = Filter {
+            page: 1,
+            ..Filter::default()
+        };
+        if let Some(k) = p.get_nonempty("kind") {
+            f.kind = Some(
+                KINDS
+                    .iter()
+                    .copied()
+                    .find(|x| kind_name(*x) == k)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = KINDS.iter().map(|k| kind_name(*k)).collect();
+                        (
+                            "kind".to_string(),
+                            format!("kind must be one of {}; got {k:?}.", names.join(", ")),
+                        )
+                    })?,
+            );
+        }
+        for (name, slot) in [("from", &mut f.from), ("to", &mut f.to)] {
+            if let Some(v) = p.get_nonempty(name) {
+                *slot = Some(crate::util::parse_date(v).ok_or_else(|| {
+                    (
+                        name.to_string(),
+                        format!("{name} must be a date like 2026-01-31; got {v:?}."),
+                    )
+                })?);
+            }
+        }
+        if let Some(v) = p.get_nonempty("page") {
+            f.page = v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                (
+                    "page".to_string(),
+                    format!("page must be a whole number from 1; got {v:?}."),
+                )
+            })?;
+        }
+        Ok(f)
+    }
+
+    fn query(&self, page: usize) -> String {
+        let mut q = vec![format!("page={page}")];
+        if let Some(k) = self.kind {
+            q.push(format!("kind={}", kind_name(k)));
+        }
+        if let Some(d) = self.from {
+            q.push(format!("from={d}"));
+        }
+        if let Some(d) = self.to {
+            q.push(format!("to={d}"));
+        }
+        q.join("&")
+    }
+}
+
+/// The entries inside the filter's dates (a binary search), oldest first, and the index of the
+/// first one in the whole ledger.
+fn dated<'a>(l: &'a Ledger, f: &Filter) -> (&'a [Entry], usize) {
+    let all = l.entries();
+    let lo = f
+        .from
+        .map_or(0, |d| all.partition_point(|e| e.at < day_start(d)));
+    let hi =
+        f.to.map_or(all.len(), |d| {
+            all.partition_point(|e| e.at < day_start(d + Days::new(1)))
+        })
+        .max(lo);
+    (&all[lo..hi], lo)
+}
+
+/// The balance after each of `rows` (newest first): the first from the ledger's checkpoints,
+/// each older one from the one before it minus the entries between them.
+pub fn running_balances(l: &Ledger, rows: &[(usize, &Entry)]) -> Vec<Decimal> {
+    let mut out: Vec<Decimal> = Vec::with_capacity(rows.len());
+    let mut prev: Option<usize> = None;
+    for (i, _) in rows {
+        let b = match (prev, out.last()) {
+            (Some(p), Some(b)) => {
+                *b - l.entries()[i + 1..=p]
+                    .iter()
+                    .map(|e| e.amount)
+                    .sum::<Decimal>()
+            }
+            _ => l.balance_after(*i),
+        };
+        out.push(b);
+        prev = Some(*i);
+    }
+    out
+}
+
+/// The filter's entries, newest first, as (index in the ledger, entry): page `page` of them,
+/// and whether there is a next page.
+pub fn page_rows<'a>(l: &'a Ledger, f: &Filter) -> (Vec<(usize, &'a Entry)>, bool) {
+    let (slice, lo) = dated(l, f);
+    let skip = (f.page - 1).saturating_mul(PAGE_SIZE);
+    let mut it = slice
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, e)| f.kind.is_none_or(|k| e.kind == k))
+        .skip(skip)
+        .map(|(i, e)| (lo + i, e));
+    let rows: Vec<_> = it.by_ref().take(PAGE_SIZE).collect();
+    let more = it.next().is_some();
+    (rows, more)
+}
+
+fn bad_filter(field: &str, msg: &str) -> Response {
+    let mut r = super::message_page(
+        StatusCode::BAD_REQUEST,
+        "Invalid filter",
+        &format!("Field {field}: {msg}"),
+    );
+    r.headers_mut().insert(
+        "x-invalid-field",
+        HeaderValue::from_str(field).unwrap_or(HeaderValue::from_static("query")),
+    );
+    r
+}
+
+/// `GET /console/accounts/{hash}/ledger?kind=&from=&to=&page=`.
+pub async fn list(
+    State(app): State<Arc<App>>,
+    Path(hash): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(Found { key, acct }) = found(&app, &hash) else {
+        return no_account();
+    };
+    let f = match Filter::parse(q.as_deref()) {
+        Ok(f) => f,
+        Err((field, msg)) => return bad_filter(&field, &msg),
+    };
+    let d = acct.read();
+    html_response(StatusCode::OK, ledger_page(&app, &key, &d, &f))
+}
+
+fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
+    let base = format!("/console/accounts/{}", d.key_hash);
+    let (rows, more) = page_rows(&d.ledger, f);
+    let balances = running_balances(&d.ledger, &rows);
+    let csv = format!(
+        "{base}/ledger.csv?{}",
+        f.query(1)
+            .trim_start_matches("page=1&")
+            .trim_start_matches("page=1")
+    );
+    live_page(
+        &format!("Ledger of {}", mask_key(key)),
+        Some(&super::live::events_url(app, d)),
+        html! {
+            nav aria-label="Account" {
+                a href="/console" { "All accounts" } " · "
+                a href=(base) { "Home" } " · "
+                a href=(format!("{base}/ledger")) aria-current="page" { "Ledger" } " · "
+                a href=(format!("{base}/webhooks")) { "Webhooks" } " · "
+                a href=(format!("{base}/records")) { "Detail records" }
+            }
+            h1 { "Ledger of " span.key { (mask_key(key)) } }
+            p data-live="balance" { "Balance now: " strong #ledger-balance data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }
+               " · opening balance " (usd(d.ledger.opening())) " · " (d.ledger.entries().len()) " entries" }
+            section aria-labelledby="h-over-time" data-live="balance-chart" {
+                h2 #h-over-time { "Balance over time (90 days)" }
+                (chart::balance_chart("balance-chart", &d.ledger, d.today(), 90))
+            }
+            form.inline method="get" action=(format!("{base}/ledger")) {
+                fieldset {
+                    legend { "Filter" }
+                    div.field {
+                        label for="kind" { "Kind" }
+                        select #kind name="kind" {
+                            option value="" selected[f.kind.is_none()] { "all" }
+                            @for k in KINDS { option value=(kind_name(k)) selected[f.kind == Some(k)] { (kind_name(k)) } }
+                        }
+                    }
+                    div.field { label for="from" { "From (UTC day)" } input #from type="date" name="from" value=[f.from]; }
+                    div.field { label for="to" { "To (UTC day)" } input #to type="date" name="to" value=[f.to]; }
+                    button type="submit" { "Filter" }
+                }
+            }
+            p { a href=(csv) download { "Download these entries as CSV" } }
+            table #ledger data-live="ledger" {
+                caption { "Ledger entries, newest first, page " (f.page) }
+                thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Kind" } th scope="col" { "What" } th scope="col" { "Amount" } th scope="col" { "Balance after" } } }
+                tbody {
+                    @for ((_, e), after) in rows.iter().zip(&balances) {
+                        @let after = *after;
+                        tr {
+                            td { (time(e.at)) }
+                            td { (kind_name(e.kind)) }
+                            td { (describe(d, e)) }
+                            td.num data-amount=(money(e.amount)) { (signed_usd(e.amount)) }
+                            td.num data-balance=(money(after)) { (usd(after)) }
+                        }
+                    }
+                }
+            }
+            @if rows.is_empty() { p { "No entry matches." } }
+            nav.pager aria-label="Pages" {
+                @if f.page > 1 { a rel="prev" href=(format!("{base}/ledger?{}", f.query(f.page - 1))) { "Newer" } }
+                @if more { a rel="next" href=(format!("{base}/ledger?{}", f.query(f.page + 1))) { "Older" } }
+            }
+        },
+    )
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `GET /console/accounts/{hash}/ledger.csv?kind=&from=&to=`: every matching entry, oldest
+/// first: `at,kind,description,amount,balance_after,currency`.
+pub async fn csv(
+    State(app): State<Arc<App>>,
+    Path(hash): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(Found { acct, .. }) = found(&app, &hash) else {
+        return no_account();
+    };
+    let f = match Filter::parse(q.as_deref()) {
+        Ok(f) => f,
+        Err((field, msg)) => return bad_filter(&field, &msg),
+    };
+    let d = acct.read();
+    let (slice, lo) = dated(&d.ledger, &f);
+    let mut out = String::from("at,kind,description,amount,balance_after,currency\n");
+    let mut running = if lo == 0 {
+        d.ledger.opening()
+    } else {
+        d.ledger.balance_after(lo - 1)
+    };
+    for e in slice {
+        running += e.amount;
+        if f.kind.is_some_and(|k| e.kind != k) {
+            continue;
+        }
+        out.push_str(&format!(
+            "{},{},{},{},{},USD\n",
+            crate::util::ts(e.at),
+            kind_name(e.kind),
+            csv_field(&describe(&d, e)),
+            money(e.amount),
+            money(running)
+        ));
+    }
+    let mut r = Response::new(Body::from(out));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"ledger.csv\""),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn running_balances_agree_with_a_full_scan() {
+        let d = crate::seed::test_account();
+        let l = &d.ledger;
+        let mut running = l.opening();
+        for (i, e) in l.entries().iter().enumerate() {
+            running += e.amount;
+            assert_eq!(l.balance_after(i), running, "entry {i}");
+        }
+        assert_eq!(running, l.balance());
+    }
+
+    #[test]
+    fn pages_are_newest_first_and_filtered() {
+        let d = crate::seed::test_account();
+        let l = &d.ledger;
+        let (rows, _) = page_rows(
+            l,
+            &Filter {
+                page: 1,
+                ..Filter::default()
+            },
+        );
+        assert_eq!(rows.first().map(|r| r.0), Some(l.entries().len() - 1));
+        let f = Filter {
+            kind: Some(EntryKind::Mrc),
+            page: 1,
+            ..Filter::default()
+        };
+        let (rows, _) = page_rows(l, &f);
+        assert!(!rows.is_empty() && rows.iter().all(|(_, e)| e.kind == EntryKind::Mrc));
+        let want: Vec<Decimal> = rows.iter().map(|(i, _)| l.balance_after(*i)).collect();
+        assert_eq!(
+            running_balances(l, &rows),
+            want,
+            "filtered rows skip entries"
+        );
+        let (rows, _) = page_rows(
+            l,
+            &Filter {
+                page: 2,
+                ..Filter::default()
+            },
+        );
+        let want: Vec<Decimal> = rows.iter().map(|(i, _)| l.balance_after(*i)).collect();
+        assert_eq!(running_balances(l, &rows), want);
+        assert_eq!(
+            Filter::parse(Some("kind=nope")).map_err(|e| e.0),
+            Err("kind".into())
+        );
+        assert_eq!(
+            Filter::parse(Some("from=x")).map_err(|e| e.0),
+            Err("from".into())
+        );
+        assert_eq!(
+            Filter::parse(Some("page=0")).map_err(|e| e.0),
+            Err("page".into())
+        );
+    }
+}
