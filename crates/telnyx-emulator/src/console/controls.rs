@@ -5,14 +5,13 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 
 use super::accounts::{home_page, PERIODS};
-use super::form::{error_box, invalid_attr, read_form_or_refuse, see_other, FormError};
+use super::form::{error_box, invalid_attr, see_other, FormError, FormPairs};
 use super::view::{mask_key, page};
 use super::{found, html_response, no_account, Found};
 use crate::domain::clock::{AdvanceTo, MAX_ADVANCE_DAYS};
@@ -60,14 +59,10 @@ pub fn advance_target(pairs: &[(String, String)]) -> Result<AdvanceTo, FormError
 pub async fn advance(
     State(app): State<Arc<App>>,
     Path(hash): Path<String>,
-    body: Body,
+    FormPairs(pairs): FormPairs,
 ) -> Response {
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
-    };
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
     let to = match advance_target(&pairs) {
         Ok(t) => t,
@@ -118,14 +113,10 @@ pub fn traffic_profile(pairs: &[(String, String)]) -> Result<Vec<(String, i64)>,
 pub async fn traffic(
     State(app): State<Arc<App>>,
     Path(hash): Path<String>,
-    body: Body,
+    FormPairs(pairs): FormPairs,
 ) -> Response {
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
-    };
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
     let profile = match traffic_profile(&pairs) {
         Ok(p) => p,
@@ -175,13 +166,13 @@ pub async fn confirm_reset(State(app): State<Arc<App>>, Path(hash): Path<String>
 }
 
 /// `POST /console/accounts/{hash}/reset` with `confirm=yes`.
-pub async fn reset(State(app): State<Arc<App>>, Path(hash): Path<String>, body: Body) -> Response {
+pub async fn reset(
+    State(app): State<Arc<App>>,
+    Path(hash): Path<String>,
+    FormPairs(pairs): FormPairs,
+) -> Response {
     let Some(Found { key, .. }) = found(&app, &hash) else {
         return no_account();
-    };
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
     if !pairs.iter().any(|(k, v)| k == "confirm" && v == "yes") {
         let e = FormError::new("reset", "confirm", "Tick the box to confirm the reset.");

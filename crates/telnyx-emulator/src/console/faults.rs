@@ -4,13 +4,12 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 
-use super::form::{error_box, read_form_or_refuse, see_other, FormError};
+use super::form::{error_box, see_other, FormError, FormPairs};
 use super::html_response;
 use super::view::page;
 use crate::domain::StoreError;
@@ -122,11 +121,7 @@ pub fn rule_from_form(pairs: &[(String, String)]) -> Result<FaultRule, FormError
 }
 
 /// `POST /console/faults`.
-pub async fn add(State(app): State<Arc<App>>, body: Body) -> Response {
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
+pub async fn add(State(app): State<Arc<App>>, FormPairs(pairs): FormPairs) -> Response {
     match rule_from_form(&pairs) {
         Ok(rule) => {
             app.add_fault(rule);

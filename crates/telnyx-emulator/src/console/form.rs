@@ -78,11 +78,19 @@ async fn read_form(body: Body) -> Option<Vec<(String, String)>> {
         .map(|b| form_pairs(&b))
 }
 
-/// The form's fields, or the page refusing a body over the limit.
-pub async fn read_form_or_refuse(body: Body) -> Result<Vec<(String, String)>, Box<Response>> {
-    read_form(body)
-        .await
-        .ok_or_else(|| Box::new(form_too_large()))
+/// A handler argument: the urlencoded form's fields, or (as the rejection) the page refusing a
+/// body over [`MAX_FORM`].
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormPairs {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, _: &S) -> Result<Self, Response> {
+        read_form(req.into_body())
+            .await
+            .map(FormPairs)
+            .ok_or_else(form_too_large)
+    }
 }
 
 fn form_too_large() -> Response {

@@ -7,14 +7,13 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 use serde_json::Value;
 
-use super::form::{error_box, field, read_form_or_refuse, see_other, FormError};
+use super::form::{error_box, field, see_other, FormError, FormPairs};
 use super::view::{live_page, mask_key, time};
 use super::{found, html_response, no_account, Found};
 use crate::domain::webhook_deliveries::{list, WebhookFilter};
@@ -259,14 +258,10 @@ fn store_error(e: StoreError) -> FormError {
 pub async fn set_endpoint(
     State(app): State<Arc<App>>,
     Path(hash): Path<String>,
-    body: Body,
+    FormPairs(pairs): FormPairs,
 ) -> Response {
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
-    };
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
     let get = |n: &str| field(&pairs, n);
     let Some(url) = get("url") else {
@@ -297,14 +292,10 @@ pub async fn set_endpoint(
 pub async fn trigger(
     State(app): State<Arc<App>>,
     Path(hash): Path<String>,
-    body: Body,
+    FormPairs(pairs): FormPairs,
 ) -> Response {
     let Some(Found { key, acct }) = found(&app, &hash) else {
         return no_account();
-    };
-    let pairs = match read_form_or_refuse(body).await {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
     let payload = match field(&pairs, "payload") {
         None => None,
