@@ -111,6 +111,8 @@ pub struct Ledger {
     entries: Vec<Entry>,
     balance: Decimal,
     totals: [Decimal; 6],
+    /// Per seeded record type: the sum of its usage entries and how many there are.
+    usage: [(Decimal, u64); USAGE_TYPES],
     days: Vec<Day>,
     /// The balance after every [`CHECKPOINT`]th entry: `checkpoints[c]` is the balance after
     /// entry `(c + 1) * CHECKPOINT - 1`, so any entry's running balance is at most
@@ -136,6 +138,7 @@ impl Ledger {
             entries: Vec::with_capacity(entries.len()),
             balance: balance - sum,
             totals: [Decimal::ZERO; 6],
+            usage: [(Decimal::ZERO, 0); USAGE_TYPES],
             days: Vec::new(),
             checkpoints: Vec::new(),
         };
@@ -165,6 +168,10 @@ impl Ledger {
             if let (EntryKind::Usage, EntryRef::Record { ty, .. }) = (e.kind, e.reference) {
                 if let Some(u) = d.usage.get_mut(usize::from(ty)) {
                     *u += e.amount;
+                }
+                if let Some((sum, n)) = self.usage.get_mut(usize::from(ty)) {
+                    *sum += e.amount;
+                    *n += 1;
                 }
             }
             d.closing = self.balance;
@@ -233,6 +240,13 @@ impl Ledger {
     /// The sum of every entry of `kind` (O(1)).
     pub fn total(&self, kind: EntryKind) -> Decimal {
         self.totals[kind.slot()]
+    }
+
+    /// The average cost of one usage record of seeded type `ty` over the whole ledger (a
+    /// positive amount; O(1)), or `None` before its first record.
+    pub fn cost_per_record(&self, ty: usize) -> Option<Decimal> {
+        let (sum, n) = self.usage.get(ty).copied()?;
+        (n > 0).then(|| -sum / Decimal::from(n))
     }
 
     /// Every entry, oldest first.

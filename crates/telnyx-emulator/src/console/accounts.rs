@@ -10,8 +10,9 @@ use maud::{html, Markup};
 use rust_decimal::Decimal;
 
 use super::form::{error_box, invalid_attr, FormError};
-use super::view::{live_page, mask_key, time, Amount, SignedUsd, Usd};
+use super::view::{live_page, mask_key, time, Amount, Day, SignedUsd, Usd};
 use super::{chart, html_response, Found};
+use crate::domain::forecast::{self, Fires};
 use crate::ledger::{Entry, EntryKind, EntryRef};
 use crate::model::{AccountData, SEEDED_TYPES};
 use crate::query::Params;
@@ -126,28 +127,37 @@ fn charges_between(d: &AccountData, from: chrono::NaiveDate, to: chrono::NaiveDa
         .sum::<Decimal>()
 }
 
-/// When the next auto-recharge would fire if the last 7 days' average spend goes on (an
-/// estimate from the ledger's day totals; the advance itself decides).
-fn next_recharge(d: &AccountData) -> String {
+/// When the next auto-recharge would fire at the current traffic, and what the estimate rests
+/// on (`domain::forecast`).
+fn next_recharge(d: &AccountData) -> Markup {
+    let f = forecast::next_recharge(d);
     let today = d.today();
-    let week = charges_between(d, today - Days::new(6), today + Days::new(1));
-    let per_day = week / Decimal::from(7);
-    let threshold = Decimal::new(d.prefs.threshold_cents, 2);
-    let headroom = d.ledger.balance() - threshold;
-    if headroom <= Decimal::ZERO {
-        return "The balance is below the threshold: the next advance recharges.".into();
-    }
-    if per_day <= Decimal::ZERO {
-        return "No spend in the last 7 days: no recharge is due at this rate.".into();
-    }
-    let days = (headroom / per_day).ceil();
-    let days = u64::try_from(days.mantissa() / 10i128.pow(days.scale())).unwrap_or(u64::MAX);
-    match today.checked_add_days(Days::new(days)) {
-        Some(day) => format!(
-            "At the last 7 days' average spend ({} USD a day) the next recharge fires around {day} (in {days} days).",
-            crate::util::money(per_day.round_dp(4))
-        ),
-        None => "No recharge is due in the foreseeable future at this rate.".into(),
+    html! {
+        @match f.fires {
+            Fires::Off => {}
+            Fires::Due => { "The balance is below the threshold: the next advance recharges." }
+            Fires::On(_) | Fires::NotSoon => {
+                "At the current traffic ("
+                @if f.rates.is_empty() { "none set" }
+                @for (i, (name, rate, cost)) in f.rates.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    (name) " " (rate) " a day"
+                    @match cost {
+                        Some(c) => { " at about " (Amount(c.round_dp(6))) " USD a record" }
+                        None => { " (no record yet to price it)" }
+                    }
+                }
+                "), usage costs about " span #usage-per-day data-amount=(Amount(f.usage_per_day)) { (Usd(f.usage_per_day.round_dp(4))) } " a day"
+                @if !f.monthly.is_zero() {
+                    ", and the numbers' monthly charges " (Usd(f.monthly)) " on each 1st"
+                }
+                @if let Fires::On(day) = f.fires {
+                    ": the next recharge fires around " time #next-recharge datetime=(Day(day)) { (Day(day)) } " (in " ((day - today).num_days()) " days)."
+                } @else {
+                    ": no recharge is due within " (forecast::HORIZON_MONTHS / 12) " years."
+                }
+            }
+        }
     }
 }
 

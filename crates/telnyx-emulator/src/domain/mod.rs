@@ -12,6 +12,7 @@ pub(crate) mod charges;
 pub(crate) mod clock;
 pub(crate) mod detail_records;
 pub(crate) mod events;
+pub(crate) mod forecast;
 pub(crate) mod generate;
 #[cfg(test)]
 mod invariants;

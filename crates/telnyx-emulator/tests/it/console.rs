@@ -235,7 +235,13 @@ async fn a_fresh_account_shows_what_the_api_answers_and_never_its_key() {
     }
     // Auto-recharge: the settings and an estimate of the next one.
     assert!(r.text.contains("when the balance falls below"));
-    assert!(r.text.contains("the next recharge fires around 2026-"));
+    // The estimate is at the current traffic (each type's rate and its average cost so far).
+    assert!(r
+        .text
+        .contains("At the current traffic (call-control 40 a day at about "));
+    assert!(r
+        .text
+        .contains("the next recharge fires around <time id=\"next-recharge\" datetime=\"2026-"));
     // The month-to-date figure is the charges summary's grand total for the same days.
     let summary = h
         .get(
