@@ -91,6 +91,8 @@ pub struct Day {
     pub by_kind: [Decimal; 6],
     /// Sum of the day's usage entries per seeded record type (signed, charges negative).
     pub usage: [Decimal; USAGE_TYPES],
+    /// Number of the day's usage entries (records) per seeded record type.
+    pub records: [u32; USAGE_TYPES],
     /// The balance after the day's last entry.
     pub closing: Decimal,
     /// Number of entries that day.
@@ -113,6 +115,9 @@ pub struct Ledger {
     totals: [Decimal; 6],
     /// Per seeded record type: the sum of its usage entries and how many there are.
     usage: [(Decimal, u64); USAGE_TYPES],
+    /// Indices of the entries that are not a record's usage (charges, payments, adjustments),
+    /// in time order: a statement lists these one by one and the usage per day.
+    others: Vec<usize>,
     days: Vec<Day>,
     /// The balance after every [`CHECKPOINT`]th entry: `checkpoints[c]` is the balance after
     /// entry `(c + 1) * CHECKPOINT - 1`, so any entry's running balance is at most
@@ -139,6 +144,7 @@ impl Ledger {
             balance: balance - sum,
             totals: [Decimal::ZERO; 6],
             usage: [(Decimal::ZERO, 0); USAGE_TYPES],
+            others: Vec::new(),
             days: Vec::new(),
             checkpoints: Vec::new(),
         };
@@ -159,20 +165,29 @@ impl Ledger {
                 day,
                 by_kind: [Decimal::ZERO; 6],
                 usage: [Decimal::ZERO; USAGE_TYPES],
+                records: [0; USAGE_TYPES],
                 closing: self.balance,
                 entries: 0,
             });
         }
         if let Some(d) = self.days.last_mut() {
             d.by_kind[e.kind.slot()] += e.amount;
-            if let (EntryKind::Usage, EntryRef::Record { ty, .. }) = (e.kind, e.reference) {
-                if let Some(u) = d.usage.get_mut(usize::from(ty)) {
+            let ty = match (e.kind, e.reference) {
+                (EntryKind::Usage, EntryRef::Record { ty, .. }) => usize::from(ty),
+                _ => usize::MAX,
+            };
+            match (
+                d.usage.get_mut(ty),
+                d.records.get_mut(ty),
+                self.usage.get_mut(ty),
+            ) {
+                (Some(u), Some(r), Some((sum, n))) => {
                     *u += e.amount;
-                }
-                if let Some((sum, n)) = self.usage.get_mut(usize::from(ty)) {
+                    *r += 1;
                     *sum += e.amount;
                     *n += 1;
                 }
+                _ => self.others.push(self.entries.len()),
             }
             d.closing = self.balance;
             d.entries += 1;
@@ -247,6 +262,19 @@ impl Ledger {
     pub fn cost_per_record(&self, ty: usize) -> Option<Decimal> {
         let (sum, n) = self.usage.get(ty).copied()?;
         (n > 0).then(|| -sum / Decimal::from(n))
+    }
+
+    /// The entries that are not a record's usage, with their indices, at `from <= at < to`
+    /// (a binary search over the index of such entries).
+    pub fn others_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl DoubleEndedIterator<Item = (usize, &Entry)> + '_ {
+        let at = |i: &usize| self.entries[*i].at;
+        let lo = self.others.partition_point(|i| at(i) < from);
+        let hi = self.others.partition_point(|i| at(i) < to).max(lo);
+        self.others[lo..hi].iter().map(|i| (*i, &self.entries[*i]))
     }
 
     /// Every entry, oldest first.

@@ -1,9 +1,10 @@
-//! The ledger page (`/console/accounts/{hash}/ledger`): the entries that moved the balance,
-//! newest first, with the running balance after each, filtered by kind and date and paged, the
-//! balance-over-time chart, and the same rows as CSV (`ledger.csv`).
+//! The ledger page (`/console/accounts/{hash}/ledger`): what moved the balance, newest first,
+//! with the balance after each row, filtered by kind and date and paged; pending ACH payments
+//! apart; the balance-over-time chart; and every matching entry as CSV (`ledger.csv`).
 //!
-//! A page reads only its own entries: the range is a binary search, and the running balance of
-//! an entry starts from the ledger's closing balance of the day before it.
+//! By default the page is a statement (`statement.rs`): usage per product per day, every other
+//! entry as it is. `usage=records` lists every entry instead: the range is then a binary
+//! search, and the running balance of an entry starts from the ledger's nearest checkpoint.
 
 use std::sync::Arc;
 
@@ -12,10 +13,11 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
-use maud::html;
+use maud::{html, Markup};
 
 use super::accounts::{describe, kind_name};
-use super::view::{live_page, mask_key, time, Amount, SignedUsd, Usd};
+use super::statement::{self, Line};
+use super::view::{live_page, mask_key, time, Amount, Day, SignedUsd, Usd};
 use super::{chart, html_response, Found};
 use crate::ledger::{Entry, EntryKind, Ledger};
 use crate::model::AccountData;
@@ -47,6 +49,8 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
     /// Page number, from 1.
     pub page: usize,
+    /// Usage one row per record (`usage=records`) instead of per product per day.
+    pub per_record: bool,
 }
 
 impl Filter {
@@ -87,6 +91,16 @@ impl Filter {
                 })?);
             }
         }
+        match p.get_nonempty("usage") {
+            None | Some("day") => {}
+            Some("records") => f.per_record = true,
+            Some(v) => {
+                return Err((
+                    "usage".to_string(),
+                    format!("usage must be day or records; got {v:?}."),
+                ))
+            }
+        }
         if let Some(v) = p.get_nonempty("page") {
             f.page = v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
                 (
@@ -108,6 +122,9 @@ impl Filter {
         }
         if let Some(d) = self.to {
             q.push(format!("to={d}"));
+        }
+        if self.per_record {
+            q.push("usage=records".to_string());
         }
         q.join("&")
     }
@@ -193,10 +210,85 @@ pub async fn list(
     html_response(StatusCode::OK, ledger_page(&app, &key, &d, &f))
 }
 
+/// A row as the ledger table shows it.
+struct Shown {
+    when: Markup,
+    kind: &'static str,
+    what: String,
+    amount: Decimal,
+    after: Decimal,
+}
+
+/// The page's rows and whether more follow: the statement (usage per product per day) or,
+/// with `usage=records`, every entry.
+fn shown_rows(d: &AccountData, f: &Filter) -> (Vec<Shown>, bool) {
+    let entry = |e: &Entry, after: Decimal| Shown {
+        when: time(e.at),
+        kind: kind_name(e.kind),
+        what: describe(d, e),
+        amount: e.amount,
+        after,
+    };
+    if f.per_record {
+        let (rows, more) = page_rows(&d.ledger, f);
+        let balances = running_balances(&d.ledger, &rows);
+        let shown = rows
+            .iter()
+            .zip(balances)
+            .map(|((_, e), after)| entry(e, after))
+            .collect();
+        return (shown, more);
+    }
+    let skip = (f.page - 1).saturating_mul(PAGE_SIZE);
+    let (rows, more) = statement::rows(&d.ledger, f.kind, f.from, f.to, skip, PAGE_SIZE);
+    let shown = rows
+        .into_iter()
+        .map(|r| match r.line {
+            Line::Usage {
+                day,
+                product,
+                amount,
+                records,
+            } => Shown {
+                when: html! { time datetime=(Day(day)) { (Day(day)) } " (the day)" },
+                kind: kind_name(EntryKind::Usage),
+                what: format!(
+                    "{product} usage, {records} record{}",
+                    if records == 1 { "" } else { "s" }
+                ),
+                amount,
+                after: r.balance_after,
+            },
+            Line::Entry(_, e) => entry(e, r.balance_after),
+        })
+        .collect();
+    (shown, more)
+}
+
+/// Payments made but not settled (ACH): not in the balance yet.
+fn pending_table(d: &AccountData) -> Markup {
+    html! {
+        @if !d.pending.is_empty() {
+            table #pending {
+                caption { "Pending payments: not in the balance until they settle (" (d.pending.len()) ")" }
+                thead { tr { th scope="col" { "Settles (UTC)" } th scope="col" { "Kind" } th scope="col" { "Amount" } } }
+                tbody {
+                    @for p in &d.pending {
+                        tr {
+                            td { (time(p.settles_at)) }
+                            td { @if p.auto { "auto_recharge (ACH, pending)" } @else { "payment (ACH, pending)" } }
+                            td.num data-amount=(Amount(p.amount)) { (SignedUsd(p.amount)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Markup {
     let base = format!("/console/accounts/{}", d.key_hash);
-    let (rows, more) = page_rows(&d.ledger, f);
-    let balances = running_balances(&d.ledger, &rows);
+    let (rows, more) = shown_rows(d, f);
     let csv = format!(
         "{base}/ledger.csv?{}",
         f.query(1)
@@ -233,22 +325,32 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                     }
                     div.field { label for="from" { "From (UTC day)" } input #from type="date" name="from" value=[f.from]; }
                     div.field { label for="to" { "To (UTC day)" } input #to type="date" name="to" value=[f.to]; }
+                    div.field {
+                        label for="usage" { "Usage" }
+                        select #usage name="usage" {
+                            option value="day" selected[!f.per_record] { "per product per day" }
+                            option value="records" selected[f.per_record] { "every record" }
+                        }
+                    }
                     button type="submit" { "Filter" }
                 }
             }
-            p { a href=(csv) download { "Download these entries as CSV" } }
+            p { a href=(csv) download { "Download every matching entry (each record's usage) as CSV" } }
+            div data-live="pending" { (pending_table(d)) }
             table #ledger data-live="ledger" {
-                caption { "Ledger entries, newest first, page " (f.page) }
+                caption {
+                    "Ledger, newest first, page " (f.page)
+                    @if f.per_record { ": every entry" } @else { ": usage per product per day (posted at the day's end), every other entry as it is" }
+                }
                 thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Kind" } th scope="col" { "What" } th scope="col" { "Amount" } th scope="col" { "Balance after" } } }
                 tbody {
-                    @for ((_, e), after) in rows.iter().zip(&balances) {
-                        @let after = *after;
+                    @for r in &rows {
                         tr {
-                            td { (time(e.at)) }
-                            td { (kind_name(e.kind)) }
-                            td { (describe(d, e)) }
-                            td.num data-amount=(Amount(e.amount)) { (SignedUsd(e.amount)) }
-                            td.num data-balance=(Amount(after)) { (Usd(after)) }
+                            td { (r.when) }
+                            td { (r.kind) }
+                            td { (r.what) }
+                            td.num data-amount=(Amount(r.amount)) { (SignedUsd(r.amount)) }
+                            td.num data-balance=(Amount(r.after)) { (Usd(r.after)) }
                         }
                     }
                 }

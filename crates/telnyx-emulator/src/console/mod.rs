@@ -13,6 +13,7 @@ mod form;
 mod ledger;
 mod live;
 mod records;
+mod statement;
 mod view;
 mod webhooks;
 

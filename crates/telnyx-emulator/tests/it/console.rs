@@ -371,6 +371,85 @@ async fn the_ledger_page_pages_filters_and_downloads() {
         csv.text.lines().count() as u64 - 1,
         ledger["entries"].as_u64().expect("entries")
     );
+
+    // The default view sums each day's usage per product: every such row equals the CSV's
+    // entries of that day and product, to the last digit, and says how many records.
+    let mut by_day: std::collections::BTreeMap<(String, String), (Decimal, u32)> =
+        Default::default();
+    for line in csv.text.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        if cols[1] == "usage" {
+            let product = cols[2].trim_end_matches(" usage").to_string();
+            let slot = by_day
+                .entry((cols[0][..10].to_string(), product))
+                .or_default();
+            slot.0 += Decimal::from_str(cols[3]).expect("amount");
+            slot.1 += 1;
+        }
+    }
+    let rows: Vec<&str> = r.text.split("<tr>").skip(1).collect();
+    let mut usage_rows = 0;
+    for row in &rows {
+        let Some(what) = row
+            .split(" usage, ")
+            .next()
+            .and_then(|s| s.rsplit("<td>").next())
+        else {
+            continue;
+        };
+        if !row.contains(" usage, ") || !row.contains("(the day)") {
+            continue;
+        }
+        let day = attrs(row, "datetime")[0].clone();
+        let records: u32 = row
+            .split(" usage, ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("a record count");
+        let amount = Decimal::from_str(&attrs(row, "data-amount")[0]).expect("amount");
+        assert_eq!(
+            by_day.get(&(day.clone(), what.to_string())),
+            Some(&(amount, records)),
+            "{day} {what}"
+        );
+        usage_rows += 1;
+    }
+    assert!(usage_rows >= 3, "{usage_rows} usage rows on the first page");
+    // Balances run through the statement: each row's balance after is the next older row's
+    // plus this row's amount.
+    let after: Vec<Decimal> = attrs(&r.text, "data-balance")
+        .iter()
+        .map(|b| Decimal::from_str(b).expect("balance"))
+        .collect();
+    let amounts: Vec<Decimal> = rows
+        .iter()
+        .filter(|row| row.contains("data-balance"))
+        .map(|row| Decimal::from_str(&attrs(row, "data-amount")[0]).expect("amount"))
+        .collect();
+    for i in 1..after.len() {
+        assert_eq!(after[i], after[i - 1] - amounts[i - 1], "row {i}");
+    }
+    // Every record, one row each, on request; a bad view is refused with its field named.
+    let each = page(&h, &format!("{home}/ledger?usage=records")).await;
+    assert!(each.text.contains("<td>messaging usage</td>"));
+    assert!(!each.text.contains("(the day)"));
+    assert!(each.text.contains("ledger?page=2&amp;usage=records\""));
+    let bad = page(&h, &format!("{home}/ledger?usage=weekly")).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.text.contains("Field usage"));
+    // The seeded ACH payment is pending: listed apart, with the amount GET /balance counts.
+    let pending = attrs(
+        r.text
+            .split("<table id=\"pending\"")
+            .nth(1)
+            .expect("a pending table"),
+        "data-amount",
+    );
+    assert_eq!(
+        Decimal::from_str(&pending[0]).ok(),
+        Decimal::from_str(balance["data"]["pending"].as_str().expect("pending")).ok()
+    );
 }
 
 #[tokio::test]
