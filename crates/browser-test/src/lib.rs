@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::net::TcpListener;
 use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -39,7 +39,12 @@ fn find(names: &[&str]) -> Option<PathBuf> {
 
 /// `target/console-screenshots/` of the workspace (created if missing).
 pub fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/console-screenshots");
+    // crates/browser-test -> the workspace root.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .unwrap_or(Path::new("."));
+    let dir = root.join("target/console-screenshots");
     let _ = std::fs::create_dir_all(&dir);
     dir
 }
