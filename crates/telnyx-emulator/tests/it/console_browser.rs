@@ -13,7 +13,7 @@ use telnyx_emulator::{parse_start_time, Advance, EmulatorConfig, WebhookOptions}
 
 use crate::common::{start_with, Harness};
 
-const KEY: &str = "KEY_test_browser_0123456789beef";
+pub(crate) const KEY: &str = "KEY_test_browser_0123456789beef";
 
 fn config() -> EmulatorConfig {
     EmulatorConfig {
@@ -28,7 +28,7 @@ fn config() -> EmulatorConfig {
 }
 
 /// Runs a browser test (see [`browser_test::run`]) against a fresh emulator of [`config`].
-async fn run<F, Fut>(name: &str, body: F)
+pub(crate) async fn run<F, Fut>(name: &str, body: F)
 where
     F: FnOnce(Harness, Client) -> Fut,
     Fut: Future<Output = ()>,
@@ -41,7 +41,7 @@ where
     .await
 }
 
-async fn home_url(h: &Harness) -> String {
+pub(crate) async fn home_url(h: &Harness) -> String {
     let list = h
         .send(reqwest::Method::GET, "", "/console", None, &[])
         .await;
