@@ -347,12 +347,17 @@ impl Store {
 
     /// Finds a loaded account by its key hash.
     pub fn by_hash(&self, hash: &str) -> Option<Arc<Account>> {
+        self.find_by_hash(hash).map(|(_, acct)| acct)
+    }
+
+    /// Finds a loaded account by its key hash, with its key (only the match is copied).
+    pub fn find_by_hash(&self, hash: &str) -> Option<(String, Arc<Account>)> {
         self.shards.iter().find_map(|s| {
             s.read()
                 .unwrap_or_else(|e| e.into_inner())
-                .values()
-                .find(|a| a.key_hash == hash)
-                .cloned()
+                .iter()
+                .find(|(_, a)| a.key_hash == hash)
+                .map(|(k, a)| (k.clone(), a.clone()))
         })
     }
 

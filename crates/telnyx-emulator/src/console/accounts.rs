@@ -10,13 +10,13 @@ use maud::{html, Markup};
 use rust_decimal::Decimal;
 
 use super::form::{error_box, invalid_attr, FormError};
-use super::view::{live_page, mask_key, signed_usd, time, usd};
-use super::{chart, found, html_response, no_account, Found};
+use super::view::{live_page, mask_key, time, Amount, SignedUsd, Usd};
+use super::{chart, html_response, Found};
 use crate::ledger::{Entry, EntryKind, EntryRef};
 use crate::model::{AccountData, SEEDED_TYPES};
 use crate::query::Params;
 use crate::state::App;
-use crate::util::{money, month_start};
+use crate::util::month_start;
 
 /// Chart periods the home page offers, in days.
 pub const PERIODS: [u64; 3] = [30, 90, 365];
@@ -56,7 +56,7 @@ pub fn accounts_page(app: &App) -> Markup {
                             @let d = acct.read();
                             tr data-account=(acct.key_hash) {
                                 th scope="row" { a href=(format!("/console/accounts/{}", acct.key_hash)) { (mask_key(key)) } }
-                                td.num data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }
+                                td.num data-amount=(Amount(d.ledger.balance())) { (Usd(d.ledger.balance())) }
                                 td { (time(d.now)) }
                             }
                         }
@@ -80,12 +80,9 @@ impl TruncSecs for chrono::DateTime<Utc> {
 /// `GET /console/accounts/{hash}?days=30|90|365`.
 pub async fn home(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { key, acct, .. }: Found,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let days = Params::parse(q.as_deref())
         .ok()
         .and_then(|p| p.get("days").and_then(|d| d.parse::<u64>().ok()))
@@ -156,12 +153,9 @@ fn next_recharge(d: &AccountData) -> String {
 
 /// `GET /console/accounts/{hash}/invoices/{id}`: one invoice with its lines.
 pub async fn invoice(
-    State(app): State<Arc<App>>,
-    Path((hash, id)): Path<(String, String)>,
+    Found { hash, key, acct }: Found,
+    Path((_, id)): Path<(String, String)>,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let d = acct.read();
     let Some(inv) = d.invoices.iter().find(|i| i.id == id) else {
         return super::message_page(
@@ -183,7 +177,7 @@ pub async fn invoice(
                 nav aria-label="Account" { a href="/console" { "All accounts" } " · " a href=(base) { "Home" } }
                 h1 { "Invoice " (inv.period_start) " to " (inv.period_end) }
                 p {
-                    "Total " strong #invoice-total data-amount=(money(inv.total)) { (usd(inv.total)) }
+                    "Total " strong #invoice-total data-amount=(Amount(inv.total)) { (Usd(inv.total)) }
                     " · " @if inv.paid { "paid" } @else { "unpaid" } " · "
                     a href=(format!("/_emulator/files/invoices/{}/{}.pdf", d.key_hash, inv.id)) { "PDF" }
                 }
@@ -227,8 +221,8 @@ fn invoice_lines(d: &AccountData, inv: &crate::model::Invoice) -> Markup {
                 caption { "Lines of " (inv.period_start.format("%Y-%m")) " (the charges summary of the month)" }
                 thead { tr { th scope="col" { "Line" } th scope="col" { "Amount" } } }
                 tbody {
-                    @for (name, amount) in &lines { tr { th scope="row" { (name) } td.num data-amount=(money(*amount)) { (usd(*amount)) } } }
-                    @if !credits.is_zero() { tr { th scope="row" { "Adjustments" } td.num data-amount=(money(credits)) { (usd(credits)) } } }
+                    @for (name, amount) in &lines { tr { th scope="row" { (name) } td.num data-amount=(Amount(*amount)) { (Usd(*amount)) } } }
+                    @if !credits.is_zero() { tr { th scope="row" { "Adjustments" } td.num data-amount=(Amount(credits)) { (Usd(credits)) } } }
                 }
             }
         }
@@ -318,8 +312,8 @@ pub fn home_page(
                 h2 #h-balance { "Balance" }
                 (balance_block(d))
                 dl.figures #month data-live="month" {
-                    div { dt { "Charges this month to date (net of adjustments)" } dd data-field="month_to_date" data-amount=(money(mtd)) { (usd(mtd)) } }
-                    div { dt { "Charges last month (" (last_month.format("%Y-%m")) ")" } dd data-field="last_month" data-amount=(money(last)) { (usd(last)) } }
+                    div { dt { "Charges this month to date (net of adjustments)" } dd data-field="month_to_date" data-amount=(Amount(mtd)) { (Usd(mtd)) } }
+                    div { dt { "Charges last month (" (last_month.format("%Y-%m")) ")" } dd data-field="last_month" data-amount=(Amount(last)) { (Usd(last)) } }
                 }
                 p #auto-recharge {
                     "Auto-recharge: "
@@ -359,7 +353,7 @@ pub fn home_page(
                                     th scope="row" {
                                         a href=(format!("{base}/invoices/{}", inv.id)) { (inv.period_start) " to " (inv.period_end) }
                                     }
-                                    td.num data-amount=(money(inv.total)) { (usd(inv.total)) }
+                                    td.num data-amount=(Amount(inv.total)) { (Usd(inv.total)) }
                                     td { @if inv.paid { "paid" } @else { "unpaid" } }
                                     td { a href=(format!("{}/_emulator/files/invoices/{}/{}.pdf", app.origin, d.key_hash, inv.id)) { "PDF" span.visually-hidden { " of " (inv.period_start) } } }
                                 }
@@ -375,7 +369,7 @@ pub fn home_page(
                     thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Amount" } } }
                     tbody {
                         @for e in &latest {
-                            tr { td { (time(e.at)) } td { (kind_name(e.kind)) ": " (describe(d, e)) } td.num data-amount=(money(e.amount)) { (signed_usd(e.amount)) } }
+                            tr { td { (time(e.at)) } td { (kind_name(e.kind)) ": " (describe(d, e)) } td.num data-amount=(Amount(e.amount)) { (SignedUsd(e.amount)) } }
                         }
                     }
                 }

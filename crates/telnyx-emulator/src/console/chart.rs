@@ -2,15 +2,16 @@
 //! dark mode works; every bar carries its exact day, product and amount (`data-*`) and a
 //! `<title>`, and each chart has a data table beside it.
 //!
-//! Amounts stay exact decimals; only pixel positions are rounded (to 0.01 px).
+//! Amounts stay exact decimals; only pixel positions are rounded (to 0.01 px), in integer
+//! arithmetic on millionths of a dollar.
 
 use chrono::{Days, NaiveDate};
-use maud::{html, Markup};
+use maud::{html, Markup, Render};
 use rust_decimal::Decimal;
 
-use crate::ledger::{Day, EntryKind, Ledger, USAGE_TYPES};
+use super::view::{Amount, Day, Px};
+use crate::ledger::{EntryKind, Ledger, USAGE_TYPES};
 use crate::model::SEEDED_TYPES;
-use crate::util::money;
 
 const _: () = assert!(SEEDED_TYPES.len() == USAGE_TYPES);
 
@@ -36,7 +37,7 @@ pub fn products() -> impl Iterator<Item = &'static str> {
         .chain(["numbers", "adjustments"])
 }
 
-fn spend_parts(d: &Day) -> Vec<(&'static str, Decimal)> {
+fn spend_parts(d: &crate::ledger::Day) -> Vec<(&'static str, Decimal)> {
     let mut out = Vec::new();
     for (t, u) in SEEDED_TYPES.iter().zip(d.usage.iter()) {
         out.push((t.filter, -*u));
@@ -71,47 +72,74 @@ pub fn spend_days(ledger: &Ledger, today: NaiveDate, days: u64) -> Vec<SpendDay>
     out
 }
 
-fn px(v: Decimal) -> String {
-    v.round_dp(2).normalize().to_string()
+/// Hundredths of a pixel per SVG user unit.
+const HUNDREDTHS: i128 = 100;
+
+/// `amount` in millionths of a dollar (rounded): chart geometry is integer arithmetic on
+/// these; amounts themselves are never rounded, only where their bars are drawn.
+fn micros(amount: Decimal) -> i128 {
+    /// 10^14 dollars: beyond any account, and small enough that geometry cannot overflow.
+    const LIMIT: i128 = 100_000_000_000_000_000_000;
+    let d = amount.round_dp(6);
+    (d.mantissa() * 10i128.pow(6 - d.scale().min(6))).clamp(-LIMIT, LIMIT)
+}
+
+/// `num / den` rounded to the nearest integer (halves away from zero); `den > 0`.
+fn div_round(num: i128, den: i128) -> i64 {
+    let q = (2 * num.abs() + den) / (2 * den);
+    let q = i64::try_from(q).unwrap_or(i64::MAX);
+    if num < 0 {
+        -q
+    } else {
+        q
+    }
+}
+
+/// A bar's class: `bar s-<product>` (product names are the API's filter names).
+struct BarClass(&'static str);
+
+impl Render for BarClass {
+    fn render_to(&self, buf: &mut String) {
+        buf.push_str("bar s-");
+        buf.push_str(self.0);
+    }
 }
 
 /// The stacked bar chart of `days` (spend up, refunds down from the zero line).
 pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
-    let up: Vec<Decimal> = days
+    // Each day's parts in micros, and the stack's extent above and below zero.
+    let parts: Vec<Vec<i128>> = days
         .iter()
-        .map(|d| {
-            d.parts
-                .iter()
-                .map(|p| p.1)
-                .filter(|a| *a > Decimal::ZERO)
-                .sum()
-        })
+        .map(|d| d.parts.iter().map(|p| micros(p.1)).collect())
         .collect();
-    let down: Vec<Decimal> = days
+    let max = parts
         .iter()
-        .map(|d| {
-            d.parts
-                .iter()
-                .map(|p| p.1)
-                .filter(|a| *a < Decimal::ZERO)
-                .sum()
-        })
-        .collect();
-    let max = up.iter().copied().max().unwrap_or_default();
-    let min = down.iter().copied().min().unwrap_or_default();
+        .map(|p| p.iter().filter(|a| **a > 0).sum::<i128>())
+        .max()
+        .unwrap_or(0);
+    let min = parts
+        .iter()
+        .map(|p| p.iter().filter(|a| **a < 0).sum::<i128>())
+        .min()
+        .unwrap_or(0);
     let range = max - min;
-    let n = Decimal::from(days.len().max(1) as u64);
-    let slot = Decimal::from(WIDTH) / n;
-    let bar = (slot * Decimal::new(8, 1)).max(Decimal::ONE);
-    let height = Decimal::from(HEIGHT);
-    let scale = |a: Decimal| {
-        if range.is_zero() {
-            Decimal::ZERO
+    let height = i128::from(HEIGHT) * HUNDREDTHS;
+    // The y (in hundredths) of `v` micros above the bottom of the range: rounded once per
+    // edge, so stacked bars meet exactly.
+    let y_of = |v: i128| -> i64 {
+        if range == 0 {
+            0
         } else {
-            a * height / range
+            div_round((max - v) * height, range)
         }
     };
-    let zero = scale(max);
+    let zero = y_of(0);
+    // Slots and bars on a common denominator of 10 * days (a bar is 8/10 of its slot, at least
+    // one pixel wide).
+    let n = i128::try_from(days.len().max(1)).unwrap_or(i128::MAX);
+    let den = 10 * n;
+    let slot = i128::from(WIDTH) * HUNDREDTHS * 10;
+    let bar = (slot * 8 / 10).max(HUNDREDTHS * den);
     let title_id = format!("{id}-title");
     let present: Vec<&'static str> = products()
         .filter(|p| days.iter().any(|d| d.parts.iter().any(|x| x.0 == *p)))
@@ -121,20 +149,28 @@ pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
             svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
                 preserveAspectRatio="none" data-days=(days.len()) {
                 title #(title_id) { (caption) }
-                @if range.is_zero() {
+                @if range == 0 {
                     text.empty x="360" y="100" text-anchor="middle" { "No spend in this period" }
                 }
-                line.axis x1="0" x2=(WIDTH) y1=(px(zero)) y2=(px(zero)) {}
-                @for (i, d) in days.iter().enumerate() {
-                    @let x = slot * Decimal::from(i as u64) + (slot - bar) / Decimal::TWO;
-                    @let mut top = zero;
-                    @let mut bottom = zero;
-                    @for (product, amount) in &d.parts {
-                        @let h = scale(amount.abs());
-                        @let y = if *amount > Decimal::ZERO { top -= h; top } else { let y = bottom; bottom += h; y };
-                        rect class=(format!("bar s-{product}")) x=(px(x)) y=(px(y)) width=(px(bar)) height=(px(h))
-                            data-day=(d.day) data-product=(product) data-amount=(money(*amount)) {
-                            title { (d.day) " " (product) ": " (money(*amount)) " USD" }
+                line.axis x1="0" x2=(WIDTH) y1=(Px(zero)) y2=(Px(zero)) {}
+                @for (i, (d, amounts)) in days.iter().zip(&parts).enumerate() {
+                    @let x = Px(div_round(2 * slot * i128::try_from(i).unwrap_or(0) + slot - bar, 2 * den));
+                    @let width = Px(div_round(bar, den));
+                    @let mut up = 0i128;
+                    @let mut down = 0i128;
+                    @for ((product, amount), m) in d.parts.iter().zip(amounts) {
+                        @let (top, bottom) = if *m > 0 {
+                            let edge = (y_of(up + m), y_of(up));
+                            up += m;
+                            edge
+                        } else {
+                            let edge = (y_of(down), y_of(down + m));
+                            down += m;
+                            edge
+                        };
+                        rect class=(BarClass(product)) x=(x) y=(Px(top)) width=(width) height=(Px(bottom - top))
+                            data-day=(Day(d.day)) data-product=(product) data-amount=(Amount(*amount)) {
+                            title { (Day(d.day)) " " (product) ": " (Amount(*amount)) " USD" }
                         }
                     }
                 }
@@ -152,11 +188,11 @@ pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
                     tbody {
                         @for d in days.iter().filter(|d| !d.parts.is_empty()) {
                             tr {
-                                th scope="row" { (d.day) }
+                                th scope="row" { (Day(d.day)) }
                                 @for p in &present {
-                                    td.num { (d.parts.iter().find(|x| x.0 == *p).map(|x| money(x.1)).unwrap_or_default()) }
+                                    td.num { @if let Some(x) = d.parts.iter().find(|x| x.0 == *p) { (Amount(x.1)) } }
                                 }
-                                td.num { (money(d.parts.iter().map(|x| x.1).sum())) }
+                                td.num { (Amount(d.parts.iter().map(|x| x.1).sum())) }
                             }
                         }
                     }
@@ -176,23 +212,34 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
         points.push((day, ledger.balance_at_end_of(day)));
         day = day + Days::new(1);
     }
-    let max = points.iter().map(|p| p.1).max().unwrap_or_default();
-    let min = points.iter().map(|p| p.1).min().unwrap_or_default();
+    let ys: Vec<i128> = points.iter().map(|p| micros(p.1)).collect();
+    let max = ys.iter().copied().max().unwrap_or(0);
+    let min = ys.iter().copied().min().unwrap_or(0);
     let range = max - min;
-    let height = Decimal::from(HEIGHT - 10);
-    let step = Decimal::from(WIDTH) / Decimal::from(points.len().max(2) as u64 - 1);
-    let y = |b: Decimal| {
-        if range.is_zero() {
-            Decimal::from(HEIGHT / 2)
+    let height = i128::from(HEIGHT - 10) * HUNDREDTHS;
+    let y = |b: i128| -> Px {
+        if range == 0 {
+            Px(HEIGHT / 2 * 100)
         } else {
-            Decimal::from(5) + (max - b) * height / range
+            Px(500 + div_round((max - b) * height, range))
         }
     };
-    let line: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(i, (_, b))| format!("{},{}", px(step * Decimal::from(i as u64)), px(y(*b))))
-        .collect();
+    let steps = i128::try_from(points.len().max(2) - 1).unwrap_or(1);
+    let x = |i: usize| -> Px {
+        Px(div_round(
+            i128::from(WIDTH) * HUNDREDTHS * i128::try_from(i).unwrap_or(0),
+            steps,
+        ))
+    };
+    let mut line = String::with_capacity(points.len() * 14);
+    for (i, b) in ys.iter().enumerate() {
+        if i > 0 {
+            line.push(' ');
+        }
+        x(i).render_to(&mut line);
+        line.push(',');
+        y(*b).render_to(&mut line);
+    }
     let title_id = format!("{id}-title");
     let recharges: Vec<(usize, Decimal)> = ledger
         .days_between(first, today + Days::new(1))
@@ -212,22 +259,22 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
     html! {
         figure.chart #(id) {
             svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) preserveAspectRatio="none" {
-                title #(title_id) { "Balance at the end of each day, " (first) " to " (today) ", with month closes and auto-recharges marked" }
+                title #(title_id) { "Balance at the end of each day, " (Day(first)) " to " (Day(today)) ", with month closes and auto-recharges marked" }
                 @for (i, d) in &month_starts {
-                    line.month-close x1=(px(step * Decimal::from(*i as u64))) x2=(px(step * Decimal::from(*i as u64))) y1="0" y2=(HEIGHT) data-day=(d) {
-                        title { "Month closed: " (d) }
+                    line.month-close x1=(x(*i)) x2=(x(*i)) y1="0" y2=(HEIGHT) data-day=(Day(*d)) {
+                        title { "Month closed: " (Day(*d)) }
                     }
                 }
-                polyline.balance points=(line.join(" ")) {}
+                polyline.balance points=(maud::PreEscaped(&line)) {}
                 @for (i, amount) in &recharges {
-                    rect.recharge x=(px(step * Decimal::from(*i as u64) - Decimal::from(4))) y="0" width="8" height="8"
-                        data-day=(points[*i].0) data-amount=(money(*amount)) {
-                        title { "Auto-recharge " (points[*i].0) ": +" (money(*amount)) " USD" }
+                    rect.recharge x=(Px(x(*i).0 - 400)) y="0" width="8" height="8"
+                        data-day=(Day(points[*i].0)) data-amount=(Amount(*amount)) {
+                        title { "Auto-recharge " (Day(points[*i].0)) ": +" (Amount(*amount)) " USD" }
                     }
                 }
-                @for (i, (d, b)) in points.iter().enumerate() {
-                    circle.point cx=(px(step * Decimal::from(i as u64))) cy=(px(y(*b))) r="2" data-day=(d) data-amount=(money(*b)) {
-                        title { (d) ": " (money(*b)) " USD" }
+                @for (i, ((d, b), m)) in points.iter().zip(&ys).enumerate() {
+                    circle.point cx=(x(i)) cy=(y(*m)) r="2" data-day=(Day(*d)) data-amount=(Amount(*b)) {
+                        title { (Day(*d)) ": " (Amount(*b)) " USD" }
                     }
                 }
             }
@@ -236,7 +283,7 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
                 table {
                     caption { "Balance at the end of each day (USD)" }
                     thead { tr { th scope="col" { "Day" } th scope="col" { "Balance" } } }
-                    tbody { @for (d, b) in &points { tr { th scope="row" { (d) } td.num { (money(*b)) } } } }
+                    tbody { @for (d, b) in &points { tr { th scope="row" { (Day(*d)) } td.num { (Amount(*b)) } } } }
                 }
             }
         }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
@@ -13,7 +13,7 @@ use maud::html;
 use super::accounts::{home_page, PERIODS};
 use super::form::{error_box, invalid_attr, see_other, FormError, FormPairs};
 use super::view::{mask_key, page};
-use super::{found, html_response, no_account, Found};
+use super::{html_response, Found};
 use crate::domain::clock::{AdvanceTo, MAX_ADVANCE_DAYS};
 use crate::state::App;
 
@@ -58,12 +58,9 @@ pub fn advance_target(pairs: &[(String, String)]) -> Result<AdvanceTo, FormError
 /// `POST /console/accounts/{hash}/advance`: `days=N` or `to=YYYY-MM-DD`.
 pub async fn advance(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { hash, key, acct }: Found,
     FormPairs(pairs): FormPairs,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let to = match advance_target(&pairs) {
         Ok(t) => t,
         Err(e) => return refused(&app, &key, &acct, &e),
@@ -112,12 +109,9 @@ pub fn traffic_profile(pairs: &[(String, String)]) -> Result<Vec<(String, i64)>,
 /// `POST /console/accounts/{hash}/traffic`: `per_day.messaging=500&...`.
 pub async fn traffic(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { hash, key, acct }: Found,
     FormPairs(pairs): FormPairs,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let profile = match traffic_profile(&pairs) {
         Ok(p) => p,
         Err(e) => return refused(&app, &key, &acct, &e),
@@ -158,22 +152,16 @@ fn reset_page(hash: &str, key: &str, error: Option<&FormError>) -> maud::Markup 
 }
 
 /// `GET /console/accounts/{hash}/reset`: the confirmation form.
-pub async fn confirm_reset(State(app): State<Arc<App>>, Path(hash): Path<String>) -> Response {
-    match found(&app, &hash) {
-        Some(Found { key, .. }) => html_response(StatusCode::OK, reset_page(&hash, &key, None)),
-        None => no_account(),
-    }
+pub async fn confirm_reset(Found { hash, key, .. }: Found) -> Response {
+    html_response(StatusCode::OK, reset_page(&hash, &key, None))
 }
 
 /// `POST /console/accounts/{hash}/reset` with `confirm=yes`.
 pub async fn reset(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { hash, key, .. }: Found,
     FormPairs(pairs): FormPairs,
 ) -> Response {
-    let Some(Found { key, .. }) = found(&app, &hash) else {
-        return no_account();
-    };
     if !pairs.iter().any(|(k, v)| k == "confirm" && v == "yes") {
         let e = FormError::new("reset", "confirm", "Tick the box to confirm the reset.");
         return html_response(StatusCode::BAD_REQUEST, reset_page(&hash, &key, Some(&e)));

@@ -8,15 +8,15 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use maud::html;
 
 use super::accounts::{describe, kind_name};
-use super::view::{live_page, mask_key, signed_usd, time, usd};
-use super::{chart, found, html_response, no_account, Found};
+use super::view::{live_page, mask_key, time, Amount, SignedUsd, Usd};
+use super::{chart, html_response, Found};
 use crate::ledger::{Entry, EntryKind, Ledger};
 use crate::model::AccountData;
 use crate::query::Params;
@@ -182,12 +182,9 @@ fn bad_filter(field: &str, msg: &str) -> Response {
 /// `GET /console/accounts/{hash}/ledger?kind=&from=&to=&page=`.
 pub async fn list(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { key, acct, .. }: Found,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let f = match Filter::parse(q.as_deref()) {
         Ok(f) => f,
         Err((field, msg)) => return bad_filter(&field, &msg),
@@ -218,8 +215,8 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                 a href=(format!("{base}/records")) { "Detail records" }
             }
             h1 { "Ledger of " span.key { (mask_key(key)) } }
-            p data-live="balance" { "Balance now: " strong #ledger-balance data-amount=(money(d.ledger.balance())) { (usd(d.ledger.balance())) }
-               " · opening balance " (usd(d.ledger.opening())) " · " (d.ledger.entries().len()) " entries" }
+            p data-live="balance" { "Balance now: " strong #ledger-balance data-amount=(Amount(d.ledger.balance())) { (Usd(d.ledger.balance())) }
+               " · opening balance " (Usd(d.ledger.opening())) " · " (d.ledger.entries().len()) " entries" }
             section aria-labelledby="h-over-time" data-live="balance-chart" {
                 h2 #h-over-time { "Balance over time (90 days)" }
                 (chart::balance_chart("balance-chart", &d.ledger, d.today(), 90))
@@ -250,8 +247,8 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                             td { (time(e.at)) }
                             td { (kind_name(e.kind)) }
                             td { (describe(d, e)) }
-                            td.num data-amount=(money(e.amount)) { (signed_usd(e.amount)) }
-                            td.num data-balance=(money(after)) { (usd(after)) }
+                            td.num data-amount=(Amount(e.amount)) { (SignedUsd(e.amount)) }
+                            td.num data-balance=(Amount(after)) { (Usd(after)) }
                         }
                     }
                 }
@@ -275,14 +272,7 @@ fn csv_field(s: &str) -> String {
 
 /// `GET /console/accounts/{hash}/ledger.csv?kind=&from=&to=`: every matching entry, oldest
 /// first: `at,kind,description,amount,balance_after,currency`.
-pub async fn csv(
-    State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let Some(Found { acct, .. }) = found(&app, &hash) else {
-        return no_account();
-    };
+pub async fn csv(Found { acct, .. }: Found, RawQuery(q): RawQuery) -> Response {
     let f = match Filter::parse(q.as_deref()) {
         Ok(f) => f,
         Err((field, msg)) => return bad_filter(&field, &msg),

@@ -7,11 +7,11 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 
-use super::{found, no_account, Found};
+use super::Found;
 use crate::model::AccountData;
 use crate::state::App;
 use crate::store::Account;
@@ -76,12 +76,9 @@ type State4 = (
 /// `GET /console/accounts/{hash}/events`.
 pub async fn events(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { acct, .. }: Found,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(Found { acct, .. }) = found(&app, &hash) else {
-        return no_account();
-    };
     let (now, now_version) = {
         let d = acct.read();
         (fingerprint(&app, &d), version(&app, &d))

@@ -20,7 +20,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -75,19 +76,33 @@ pub fn router(app: Arc<App>) -> Router<Arc<App>> {
         .layer(middleware::from_fn_with_state(app, guard))
 }
 
-/// An account the console addresses by key hash, with its key (for the mask and for reset).
+/// A handler argument: the account the path's `{hash}` names, with its key (for the mask and
+/// for reset; it never reaches a page, and `Found` has no `Debug`). The rejection is the 404
+/// page. One lookup under the store's read locks, no copy of the other accounts.
 pub(crate) struct Found {
+    hash: String,
     key: String,
     acct: Arc<Account>,
 }
 
-/// The loaded account with this key hash.
-fn found(app: &App, hash: &str) -> Option<Found> {
-    app.store
-        .accounts()
-        .into_iter()
-        .find(|(_, a)| a.key_hash == hash)
-        .map(|(key, acct)| Found { key, acct })
+impl FromRequestParts<Arc<App>> for Found {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Found, Response> {
+        let params = RawPathParams::from_request_parts(parts, app)
+            .await
+            .map_err(|_| no_account())?;
+        let hash = params
+            .iter()
+            .find_map(|(name, value)| (name == "hash").then_some(value))
+            .ok_or_else(no_account)?;
+        let (key, acct) = app.store.find_by_hash(hash).ok_or_else(no_account)?;
+        Ok(Found {
+            hash: hash.to_string(),
+            key,
+            acct,
+        })
+    }
 }
 
 /// The 404 page of an unknown account id.

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::form::{error_box, FormError};
 use super::view::{live_page, mask_key};
-use super::{found, html_response, no_account, Found};
+use super::{html_response, Found};
 use crate::domain::detail_records::{list, DetailRecordFilter};
 use crate::domain::Page;
 use crate::error::ErrorSource;
@@ -75,12 +75,9 @@ pub fn api_query(q: Option<&str>) -> String {
 /// `GET /console/accounts/{hash}/records?filter[record_type]=&filter[date_range]=&field=&op=&value=&page[number]=`.
 pub async fn show(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { key, acct, .. }: Found,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let query = api_query(q.as_deref());
     let parsed = Params::parse(Some(&query))
         .and_then(|p| <(DetailRecordFilter, Page)>::from_params(&p).map(|f| (p, f)));

@@ -1,10 +1,15 @@
-//! The console's page shell and the small formatters every page shares (money, times, keys).
+//! The console's page shell and the small formatters every page shares (money, days, times,
+//! keys, pixel positions).
+//!
+//! The formatters are `maud::Render` types that write straight into the page: their text is
+//! digits, signs, `.`, `-`, `:` and letters only, so it needs no escaping and no `String` of
+//! its own (a chart has hundreds of them; see the `console` rows of BENCHMARKS.md).
 
-use chrono::{DateTime, Utc};
-use maud::{html, Markup, DOCTYPE};
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use maud::{html, Markup, Render, DOCTYPE};
 use rust_decimal::Decimal;
-
-use crate::util::money;
 
 /// A whole page: the shell (header, skip link, live region) around `body`.
 pub fn page(title: &str, body: Markup) -> Markup {
@@ -20,11 +25,8 @@ pub fn live_page(title: &str, events: Option<&str>, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
-                // htmx may not inject styles or evaluate strings (the CSP forbids both).
-                meta name="htmx-config" content=r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
                 title { (title) " · Telnyx emulator console" }
                 link rel="stylesheet" href="/console/assets/console.css";
-                script src="/console/assets/htmx.min.js" defer {}
                 script src="/console/assets/console.js" defer {}
             }
             body data-events=[events] {
@@ -41,24 +43,92 @@ pub fn live_page(title: &str, events: Option<&str>, body: Markup) -> Markup {
     }
 }
 
+/// An exact amount as the API writes it (`money`: at least two decimals, never rounded):
+/// `12.004`, `-0.50`.
+#[derive(Debug, Clone, Copy)]
+pub struct Amount(pub Decimal);
+
+impl Render for Amount {
+    fn render_to(&self, buf: &mut String) {
+        let mut d = self.0.normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        let _ = write!(buf, "{d}");
+    }
+}
+
 /// An amount with its sign and currency: `-12.0040 USD` (exact, never rounded).
-pub fn usd(d: Decimal) -> String {
-    format!("{} USD", money(d))
+#[derive(Debug, Clone, Copy)]
+pub struct Usd(pub Decimal);
+
+impl Render for Usd {
+    fn render_to(&self, buf: &mut String) {
+        Amount(self.0).render_to(buf);
+        buf.push_str(" USD");
+    }
 }
 
 /// An amount with an explicit sign for credits: `+25.00 USD`, `-0.004 USD`.
-pub fn signed_usd(d: Decimal) -> String {
-    if d > Decimal::ZERO {
-        format!("+{} USD", money(d))
-    } else {
-        usd(d)
+#[derive(Debug, Clone, Copy)]
+pub struct SignedUsd(pub Decimal);
+
+impl Render for SignedUsd {
+    fn render_to(&self, buf: &mut String) {
+        if self.0 > Decimal::ZERO {
+            buf.push('+');
+        }
+        Usd(self.0).render_to(buf);
+    }
+}
+
+/// A day, ISO 8601: `2026-03-05`.
+#[derive(Debug, Clone, Copy)]
+pub struct Day(pub NaiveDate);
+
+impl Render for Day {
+    fn render_to(&self, buf: &mut String) {
+        let d = self.0;
+        let _ = write!(buf, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    }
+}
+
+/// A time, RFC 3339 to the second with its zone: `2026-03-05T12:00:00Z` (what `util::ts`
+/// writes).
+#[derive(Debug, Clone, Copy)]
+pub struct Instant(pub DateTime<Utc>);
+
+impl Render for Instant {
+    fn render_to(&self, buf: &mut String) {
+        let t = self.0;
+        Day(t.date_naive()).render_to(buf);
+        let _ = write!(buf, "T{:02}:{:02}:{:02}Z", t.hour(), t.minute(), t.second());
     }
 }
 
 /// An ISO 8601 time with its zone, inside `<time>`.
 pub fn time(t: DateTime<Utc>) -> Markup {
-    let s = crate::util::ts(t);
-    html! { time datetime=(s) { (s) } }
+    html! { time datetime=(Instant(t)) { (Instant(t)) } }
+}
+
+/// A pixel position in hundredths of a pixel, written as the shortest decimal: `183.8`, `-4`,
+/// `16.03`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Px(pub i64);
+
+impl Render for Px {
+    fn render_to(&self, buf: &mut String) {
+        if self.0 < 0 {
+            buf.push('-');
+        }
+        let v = self.0.unsigned_abs();
+        let (int, frac) = (v / 100, v % 100);
+        let _ = match frac {
+            0 => write!(buf, "{int}"),
+            f if f % 10 == 0 => write!(buf, "{int}.{}", f / 10),
+            f => write!(buf, "{int}.{f:02}"),
+        };
+    }
 }
 
 /// A key as the console shows it: `KEY…a1f3` (first three and last four characters), or only
@@ -86,10 +156,47 @@ mod tests {
         assert_eq!(mask_key(""), "…");
     }
 
+    fn text(r: impl Render) -> String {
+        r.render().into_string()
+    }
+
     #[test]
     fn amounts_keep_sign_and_currency() {
-        assert_eq!(usd(Decimal::new(-40, 4)), "-0.004 USD");
-        assert_eq!(signed_usd(Decimal::new(2500, 2)), "+25.00 USD");
-        assert_eq!(signed_usd(Decimal::ZERO), "0.00 USD");
+        assert_eq!(text(Usd(Decimal::new(-40, 4))), "-0.004 USD");
+        assert_eq!(text(SignedUsd(Decimal::new(2500, 2))), "+25.00 USD");
+        assert_eq!(text(SignedUsd(Decimal::ZERO)), "0.00 USD");
+        assert_eq!(text(Amount(Decimal::new(-5, 1))), "-0.50");
+    }
+
+    #[test]
+    fn days_and_times_are_what_the_api_writes() {
+        use chrono::TimeZone;
+        let t = Utc
+            .with_ymd_and_hms(2026, 3, 5, 7, 8, 9)
+            .single()
+            .unwrap_or_default();
+        assert_eq!(text(Instant(t)), crate::util::ts(t));
+        assert_eq!(text(Day(t.date_naive())), t.date_naive().to_string());
+        assert_eq!(
+            time(t).into_string(),
+            "<time datetime=\"2026-03-05T07:08:09Z\">2026-03-05T07:08:09Z</time>"
+        );
+    }
+
+    #[test]
+    fn pixels_are_the_shortest_decimal() {
+        let all: Vec<String> = [0, 18380, 1603, -400, 5, -1250, 7]
+            .into_iter()
+            .map(|v| text(Px(v)))
+            .collect();
+        assert_eq!(all, ["0", "183.8", "16.03", "-4", "0.05", "-12.5", "0.07"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn amounts_render_as_money_does(m in proptest::num::i64::ANY, scale in 0u32..12) {
+            let d = Decimal::new(m, scale);
+            proptest::prop_assert_eq!(text(Amount(d)), crate::util::money(d));
+        }
     }
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::form::{error_box, field, see_other, FormError, FormPairs};
 use super::view::{live_page, mask_key, time};
-use super::{found, html_response, no_account, Found};
+use super::{html_response, Found};
 use crate::domain::webhook_deliveries::{list, WebhookFilter};
 use crate::domain::webhooks::check_endpoint;
 use crate::domain::webhooks::events::KNOWN_EVENT_TYPES;
@@ -52,12 +52,9 @@ fn filter(q: Option<&str>) -> (WebhookFilter, u64) {
 /// `GET /console/accounts/{hash}/webhooks?status=&page=`.
 pub async fn show(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { key, acct, .. }: Found,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let (f, page) = filter(q.as_deref());
     let d = acct.read();
     html_response(
@@ -257,12 +254,9 @@ fn store_error(e: StoreError) -> FormError {
 /// `POST /console/accounts/{hash}/webhooks/endpoint`: `url`, `failover_url`.
 pub async fn set_endpoint(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { hash, key, acct }: Found,
     FormPairs(pairs): FormPairs,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let get = |n: &str| field(&pairs, n);
     let Some(url) = get("url") else {
         return refused(
@@ -291,12 +285,9 @@ pub async fn set_endpoint(
 /// `POST /console/accounts/{hash}/webhooks/trigger`: `event_type`, `payload` (optional JSON).
 pub async fn trigger(
     State(app): State<Arc<App>>,
-    Path(hash): Path<String>,
+    Found { hash, key, acct }: Found,
     FormPairs(pairs): FormPairs,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     let payload = match field(&pairs, "payload") {
         None => None,
         Some(p) => match serde_json::from_str::<Value>(p) {
@@ -332,11 +323,9 @@ pub async fn trigger(
 /// `POST /console/accounts/{hash}/webhooks/{id}/redeliver`.
 pub async fn redeliver(
     State(app): State<Arc<App>>,
-    Path((hash, id)): Path<(String, String)>,
+    Found { hash, key, acct }: Found,
+    Path((_, id)): Path<(String, String)>,
 ) -> Response {
-    let Some(Found { key, acct }) = found(&app, &hash) else {
-        return no_account();
-    };
     match app.redeliver(&acct, &id.to_ascii_lowercase()) {
         Ok(_) => see_other(&format!("/console/accounts/{hash}/webhooks")),
         Err(e) => refused(&app, &key, &acct, &store_error(e)),

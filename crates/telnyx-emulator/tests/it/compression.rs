@@ -1,4 +1,5 @@
-//! Responses are gzip-compressed when, and only when, the client asks for it.
+//! Responses are gzip-compressed when, and only when, the client asks for it; the console's
+//! HTML pages never are (they go to a browser on the same machine).
 #![allow(clippy::unwrap_used)]
 
 use std::io::Read;
@@ -96,5 +97,55 @@ async fn gzip_when_asked_the_same_json_and_a_fraction_of_the_bytes() {
         .read_to_string(&mut decoded)
         .unwrap();
     assert_eq!(decoded, big);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn console_pages_go_uncompressed_even_when_gzip_is_asked() {
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let origin = emu.base_url().trim_end_matches("/v2").to_string();
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    // An account to show, with a year of history: its home page is tens of kilobytes.
+    let balance = raw
+        .get(format!("{origin}/v2/balance"))
+        .bearer_auth("KEY_gzip_console_0123456789")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(balance.status(), 200);
+    let list = raw
+        .get(format!("{origin}/console"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let hash = list
+        .split("data-account=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let page = raw
+        .get(format!("{origin}/console/accounts/{hash}"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(
+        page.headers().get("content-encoding").is_none(),
+        "{:?}",
+        page.headers()
+    );
+    let body = page.text().await.unwrap();
+    assert!(body.len() > 4096, "{} bytes", body.len());
+    assert!(body.starts_with("<!DOCTYPE html>"));
     emu.shutdown().await;
 }

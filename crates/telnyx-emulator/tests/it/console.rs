@@ -158,6 +158,42 @@ async fn an_empty_emulator_says_how_to_get_an_account() {
 }
 
 #[tokio::test]
+async fn an_unknown_account_is_the_404_page_on_every_route_and_nothing_changes() {
+    let h = start_with(config()).await;
+    let home = open_account(&h, KEY).await;
+    let before = h.emu.clock(KEY).expect("clock");
+    let gone = "/console/accounts/0123456789abcdef0123456789abcdef";
+    for path in [
+        gone.to_string(),
+        format!("{gone}/ledger"),
+        format!("{gone}/ledger.csv"),
+        format!("{gone}/records"),
+        format!("{gone}/webhooks"),
+        format!("{gone}/events"),
+        format!("{gone}/reset"),
+        format!("{gone}/invoices/inv_1"),
+    ] {
+        let r = page(&h, &path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.text.contains("No such account"), "{path}: {}", r.text);
+        assert_secure(&r);
+    }
+    for (path, body) in [
+        ("advance", "days=31"),
+        ("traffic", "per_day.messaging=5"),
+        ("reset", "confirm=yes"),
+    ] {
+        let r = submit(&h, &format!("{gone}/{path}"), body).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.text.contains("No such account"), "{path}");
+    }
+    // The known account is untouched, and still found by the same extractor.
+    assert_eq!(h.emu.clock(KEY).expect("clock"), before);
+    assert_eq!(page(&h, &home).await.status, 200);
+    assert_eq!(page(&h, &format!("{home}/reset")).await.status, 200);
+}
+
+#[tokio::test]
 async fn a_fresh_account_shows_what_the_api_answers_and_never_its_key() {
     let h = start_with(config()).await;
     let home = open_account(&h, KEY).await;
@@ -509,7 +545,6 @@ async fn assets_are_served_from_the_binary_and_no_console_turns_it_off() {
     for (file, ctype) in [
         ("console.css", "text/css"),
         ("console.js", "text/javascript"),
-        ("htmx.min.js", "text/javascript"),
     ] {
         let r = page(&h, &format!("/console/assets/{file}")).await;
         assert_eq!(r.status, 200, "{file}");
@@ -520,6 +555,15 @@ async fn assets_are_served_from_the_binary_and_no_console_turns_it_off() {
         assert!(r.text.len() > 100);
     }
     assert_eq!(page(&h, "/console/assets/nope.js").await.status, 404);
+    // No framework is shipped or loaded: every page names exactly its two assets.
+    assert_eq!(page(&h, "/console/assets/htmx.min.js").await.status, 404);
+    let list = page(&h, "/console").await.text;
+    let refs: Vec<&str> = list
+        .split("/console/assets/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(refs, ["console.css", "console.js"]);
     assert!(h.emu.console_url().is_some_and(|u| u.ends_with("/console")));
     let off = start_with(EmulatorConfig {
         console: false,
