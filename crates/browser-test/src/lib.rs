@@ -186,7 +186,8 @@ impl WebDriverCompatibleCommand for Cdp {
 }
 
 /// Emulates CSS media features for the session's page (and the pages it loads next), e.g.
-/// `[("prefers-color-scheme", "dark")]`; an empty list returns to the browser's defaults.
+/// `[("prefers-color-scheme", "dark")]`. Each call replaces the previous one's features; an
+/// empty list returns to the browser's defaults.
 pub async fn emulate_media(client: &Client, features: &[(&str, &str)]) {
     let features: Vec<Value> = features
         .iter()
