@@ -8,6 +8,7 @@ mod common;
 mod auth;
 mod charts;
 mod cli;
+mod console_chart;
 mod doctor;
 mod emulator_clock;
 mod mcp_python;

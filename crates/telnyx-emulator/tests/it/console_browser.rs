@@ -1,24 +1,19 @@
 //! The web console in a real browser: Debian's chromium driven through chromedriver (WebDriver)
-//! by fantoccini. Where chromium or chromedriver is missing the tests skip with a message, and
-//! fail when `CI=true` or `TELNYX_REQUIRE_BROWSER=1`. A failing test saves a screenshot under
+//! by fantoccini, through the workspace's `browser-test` helper. Where chromium or chromedriver
+//! is missing the tests skip with a message, and fail when `CI=true` or
+//! `TELNYX_REQUIRE_BROWSER=1`. A failing test saves a screenshot under
 //! `target/console-screenshots/`, and so does each test at its end (to look at).
 
 use std::future::Future;
-use std::net::TcpListener;
-use std::panic::AssertUnwindSafe;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use futures::FutureExt;
-use serde_json::json;
+use browser_test::fantoccini::key::Key;
+use browser_test::fantoccini::{Client, Locator};
 use telnyx_emulator::{parse_start_time, Advance, EmulatorConfig, WebhookOptions};
 
 use crate::common::{start_with, Harness};
 
-const KEY: &str = "KEY_test_browser_0123456789beef";
+pub(crate) const KEY: &str = "KEY_test_browser_0123456789beef";
 
 fn config() -> EmulatorConfig {
     EmulatorConfig {
@@ -32,134 +27,21 @@ fn config() -> EmulatorConfig {
     }
 }
 
-fn required() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-        || std::env::var("TELNYX_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
-}
-
-fn find(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names.iter().find_map(|n| {
-        std::env::split_paths(&path)
-            .map(|d| d.join(n))
-            .find(|p| p.is_file())
-    })
-}
-
-fn screenshot_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/console-screenshots");
-    let _ = std::fs::create_dir_all(&dir);
-    dir
-}
-
-/// A chromedriver process of this test (killed on drop) and a fresh chromium profile.
-struct Driver {
-    child: Child,
-    port: u16,
-    _profile: tempfile::TempDir,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts chromedriver and a headless chromium session, or explains why not (skip or fail).
-async fn browser() -> Option<(Driver, Client)> {
-    let (Some(chromium), Some(driver)) = (
-        find(&["chromium", "chromium-browser", "google-chrome"]),
-        find(&["chromedriver"]),
-    ) else {
-        let why = "chromium and chromedriver are needed for the console's browser tests \
-                   (Debian: apt-get install chromium chromium-driver)";
-        assert!(
-            !required(),
-            "{why}; CI=true or TELNYX_REQUIRE_BROWSER=1 makes them required"
-        );
-        eprintln!("skipping: {why}");
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let child = Command::new(driver)
-        .arg(format!("--port={port}"))
-        .arg("--allowed-ips=127.0.0.1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn chromedriver");
-    let profile = tempfile::tempdir().expect("profile dir");
-    let d = Driver {
-        child,
-        port,
-        _profile: profile,
-    };
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                format!("--user-data-dir={}", d._profile.path().display()),
-            ]
-        }
-    });
-    let caps = match caps {
-        serde_json::Value::Object(m) => m,
-        _ => unreachable!("an object literal"),
-    };
-    let url = format!("http://127.0.0.1:{}", d.port);
-    let mut last = None;
-    for _ in 0..100 {
-        match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
-            Ok(c) => return Some((d, c)),
-            Err(e) => last = Some(e.to_string()),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("chromedriver did not start a session: {last:?}");
-}
-
-/// Runs a browser test: on a failure, saves a screenshot (`NAME-failed.png`) and fails; at the
-/// end, saves one (`NAME.png`).
-async fn run<F, Fut>(name: &str, body: F)
+/// Runs a browser test (see [`browser_test::run`]) against a fresh emulator of [`config`].
+pub(crate) async fn run<F, Fut>(name: &str, body: F)
 where
     F: FnOnce(Harness, Client) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let Some((_driver, client)) = browser().await else {
-        return;
-    };
-    let h = start_with(config()).await;
-    assert_eq!(h.get(KEY, "balance").await.status, 200);
-    let outcome = AssertUnwindSafe(body(h, client.clone()))
-        .catch_unwind()
-        .await;
-    let file = match outcome {
-        Ok(()) => format!("{name}.png"),
-        Err(_) => format!("{name}-failed.png"),
-    };
-    if let Ok(png) = client.screenshot().await {
-        let path = screenshot_dir().join(&file);
-        let _ = std::fs::write(&path, png);
-        eprintln!("screenshot: {}", path.display());
-    }
-    let _ = client.close().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    browser_test::run(name, |client| async move {
+        let h = start_with(config()).await;
+        assert_eq!(h.get(KEY, "balance").await.status, 200);
+        body(h, client).await
+    })
+    .await
 }
 
-async fn home_url(h: &Harness) -> String {
+pub(crate) async fn home_url(h: &Harness) -> String {
     let list = h
         .send(reqwest::Method::GET, "", "/console", None, &[])
         .await;

@@ -9,6 +9,7 @@ mod clock;
 mod compression;
 mod console;
 mod console_browser;
+mod console_theme;
 mod control;
 mod fuzz_regressions;
 mod launch;
