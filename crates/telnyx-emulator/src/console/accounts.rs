@@ -57,7 +57,7 @@ pub fn accounts_page(app: &App) -> Markup {
                             @let d = acct.read();
                             tr data-account=(acct.key_hash) {
                                 th scope="row" { a href=(format!("/console/accounts/{}", acct.key_hash)) { (mask_key(key)) } }
-                                td.num data-amount=(Amount(d.ledger.balance())) { (Usd(d.ledger.balance())) }
+                                td.num data-amount=(Amount(d.ledger.balance())) { (Usd(d.ledger.balance()).figure()) }
                                 td { (time(d.now)) }
                             }
                         }
@@ -231,8 +231,8 @@ fn invoice_lines(d: &AccountData, inv: &crate::model::Invoice) -> Markup {
                 caption { "Lines of " (inv.period_start.format("%Y-%m")) " (the charges summary of the month)" }
                 thead { tr { th scope="col" { "Line" } th scope="col" { "Amount" } } }
                 tbody {
-                    @for (name, amount) in &lines { tr { th scope="row" { (name) } td.num data-amount=(Amount(*amount)) { (Usd(*amount)) } } }
-                    @if !credits.is_zero() { tr { th scope="row" { "Adjustments" } td.num data-amount=(Amount(credits)) { (Usd(credits)) } } }
+                    @for (name, amount) in &lines { tr { th scope="row" { (name) } td.num data-amount=(Amount(*amount)) { (Usd(*amount).figure()) } } }
+                    @if !credits.is_zero() { tr { th scope="row" { "Adjustments" } td.num data-amount=(Amount(credits)) { (Usd(credits).figure()) } } }
                 }
             }
         }
@@ -363,7 +363,7 @@ pub fn home_page(
                                     th scope="row" {
                                         a href=(format!("{base}/invoices/{}", inv.id)) { (inv.period_start) " to " (inv.period_end) }
                                     }
-                                    td.num data-amount=(Amount(inv.total)) { (Usd(inv.total)) }
+                                    td.num data-amount=(Amount(inv.total)) { (Usd(inv.total).figure()) }
                                     td { @if inv.paid { "paid" } @else { "unpaid" } }
                                     td { a href=(format!("{}/_emulator/files/invoices/{}/{}.pdf", app.origin, d.key_hash, inv.id)) { "PDF" span.visually-hidden { " of " (inv.period_start) } } }
                                 }
@@ -379,7 +379,7 @@ pub fn home_page(
                     thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "What" } th scope="col" { "Amount" } } }
                     tbody {
                         @for e in &latest {
-                            tr { td { (time(e.at)) } td { (kind_name(e.kind)) ": " (describe(d, e)) } td.num data-amount=(Amount(e.amount)) { (SignedUsd(e.amount)) } }
+                            tr { td { (time(e.at)) } td { (kind_name(e.kind)) ": " (describe(d, e)) } td.num data-amount=(Amount(e.amount)) { (SignedUsd(e.amount).figure()) } }
                         }
                     }
                 }

@@ -9,7 +9,7 @@ use chrono::{Days, NaiveDate};
 use maud::{html, Markup, Render};
 use rust_decimal::Decimal;
 
-use super::view::{Amount, Day, Px};
+use super::view::{Amount, Day, Figure, Px};
 use crate::ledger::{EntryKind, Ledger, USAGE_TYPES};
 use crate::model::SEEDED_TYPES;
 
@@ -105,6 +105,18 @@ impl Render for BarClass {
     }
 }
 
+/// The scale beside a chart: its top and bottom values, exact (HTML beside the SVG, which is
+/// stretched to the page's width and would distort text). Screen readers get the title and
+/// the data table instead.
+fn scale(top: Decimal, bottom: Decimal) -> Markup {
+    html! {
+        div.scale aria-hidden="true" {
+            span.top data-amount=(Amount(top)) { (Amount(top)) " USD" }
+            span.bottom data-amount=(Amount(bottom)) { (Amount(bottom)) " USD" }
+        }
+    }
+}
+
 /// The stacked bar chart of `days` (spend up, refunds down from the zero line).
 pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
     // Each day's parts in micros, and the stack's extent above and below zero.
@@ -123,6 +135,29 @@ pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
         .min()
         .unwrap_or(0);
     let range = max - min;
+    // The exact extremes, for the scale beside the chart.
+    let top: Decimal = days
+        .iter()
+        .map(|d| {
+            d.parts
+                .iter()
+                .map(|p| p.1)
+                .filter(|a| *a > Decimal::ZERO)
+                .sum()
+        })
+        .max()
+        .unwrap_or_default();
+    let bottom: Decimal = days
+        .iter()
+        .map(|d| {
+            d.parts
+                .iter()
+                .map(|p| p.1)
+                .filter(|a| *a < Decimal::ZERO)
+                .sum()
+        })
+        .min()
+        .unwrap_or_default();
     let height = i128::from(HEIGHT) * HUNDREDTHS;
     // The y (in hundredths) of `v` micros above the bottom of the range: rounded once per
     // edge, so stacked bars meet exactly.
@@ -146,31 +181,34 @@ pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
         .collect();
     html! {
         figure.chart #(id) {
-            svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
-                preserveAspectRatio="none" data-days=(days.len()) {
-                title #(title_id) { (caption) }
-                @if range == 0 {
-                    text.empty x="360" y="100" text-anchor="middle" { "No spend in this period" }
-                }
-                line.axis x1="0" x2=(WIDTH) y1=(Px(zero)) y2=(Px(zero)) {}
-                @for (i, (d, amounts)) in days.iter().zip(&parts).enumerate() {
-                    @let x = Px(div_round(2 * slot * i128::try_from(i).unwrap_or(0) + slot - bar, 2 * den));
-                    @let width = Px(div_round(bar, den));
-                    @let mut up = 0i128;
-                    @let mut down = 0i128;
-                    @for ((product, amount), m) in d.parts.iter().zip(amounts) {
-                        @let (top, bottom) = if *m > 0 {
-                            let edge = (y_of(up + m), y_of(up));
-                            up += m;
-                            edge
-                        } else {
-                            let edge = (y_of(down), y_of(down + m));
-                            down += m;
-                            edge
-                        };
-                        rect class=(BarClass(product)) x=(x) y=(Px(top)) width=(width) height=(Px(bottom - top))
-                            data-day=(Day(d.day)) data-product=(product) data-amount=(Amount(*amount)) {
-                            title { (Day(d.day)) " " (product) ": " (Amount(*amount)) " USD" }
+            div.plot {
+                (scale(top, bottom))
+                svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}"))
+                    preserveAspectRatio="none" data-days=(days.len()) {
+                    title #(title_id) { (caption) }
+                    @if range == 0 {
+                        text.empty x="360" y="100" text-anchor="middle" { "No spend in this period" }
+                    }
+                    line.axis x1="0" x2=(WIDTH) y1=(Px(zero)) y2=(Px(zero)) {}
+                    @for (i, (d, amounts)) in days.iter().zip(&parts).enumerate() {
+                        @let x = Px(div_round(2 * slot * i128::try_from(i).unwrap_or(0) + slot - bar, 2 * den));
+                        @let width = Px(div_round(bar, den));
+                        @let mut up = 0i128;
+                        @let mut down = 0i128;
+                        @for ((product, amount), m) in d.parts.iter().zip(amounts) {
+                            @let (top, bottom) = if *m > 0 {
+                                let edge = (y_of(up + m), y_of(up));
+                                up += m;
+                                edge
+                            } else {
+                                let edge = (y_of(down), y_of(down + m));
+                                down += m;
+                                edge
+                            };
+                            rect class=(BarClass(product)) x=(x) y=(Px(top)) width=(width) height=(Px(bottom - top))
+                                data-day=(Day(d.day)) data-product=(product) data-amount=(Amount(*amount)) {
+                                title { (Day(d.day)) " " (product) ": " (Amount(*amount)) " USD" }
+                            }
                         }
                     }
                 }
@@ -190,9 +228,9 @@ pub fn spend_chart(id: &str, caption: &str, days: &[SpendDay]) -> Markup {
                             tr {
                                 th scope="row" { (Day(d.day)) }
                                 @for p in &present {
-                                    td.num { @if let Some(x) = d.parts.iter().find(|x| x.0 == *p) { (Amount(x.1)) } }
+                                    td.num { @if let Some(x) = d.parts.iter().find(|x| x.0 == *p) { (Figure(x.1)) } }
                                 }
-                                td.num { (Amount(d.parts.iter().map(|x| x.1).sum())) }
+                                td.num { (Figure(d.parts.iter().map(|x| x.1).sum())) }
                             }
                         }
                     }
@@ -258,23 +296,26 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
         .collect();
     html! {
         figure.chart #(id) {
-            svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) preserveAspectRatio="none" {
-                title #(title_id) { "Balance at the end of each day, " (Day(first)) " to " (Day(today)) ", with month closes and auto-recharges marked" }
-                @for (i, d) in &month_starts {
-                    line.month-close x1=(x(*i)) x2=(x(*i)) y1="0" y2=(HEIGHT) data-day=(Day(*d)) {
-                        title { "Month closed: " (Day(*d)) }
+            div.plot {
+                (scale(points.iter().map(|p| p.1).max().unwrap_or_default(), points.iter().map(|p| p.1).min().unwrap_or_default()))
+                svg role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) preserveAspectRatio="none" {
+                    title #(title_id) { "Balance at the end of each day, " (Day(first)) " to " (Day(today)) ", with month closes and auto-recharges marked" }
+                    @for (i, d) in &month_starts {
+                        line.month-close x1=(x(*i)) x2=(x(*i)) y1="0" y2=(HEIGHT) data-day=(Day(*d)) {
+                            title { "Month closed: " (Day(*d)) }
+                        }
                     }
-                }
-                polyline.balance points=(maud::PreEscaped(&line)) {}
-                @for (i, amount) in &recharges {
-                    rect.recharge x=(Px(x(*i).0 - 400)) y="0" width="8" height="8"
-                        data-day=(Day(points[*i].0)) data-amount=(Amount(*amount)) {
-                        title { "Auto-recharge " (Day(points[*i].0)) ": +" (Amount(*amount)) " USD" }
+                    polyline.balance points=(maud::PreEscaped(&line)) {}
+                    @for (i, amount) in &recharges {
+                        rect.recharge x=(Px(x(*i).0 - 400)) y="0" width="8" height="8"
+                            data-day=(Day(points[*i].0)) data-amount=(Amount(*amount)) {
+                            title { "Auto-recharge " (Day(points[*i].0)) ": +" (Amount(*amount)) " USD" }
+                        }
                     }
-                }
-                @for (i, ((d, b), m)) in points.iter().zip(&ys).enumerate() {
-                    circle.point cx=(x(i)) cy=(y(*m)) r="2" data-day=(Day(*d)) data-amount=(Amount(*b)) {
-                        title { (Day(*d)) ": " (Amount(*b)) " USD" }
+                    @for (i, ((d, b), m)) in points.iter().zip(&ys).enumerate() {
+                        circle.point cx=(x(i)) cy=(y(*m)) r="2" data-day=(Day(*d)) data-amount=(Amount(*b)) {
+                            title { (Day(*d)) ": " (Amount(*b)) " USD" }
+                        }
                     }
                 }
             }
@@ -283,7 +324,7 @@ pub fn balance_chart(id: &str, ledger: &Ledger, today: NaiveDate, days: u64) -> 
                 table {
                     caption { "Balance at the end of each day (USD)" }
                     thead { tr { th scope="col" { "Day" } th scope="col" { "Balance" } } }
-                    tbody { @for (d, b) in &points { tr { th scope="row" { (Day(*d)) } td.num { (Amount(*b)) } } } }
+                    tbody { @for (d, b) in &points { tr { th scope="row" { (Day(*d)) } td.num { (Figure(*b)) } } } }
                 }
             }
         }
@@ -390,6 +431,15 @@ mod tests {
         assert!(svg.contains("y1=\"150\""), "{svg}");
         assert!(svg.contains("y=\"150\" width"), "{svg}");
         assert!(svg.contains("height=\"50\""), "{svg}");
+        // The scale beside the chart names both ends exactly.
+        assert!(
+            svg.contains("<span class=\"top\" data-amount=\"15.00\">15.00 USD</span>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("<span class=\"bottom\" data-amount=\"-5.00\">-5.00 USD</span>"),
+            "{svg}"
+        );
     }
 
     #[test]

@@ -277,7 +277,7 @@ fn pending_table(d: &AccountData) -> Markup {
                         tr {
                             td { (time(p.settles_at)) }
                             td { @if p.auto { "auto_recharge (ACH, pending)" } @else { "payment (ACH, pending)" } }
-                            td.num data-amount=(Amount(p.amount)) { (SignedUsd(p.amount)) }
+                            td.num data-amount=(Amount(p.amount)) { (SignedUsd(p.amount).figure()) }
                         }
                     }
                 }
@@ -349,8 +349,8 @@ fn ledger_page(app: &App, key: &str, d: &AccountData, f: &Filter) -> maud::Marku
                             td { (r.when) }
                             td { (r.kind) }
                             td { (r.what) }
-                            td.num data-amount=(Amount(r.amount)) { (SignedUsd(r.amount)) }
-                            td.num data-balance=(Amount(r.after)) { (Usd(r.after)) }
+                            td.num data-amount=(Amount(r.amount)) { (SignedUsd(r.amount).figure()) }
+                            td.num data-balance=(Amount(r.after)) { (Usd(r.after).figure()) }
                         }
                     }
                 }

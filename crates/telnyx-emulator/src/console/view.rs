@@ -43,6 +43,15 @@ pub fn live_page(title: &str, events: Option<&str>, body: Markup) -> Markup {
     }
 }
 
+/// Writes `d` exactly with at least `min_scale` decimals (only zeros are added).
+fn write_amount(buf: &mut String, d: Decimal, min_scale: u32) {
+    let mut d = d.normalize();
+    if d.scale() < min_scale {
+        d.rescale(min_scale);
+    }
+    let _ = write!(buf, "{d}");
+}
+
 /// An exact amount as the API writes it (`money`: at least two decimals, never rounded):
 /// `12.004`, `-0.50`.
 #[derive(Debug, Clone, Copy)]
@@ -50,17 +59,32 @@ pub struct Amount(pub Decimal);
 
 impl Render for Amount {
     fn render_to(&self, buf: &mut String) {
-        let mut d = self.0.normalize();
-        if d.scale() < 2 {
-            d.rescale(2);
-        }
-        let _ = write!(buf, "{d}");
+        write_amount(buf, self.0, 2);
     }
 }
 
-/// An amount with its sign and currency: `-12.0040 USD` (exact, never rounded).
+/// An exact amount for a column of figures: at least four decimals, so the points line up
+/// (`172.2860`, `-0.0040`); never rounded.
+#[derive(Debug, Clone, Copy)]
+pub struct Figure(pub Decimal);
+
+impl Render for Figure {
+    fn render_to(&self, buf: &mut String) {
+        write_amount(buf, self.0, 4);
+    }
+}
+
+/// An amount with its sign and currency: `-12.004 USD` (exact, never rounded); `.figure()`
+/// for a column (at least four decimals).
 #[derive(Debug, Clone, Copy)]
 pub struct Usd(pub Decimal);
+
+impl Usd {
+    /// The same amount in a column's format: `-12.0040 USD`.
+    pub fn figure(self) -> UsdFigure {
+        UsdFigure(self.0, false)
+    }
+}
 
 impl Render for Usd {
     fn render_to(&self, buf: &mut String) {
@@ -69,9 +93,17 @@ impl Render for Usd {
     }
 }
 
-/// An amount with an explicit sign for credits: `+25.00 USD`, `-0.004 USD`.
+/// An amount with an explicit sign for credits: `+25.00 USD`, `-0.004 USD`; `.figure()` for a
+/// column.
 #[derive(Debug, Clone, Copy)]
 pub struct SignedUsd(pub Decimal);
+
+impl SignedUsd {
+    /// The same amount in a column's format: `+25.0000 USD`.
+    pub fn figure(self) -> UsdFigure {
+        UsdFigure(self.0, true)
+    }
+}
 
 impl Render for SignedUsd {
     fn render_to(&self, buf: &mut String) {
@@ -79,6 +111,20 @@ impl Render for SignedUsd {
             buf.push('+');
         }
         Usd(self.0).render_to(buf);
+    }
+}
+
+/// [`Usd`] or [`SignedUsd`] (the flag) with at least four decimals.
+#[derive(Debug, Clone, Copy)]
+pub struct UsdFigure(Decimal, bool);
+
+impl Render for UsdFigure {
+    fn render_to(&self, buf: &mut String) {
+        if self.1 && self.0 > Decimal::ZERO {
+            buf.push('+');
+        }
+        Figure(self.0).render_to(buf);
+        buf.push_str(" USD");
     }
 }
 
@@ -166,6 +212,13 @@ mod tests {
         assert_eq!(text(SignedUsd(Decimal::new(2500, 2))), "+25.00 USD");
         assert_eq!(text(SignedUsd(Decimal::ZERO)), "0.00 USD");
         assert_eq!(text(Amount(Decimal::new(-5, 1))), "-0.50");
+        assert_eq!(text(Figure(Decimal::new(172_286, 3))), "172.2860");
+        assert_eq!(text(Figure(Decimal::new(-123_456, 5))), "-1.23456");
+        assert_eq!(
+            text(SignedUsd(Decimal::new(25, 0)).figure()),
+            "+25.0000 USD"
+        );
+        assert_eq!(text(Usd(Decimal::new(-4, 3)).figure()), "-0.0040 USD");
     }
 
     #[test]
