@@ -95,9 +95,11 @@ pub fn section(ctx: &Ctx) -> Result<Section, BenchError> {
         ]);
     }
     t.notes.push(format!(
-        "Medians of {READS} sequential requests over loopback; the page bodies are 20-60 kB of HTML \
-         (a 30-day chart, 10 entries, the invoices; the ledger page 50 entries with running balances \
-         and a 90-day balance chart)."
+        "Medians of {READS} sequential requests over loopback, each asking for gzip as a browser \
+         does (the API answer is too small to compress; the console's HTML is never compressed). \
+         The page bodies are 35-45 kB of HTML (the home page: a 30-day chart with its data table, \
+         10 entries, the invoices, the controls; the ledger page: 50 statement rows with running \
+         balances and a 90-day balance chart with its data table)."
     ));
     let worst = (b.home / b.balance.max(1e-9)).max(b.ledger / b.balance.max(1e-9));
     let growth = (b.home / a.home.max(1e-9)).max(b.ledger / a.ledger.max(1e-9));
