@@ -121,6 +121,19 @@ pub struct Running {
 }
 
 /// Longest wait for one line of output.
+/// The usage record types the emulator generates (its seeded types, by `filter[record_type]`
+/// name), in its order: the usage tests and the console chart test walk all of them.
+pub const USAGE_TYPES: [&str; 8] = [
+    "messaging",
+    "call-control",
+    "conference",
+    "conference-participant",
+    "amd",
+    "verify",
+    "wireless",
+    "media_storage",
+];
+
 pub const LINE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn lines(r: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {

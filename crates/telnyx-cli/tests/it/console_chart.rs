@@ -18,18 +18,6 @@ use crate::common::{self, Server};
 
 const KEY: &str = "KEY_chart_vs_report_0123456789ab";
 
-/// The usage record types the chart stacks (the emulator's seeded types, by filter name).
-const USAGE_TYPES: [&str; 8] = [
-    "messaging",
-    "call-control",
-    "conference",
-    "conference-participant",
-    "amd",
-    "verify",
-    "wireless",
-    "media_storage",
-];
-
 /// A (day, product) cell of the chart or the report.
 type Cell = (NaiveDate, String);
 
@@ -165,7 +153,7 @@ fn the_spend_chart_bars_equal_the_usage_report_to_the_cent() {
     let types: BTreeSet<&str> = report.keys().map(|(_, t)| t.as_str()).collect();
     for t in &types {
         assert!(
-            USAGE_TYPES.contains(t),
+            common::USAGE_TYPES.contains(t),
             "report type {t} is a chart product"
         );
     }
@@ -212,7 +200,7 @@ fn the_spend_chart_bars_equal_the_usage_report_to_the_cent() {
                     (first..=today).contains(day),
                     "a bar outside the window: {day}"
                 );
-                if USAGE_TYPES.contains(&product.as_str()) {
+                if common::USAGE_TYPES.contains(&product.as_str()) {
                     assert_eq!(
                         report.get(&(*day, product.clone())),
                         Some(amount),
@@ -226,7 +214,7 @@ fn the_spend_chart_bars_equal_the_usage_report_to_the_cent() {
             // beyond credits and the usage the report lists for that day.
             let extra_days: BTreeSet<NaiveDate> = shown
                 .keys()
-                .filter(|(_, p)| !USAGE_TYPES.contains(&p.as_str()))
+                .filter(|(_, p)| !common::USAGE_TYPES.contains(&p.as_str()))
                 .map(|(d, _)| *d)
                 .collect();
             for day in &extra_days {

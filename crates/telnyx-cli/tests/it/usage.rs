@@ -51,17 +51,6 @@ fn ok(key: &str, args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-const TYPES: [&str; 8] = [
-    "messaging",
-    "call-control",
-    "conference",
-    "conference-participant",
-    "amd",
-    "verify",
-    "wireless",
-    "media_storage",
-];
-
 /// The time field and the cost field of each type's wire records (independent of the CLI).
 fn fields(ty: &str) -> (&'static str, Option<&'static str>, &'static str) {
     match ty {
@@ -236,7 +225,7 @@ fn export_reads_back_in_duckdb_and_pyarrow_and_matches_reports_and_the_api() {
     let key = "usage-readback";
     let dir = tempfile::tempdir().unwrap();
     let ds = dir.path().join("usage");
-    let types = TYPES.join(",");
+    let types = common::USAGE_TYPES.join(",");
     ok(
         key,
         &[
@@ -248,7 +237,7 @@ fn export_reads_back_in_duckdb_and_pyarrow_and_matches_reports_and_the_api() {
             &types,
         ],
     );
-    let truth = api_truth(key, &TYPES);
+    let truth = api_truth(key, &common::USAGE_TYPES);
     let from = report_totals(&ok(
         key,
         &[
