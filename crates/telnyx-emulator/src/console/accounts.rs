@@ -372,6 +372,10 @@ pub fn home_page(
                     }
                 }
             }
+            section aria-labelledby="h-events" data-live="events" {
+                h2 #h-events { "Latest events" }
+                (latest_events(&base, d))
+            }
             section aria-labelledby="h-latest" data-live="latest" {
                 h2 #h-latest { "Latest ledger entries" }
                 table #latest {
@@ -386,6 +390,37 @@ pub fn home_page(
             }
         },
     )
+}
+
+/// Events shown on the home page.
+const EVENTS: usize = 5;
+
+/// The account's newest events as its webhooks carry them (the live deliveries, then the
+/// seeded history; both kept in time order, so this reads `EVENTS` of them).
+fn latest_events(base: &str, d: &AccountData) -> Markup {
+    let latest: Vec<&crate::model::Webhook> = d
+        .webhook
+        .live
+        .iter()
+        .rev()
+        .chain(d.webhooks.iter())
+        .take(EVENTS)
+        .collect();
+    html! {
+        @if latest.is_empty() {
+            p { "No event yet: events are sent to the webhook endpoint as the account moves (set one on the " a href=(format!("{base}/webhooks")) { "Webhooks" } " page)." }
+        } @else {
+            table #events {
+                caption { "The last " (latest.len()) " events, newest first, as the webhook endpoint received them (" a href=(format!("{base}/webhooks")) { "every delivery and its attempts" } ")" }
+                thead { tr { th scope="col" { "When (UTC)" } th scope="col" { "Event" } th scope="col" { "Delivery" } } }
+                tbody {
+                    @for w in &latest {
+                        tr data-event=(w.event_type) { td { (time(w.started_at)) } td { code { (w.event_type) } } td { (w.status) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The control forms of the account home.

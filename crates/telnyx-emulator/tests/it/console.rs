@@ -727,6 +727,20 @@ async fn the_webhook_forms_set_the_endpoint_trigger_and_redeliver() {
         "{delivery}"
     );
     let id = delivery["id"].as_str().expect("id").to_string();
+    // The home page's latest events start with this one: its type, its status, its time.
+    let home_now = page(&h, &home).await.text;
+    let first = home_now
+        .split("<table id=\"events\"")
+        .nth(1)
+        .and_then(|t| t.split("<tr data-event=").nth(1))
+        .expect("an events table with a row");
+    assert!(first.starts_with("\"message.finalized\""), "{first}");
+    assert!(first.contains("<td>failed</td>"), "{first}");
+    let started = delivery["started_at"].as_str().expect("started_at");
+    assert!(
+        first.contains(&format!("datetime=\"{}Z\"", &started[..19])),
+        "{started}: {first}"
+    );
     let page_now = page(&h, &format!("{home}/webhooks?status=failed")).await;
     assert!(page_now.text.contains(&format!("data-delivery=\"{id}\"")));
     assert!(page_now.text.contains("data-attempts=\"2\""));
