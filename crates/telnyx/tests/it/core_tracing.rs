@@ -22,8 +22,47 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test]
-async fn attempts_are_traced_without_secrets() {
+/// Set in the child process that runs the traced request alone.
+const CHILD: &str = "TELNYX_TRACING_TEST_CHILD";
+
+/// `tracing` caches, per callsite and process-wide, whether any subscriber wants it. Another
+/// test thread of this binary can start registering the `retrying` callsite before this test
+/// installs its subscriber and finish after it, leaving the callsite cached as never enabled
+/// (it happened twice in CI, once after `rebuild_interest_cache` was added). So the traced
+/// request runs in a child process of this same binary that runs this one test and nothing
+/// else; the parent checks that the child passed and shows its output when it did not.
+#[test]
+fn attempts_are_traced_without_secrets() {
+    if std::env::var_os(CHILD).is_some() {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime for the traced request")
+            .block_on(traced_request_in_this_process());
+        return;
+    }
+    let exe = std::env::current_exe().expect("the path of this test binary");
+    let out = std::process::Command::new(exe)
+        .args([
+            "core_tracing::attempts_are_traced_without_secrets",
+            "--exact",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .expect("run this test binary again for the traced request");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the traced request failed in its own process:\n{stdout}\n{stderr}"
+    );
+    // The child ran the test rather than filtering it away.
+    assert!(stdout.contains("1 passed"), "{stdout}\n{stderr}");
+}
+
+async fn traced_request_in_this_process() {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -33,10 +72,6 @@ async fn attempts_are_traced_without_secrets() {
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    // This binary runs many tests on other threads: one of them may register the `retrying`
-    // callsite while no subscriber wants it, racing this subscriber's registration, and leave
-    // it cached as never enabled. Recompute every callsite's interest with this one in place.
-    tracing::callsite::rebuild_interest_cache();
 
     let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
