@@ -17,6 +17,7 @@ use telnyx::{Client, ClientBuilder, ErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub mod alone;
 pub mod emulator;
 
 /// The API key of the test clients.

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use telnyx::{Client, Query, Request};
+
+use crate::common;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -22,44 +24,20 @@ impl Write for Captured {
     }
 }
 
-/// Set in the child process that runs the traced request alone.
-const CHILD: &str = "TELNYX_TRACING_TEST_CHILD";
-
 /// `tracing` caches, per callsite and process-wide, whether any subscriber wants it. Another
 /// test thread of this binary can start registering the `retrying` callsite before this test
 /// installs its subscriber and finish after it, leaving the callsite cached as never enabled
 /// (it happened twice in CI, once after `rebuild_interest_cache` was added). So the traced
-/// request runs in a child process of this same binary that runs this one test and nothing
-/// else; the parent checks that the child passed and shows its output when it did not.
+/// request runs in a process of its own.
 #[test]
 fn attempts_are_traced_without_secrets() {
-    if std::env::var_os(CHILD).is_some() {
+    if common::alone::in_own_process("core_tracing::attempts_are_traced_without_secrets") {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a tokio runtime for the traced request")
             .block_on(traced_request_in_this_process());
-        return;
     }
-    let exe = std::env::current_exe().expect("the path of this test binary");
-    let out = std::process::Command::new(exe)
-        .args([
-            "core_tracing::attempts_are_traced_without_secrets",
-            "--exact",
-            "--test-threads=1",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
-        .output()
-        .expect("run this test binary again for the traced request");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "the traced request failed in its own process:\n{stdout}\n{stderr}"
-    );
-    // The child ran the test rather than filtering it away.
-    assert!(stdout.contains("1 passed"), "{stdout}\n{stderr}");
 }
 
 async fn traced_request_in_this_process() {
