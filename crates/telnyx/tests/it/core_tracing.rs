@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use serde_json::json;
 use telnyx::{Client, Query, Request};
-
-use crate::common;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::common;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
