@@ -17,7 +17,7 @@ const RECORDS: usize = 1500;
 const RATE_LIMIT: u32 = 20;
 
 /// An emulator of its own with `--rate-limit 20/s`, seeded once with [`RECORDS`] messaging
-/// records for account [`KEY`].
+/// records for each account of [`KEYS`].
 fn server() -> &'static Server {
     static S: OnceLock<Server> = OnceLock::new();
     S.get_or_init(|| {
@@ -25,22 +25,30 @@ fn server() -> &'static Server {
             rate_limit: Some(RATE_LIMIT),
             ..Default::default()
         });
-        srv.seed(
-            KEY,
-            serde_json::from_value(serde_json::json!({
-                "detail_records": RECORDS,
-                "detail_record_type": "messaging",
-            }))
-            .unwrap(),
-        );
+        for key in KEYS {
+            srv.seed(
+                key,
+                serde_json::from_value(serde_json::json!({
+                    "detail_records": RECORDS,
+                    "detail_record_type": "messaging",
+                }))
+                .unwrap(),
+            );
+        }
         srv
     })
 }
 
-const KEY: &str = "prefetch-rate-limited";
+/// The account the list test reads.
+const LIST_KEY: &str = "prefetch-rate-limited-list";
+/// The account the export test reads. The limit counts per key, and the two tests run at the
+/// same time: on one key each would spend the other's budget, and a page of the fixed-depth
+/// list could meet three 429s in a row and fail the command (it did once in CI).
+const EXPORT_KEY: &str = "prefetch-rate-limited-export";
+const KEYS: [&str; 2] = [LIST_KEY, EXPORT_KEY];
 
-fn ok(args: &[&str]) -> String {
-    let o = common::against(&server().base_url, KEY, 300)
+fn ok(key: &str, args: &[&str]) -> String {
+    let o = common::against(&server().base_url, key, 300)
         .args(args)
         .output()
         .unwrap();
@@ -53,8 +61,9 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
-/// `(uuid, created_at)` (a messaging record's id and time fields) of each line of `detail-records list --all -o jsonl`, in output order.
-fn listed(prefetch: Option<&str>) -> Vec<(String, String)> {
+/// `(uuid, created_at)` (a messaging record's id and time fields) of each line of `detail-records list --all -o jsonl`
+/// for account `key`, in output order.
+fn listed(key: &str, prefetch: Option<&str>) -> Vec<(String, String)> {
     let mut args = vec![
         "detail-records",
         "list",
@@ -67,7 +76,7 @@ fn listed(prefetch: Option<&str>) -> Vec<(String, String)> {
     if let Some(p) = prefetch {
         args.extend(["--prefetch", p]);
     }
-    ok(&args)
+    ok(key, &args)
         .lines()
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
@@ -98,17 +107,17 @@ fn assert_complete_and_in_order(rows: &[(String, String)], what: &str) {
 #[test]
 fn all_lists_finish_complete_and_in_order_under_a_rate_limit() {
     // One page at a time: the reference order.
-    let sequential = listed(Some("1"));
+    let sequential = listed(LIST_KEY, Some("1"));
     assert_complete_and_in_order(&sequential, "--prefetch 1");
     // The default (auto) and a fixed depth deeper than the limit allows per page time.
-    let auto = listed(None);
+    let auto = listed(LIST_KEY, None);
     assert_complete_and_in_order(&auto, "default (auto)");
     assert_eq!(auto, sequential, "auto: the same rows in the same order");
-    let auto_flag = listed(Some("auto"));
+    let auto_flag = listed(LIST_KEY, Some("auto"));
     assert_eq!(auto_flag, sequential, "--prefetch auto");
-    let fixed = listed(Some("3"));
+    let fixed = listed(LIST_KEY, Some("3"));
     assert_eq!(fixed, sequential, "--prefetch 3");
-    let deep = listed(Some("16"));
+    let deep = listed(LIST_KEY, Some("16"));
     assert_eq!(deep, sequential, "--prefetch 16");
 }
 
@@ -141,7 +150,10 @@ fn dataset_ids(dir: &Path) -> Vec<String> {
 
 #[test]
 fn usage_export_is_complete_under_a_rate_limit_with_auto_and_fixed_prefetch() {
-    let expected: BTreeSet<String> = listed(Some("1")).into_iter().map(|(id, _)| id).collect();
+    let expected: BTreeSet<String> = listed(EXPORT_KEY, Some("1"))
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     assert_eq!(expected.len(), RECORDS);
     for prefetch in [None, Some("4")] {
         let tmp = tempfile::tempdir().unwrap();
@@ -160,7 +172,7 @@ fn usage_export_is_complete_under_a_rate_limit_with_auto_and_fixed_prefetch() {
         if let Some(p) = prefetch {
             args.extend(["--prefetch", p]);
         }
-        ok(&args);
+        ok(EXPORT_KEY, &args);
         let ids = dataset_ids(&ds);
         assert_eq!(ids.len(), RECORDS, "{prefetch:?}: every record once");
         let set: BTreeSet<String> = ids.into_iter().collect();
